@@ -1,0 +1,26 @@
+package io.xclusterlink.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/** An allow/deny rule that counts in its own namespace only. */
+public record AccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status) implements XclObject {
+  public AccessPolicy {
+    status = status == null ? Status.EMPTY : status;
+  }
+
+  @Override
+  @JsonIgnore
+  public Kind kind() {
+    return Kind.ACCESS_POLICY;
+  }
+
+  @Override
+  public AccessPolicy withMetadata(ObjectMeta m) {
+    return new AccessPolicy(m, spec, status);
+  }
+
+  @Override
+  public AccessPolicy withStatus(Status s) {
+    return new AccessPolicy(metadata, spec, s);
+  }
+}

@@ -1,0 +1,18 @@
+package io.xclusterlink.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** A status condition in the Kubernetes style: type, "True"/"False", a reason and a message. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Condition(
+    String type, String status, String reason, String message, String lastTransitionTime) {
+
+  public static final String PEER_REACHABLE = "PeerReachable";
+  public static final String EXPORT_VALID = "ExportValid";
+  public static final String IMPORT_TARGET_PORT_VALID = "ImportTargetPortValid";
+  public static final String IMPORT_SERVICE_VALID = "ImportServiceValid";
+
+  public boolean isTrue() {
+    return "True".equals(status);
+  }
+}

@@ -1,0 +1,230 @@
+package io.xclusterlink.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and writes objects as YAML (multi-document) and JSON. Every error is an {@link
+ * InvalidObjectException} with a one-line message naming the document and field. Thread-safe.
+ */
+public final class ObjectCodec {
+  private static final ObjectMapper JSON = configure(new ObjectMapper());
+  private static final ObjectMapper YAML =
+      configure(
+          new ObjectMapper(
+              YAMLFactory.builder()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .build()));
+
+  private ObjectCodec() {}
+
+  private static ObjectMapper configure(ObjectMapper m) {
+    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
+
+  /** The shared JSON mapper, for callers that map their own records (status answers). */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  /** Reads every non-empty document of a YAML stream; namespaces are normalised. */
+  public static List<XclObject> readYaml(String text) {
+    List<XclObject> out = new ArrayList<>();
+    int doc = 0;
+    try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(text)) {
+      while (true) {
+        doc++;
+        JsonNode node;
+        try {
+          if (!it.hasNextValue()) {
+            break;
+          }
+          node = it.nextValue();
+        } catch (IOException | RuntimeException e) {
+          throw new InvalidObjectException(
+              "document " + doc + ": not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (node == null || node.isNull() || node.isMissingNode() || node.isEmpty()) {
+          doc--;
+          continue;
+        }
+        try {
+          out.add(fromTree(node));
+        } catch (InvalidObjectException e) {
+          throw new InvalidObjectException("document " + doc + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new InvalidObjectException("not valid YAML: " + firstLine(e.getMessage()));
+    }
+    return out;
+  }
+
+  /** Reads one object from JSON. */
+  public static XclObject readJson(String text) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidObjectException("not valid JSON: " + firstLine(e.getOriginalMessage()));
+    }
+    if (node == null || !node.isObject()) {
+      throw new InvalidObjectException("body: expected a JSON object");
+    }
+    return fromTree(node);
+  }
+
+  /** Maps a parsed tree (JSON or YAML) to its object, checking apiVersion and kind. */
+  public static XclObject fromTree(JsonNode node) {
+    if (!node.isObject()) {
+      throw new InvalidObjectException("expected a mapping with apiVersion, kind, metadata, spec");
+    }
+    ObjectNode copy = ((ObjectNode) node).deepCopy();
+    JsonNode apiVersion = copy.remove("apiVersion");
+    JsonNode kindNode = copy.remove("kind");
+    if (apiVersion == null || !XclObject.API_VERSION.equals(apiVersion.asText())) {
+      throw new InvalidObjectException(
+          "apiVersion: '"
+              + (apiVersion == null ? "" : apiVersion.asText())
+              + "' (expected: "
+              + XclObject.API_VERSION
+              + ")");
+    }
+    if (kindNode == null || !kindNode.isTextual()) {
+      throw new InvalidObjectException("kind: missing (expected one of: " + Kind.names() + ")");
+    }
+    Kind kind = kindByName(kindNode.asText());
+    if (!copy.has("metadata")) {
+      throw new InvalidObjectException("metadata.name: missing (expected: a name)");
+    }
+    try {
+      XclObject obj = JSON.treeToValue(copy, kind.type());
+      return obj.normalized();
+    } catch (UnrecognizedPropertyException e) {
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new InvalidObjectException(
+          path(e) + ": unknown field (expected one of: " + known + ")");
+    } catch (InvalidFormatException e) {
+      throw new InvalidObjectException(
+          path(e) + ": '" + e.getValue() + "' (expected: " + simpleType(e.getTargetType()) + ")");
+    } catch (MismatchedInputException e) {
+      throw new InvalidObjectException(
+          path(e) + ": wrong type (expected: " + simpleType(e.getTargetType()) + ")");
+    } catch (JsonProcessingException e) {
+      throw new InvalidObjectException(firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  private static Kind kindByName(String name) {
+    for (Kind k : Kind.values()) {
+      if (k.kindName().equals(name)) {
+        return k;
+      }
+    }
+    throw new InvalidObjectException("kind: '" + name + "' (expected one of: " + Kind.names() + ")");
+  }
+
+  /** The object as a JSON tree with apiVersion and kind first. */
+  public static ObjectNode toTree(XclObject obj) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("apiVersion", XclObject.API_VERSION);
+    out.put("kind", obj.kind().kindName());
+    ObjectNode body = JSON.valueToTree(obj);
+    if (obj.status().conditions().isEmpty() && obj.status().labels().isEmpty()) {
+      body.remove("status");
+    }
+    out.setAll(body);
+    return out;
+  }
+
+  public static String toJson(Object value) {
+    try {
+      Object v = value instanceof XclObject o ? toTree(o) : value;
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(v);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** Writes the objects as one multi-document YAML stream. */
+  public static String toYaml(List<? extends XclObject> objects) {
+    StringBuilder sb = new StringBuilder();
+    Iterator<? extends XclObject> it = objects.iterator();
+    while (it.hasNext()) {
+      try {
+        sb.append(YAML.writeValueAsString(toTree(it.next())));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write YAML", e);
+      }
+      if (it.hasNext()) {
+        sb.append("---\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String path(MismatchedInputException e) {
+    StringBuilder sb = new StringBuilder();
+    for (var ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "object" : sb.toString();
+  }
+
+  private static String simpleType(Class<?> type) {
+    if (type == null) {
+      return "a different type";
+    }
+    if (type == Integer.class || type == int.class) {
+      return "an integer";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (java.util.Map.class.isAssignableFrom(type)) {
+      return "a mapping";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a mapping";
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

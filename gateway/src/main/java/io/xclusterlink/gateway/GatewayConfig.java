@@ -1,0 +1,81 @@
+package io.xclusterlink.gateway;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a gateway process is told at start, parsed once (by the CLI) and immutable.
+ *
+ * @param peerName this peer's name; must equal the DNS SAN of its certificate
+ * @param credentialsDir the peer's credentials folder {@code DIR/FABRIC/PEER} (ca.crt, tls.crt,
+ *     tls.key), watched for replacement
+ * @param listen the one gateway-to-gateway port (mTLS)
+ * @param admin the admin REST address (loopback by default)
+ * @param stateDir the embedded store's state folder
+ * @param labels this peer's labels, sent to other peers in heartbeat answers
+ * @param importAddress the address import listeners bind to
+ * @param workloadsFile optional YAML file of CIDR → client labels (standalone client attributes)
+ * @param heartbeatInterval heartbeat period while a peer is reachable
+ * @param heartbeatIntervalUnreachable heartbeat period while a peer is not reachable
+ * @param failureThreshold consecutive failures that flip a peer to unreachable
+ * @param successThreshold consecutive successes that flip it back
+ * @param preferOpenSsl use BoringSSL when available (JDK TLS otherwise)
+ */
+public record GatewayConfig(
+    String peerName,
+    Path credentialsDir,
+    InetSocketAddress listen,
+    InetSocketAddress admin,
+    Path stateDir,
+    Map<String, String> labels,
+    String importAddress,
+    Path workloadsFile,
+    Duration heartbeatInterval,
+    Duration heartbeatIntervalUnreachable,
+    int failureThreshold,
+    int successThreshold,
+    boolean preferOpenSsl) {
+
+  public GatewayConfig {
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** The defaults of semantics.md: 1 s / 10 s heartbeats, 5 failures down, 3 successes up. */
+  public static GatewayConfig defaults(
+      String peerName, Path credentialsDir, InetSocketAddress listen, InetSocketAddress admin, Path stateDir) {
+    return new GatewayConfig(
+        peerName, credentialsDir, listen, admin, stateDir, Map.of(), "127.0.0.1", null,
+        Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true);
+  }
+
+  public GatewayConfig withLabels(Map<String, String> l) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, l, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
+  public GatewayConfig withHeartbeat(Duration reachable, Duration unreachable, int failures, int successes) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
+        workloadsFile, reachable, unreachable, failures, successes, preferOpenSsl);
+  }
+
+  public GatewayConfig withImportAddress(String a) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, a,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
+  public GatewayConfig withWorkloadsFile(Path f) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
+        f, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
+  public GatewayConfig withPreferOpenSsl(boolean p) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, p);
+  }
+}
