@@ -1,6 +1,30 @@
 package io.xclusterlink.gateway;
 
+import io.netty.channel.EventLoopGroup;
+import io.xclusterlink.admin.AdminServer;
+import io.xclusterlink.api.Import;
+import io.xclusterlink.api.Validation;
+import io.xclusterlink.api.XclObject;
+import io.xclusterlink.gateway.control.Authorizer;
+import io.xclusterlink.gateway.control.ControlPlane;
+import io.xclusterlink.gateway.egress.Workloads;
+import io.xclusterlink.gateway.ingress.IngressServer;
+import io.xclusterlink.gateway.metrics.GatewayMetrics;
+import io.xclusterlink.gateway.transport.Transport;
+import io.xclusterlink.pki.PeerCredentials;
+import io.xclusterlink.pki.PkiException;
+import io.xclusterlink.pki.TlsContexts;
+import io.xclusterlink.store.EmbeddedStore;
+import io.xclusterlink.store.Store;
+import io.xclusterlink.store.StoreException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gateway: control plane and data plane for one peer. Construction does no I/O; {@link
@@ -9,7 +33,16 @@ import java.net.InetSocketAddress;
  * everything in reverse order.
  */
 public final class Gateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
   private final GatewayConfig config;
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private TlsContexts tls;
+  private Store store;
+  private IngressServer ingress;
+  private AdminServer admin;
+  private ControlPlane control;
+  private GatewayMetrics metrics;
 
   public Gateway(GatewayConfig config) {
     this.config = config;
@@ -20,19 +53,124 @@ public final class Gateway implements AutoCloseable {
   }
 
   public Gateway start() {
-    throw new UnsupportedOperationException("work in progress");
+    try {
+      startParts();
+    } catch (RuntimeException e) {
+      close();
+      if (e instanceof GatewayStartException g) {
+        throw g;
+      }
+      throw new GatewayStartException(e.getMessage(), e);
+    }
+    log.info("gateway {} started: peers connect to {}, admin API on http://{}",
+        config.peerName(), hostPort(ingress.address()), hostPort(admin.address()));
+    return this;
+  }
+
+  private void startParts() {
+    try {
+      tls = TlsContexts.load(PeerCredentials.inDir(config.credentialsDir()), config.preferOpenSsl());
+    } catch (PkiException e) {
+      throw new GatewayStartException("credentials of peer " + config.peerName() + ": " + e.getMessage(), e);
+    }
+    started.push(tls);
+    if (!tls.localPeerName().equals(config.peerName())) {
+      throw new GatewayStartException("certificate in " + config.credentialsDir() + " names '" + tls.localPeerName()
+          + "' (expected: '" + config.peerName() + "')", null);
+    }
+    Workloads workloads = config.workloadsFile() == null ? Workloads.NONE : Workloads.load(config.workloadsFile());
+    try {
+      store = EmbeddedStore.open(config.stateDir());
+    } catch (StoreException e) {
+      throw new GatewayStartException(e.getMessage(), e);
+    }
+    started.push(store);
+    Transport transport = Transport.choose(true);
+    EventLoopGroup boss = transport.newGroup(1, "xcl-accept");
+    started.push(() -> boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly());
+    EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "xcl-io");
+    started.push(() -> workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly());
+    metrics = new GatewayMetrics();
+    Authorizer authorizer = new Authorizer(config.peerName(), config.labels());
+    ingress = new IngressServer(config.listen(), tls,
+        new IngressServer.IngressContext(authorizer, metrics, transport, config::labels), boss, workers).start();
+    started.push(ingress);
+    control = new ControlPlane(config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
+    started.push(control);
+    admin = new AdminServer(config.admin(), store, this::admit, this::status, metrics::scrape, boss,
+        transport.serverChannelClass());
+    try {
+      admin.start();
+    } catch (RuntimeException e) {
+      throw new GatewayStartException(e.getMessage(), e);
+    }
+    started.push(admin);
+    control.start();
+    tls.addReloadListener(() -> {
+      log.info("credentials of peer {} reloaded (generation {}): reconnecting to peers", config.peerName(), tls.generation());
+      ingress.closeAllConnections();
+      control.dropPeerConnections();
+    });
+    tls.startWatching(Duration.ofSeconds(1));
+  }
+
+  /** Admission: validation for standalone mode; an import re-applied without its port keeps it. */
+  private XclObject admit(XclObject incoming) {
+    Validation.validate(incoming, true);
+    if (incoming instanceof Import imp && imp.spec().targetPort() == null) {
+      return store.get(imp.key())
+          .map(o -> ((Import) o).spec().targetPort())
+          .map(p -> (XclObject) imp.withSpec(imp.spec().withTargetPort(p)))
+          .orElse(incoming);
+    }
+    return incoming;
+  }
+
+  private Object status() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("peer", config.peerName());
+    out.put("labels", config.labels());
+    out.put("gatewayAddress", hostPort(ingress.address()));
+    out.put("tls", tls.provider());
+    out.putAll(control.snapshot());
+    out.put("counters", metrics.summary());
+    return out;
   }
 
   /** The bound gateway-to-gateway address (useful when the config asked for port 0). */
   public InetSocketAddress tunnelAddress() {
-    throw new UnsupportedOperationException("work in progress");
+    return ingress.address();
   }
 
   /** The bound admin REST address. */
   public InetSocketAddress adminAddress() {
-    throw new UnsupportedOperationException("work in progress");
+    return admin.address();
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public ControlPlane controlPlane() {
+    return control;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    while (!started.isEmpty()) {
+      try {
+        started.pop().close();
+      } catch (Exception e) {
+        log.warn("error while stopping gateway {}: {}", config.peerName(), e.toString());
+      }
+    }
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
 }

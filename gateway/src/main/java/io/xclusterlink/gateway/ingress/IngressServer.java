@@ -1,0 +1,108 @@
+package io.xclusterlink.gateway.ingress;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.xclusterlink.gateway.GatewayStartException;
+import io.xclusterlink.gateway.control.Authorizer;
+import io.xclusterlink.gateway.metrics.GatewayMetrics;
+import io.xclusterlink.gateway.transport.Transport;
+import io.xclusterlink.pki.TlsContexts;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one gateway-to-gateway port. Every accepted connection is TLS 1.3 with a client certificate
+ * from the fabric; the peer identity is read from that certificate. Closing all connections (after
+ * a certificate reload) forces peers to handshake again with the new credentials.
+ */
+public final class IngressServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngressServer.class);
+
+  private final InetSocketAddress bind;
+  private final TlsContexts tls;
+  private final IngressContext context;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Transport transport;
+  private final ChannelGroup connections = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
+  private Channel serverChannel;
+
+  /** What the stream handlers need from the rest of the gateway. */
+  public record IngressContext(
+      Authorizer authorizer,
+      GatewayMetrics metrics,
+      Transport transport,
+      Supplier<Map<String, String>> ownLabels) {}
+
+  public IngressServer(
+      InetSocketAddress bind,
+      TlsContexts tls,
+      IngressContext context,
+      EventLoopGroup boss,
+      EventLoopGroup workers) {
+    this.bind = bind;
+    this.tls = tls;
+    this.context = context;
+    this.boss = boss;
+    this.workers = workers;
+    this.transport = context.transport();
+  }
+
+  public IngressServer start() {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.serverChannelClass())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    connections.add(ch);
+                    ch.pipeline()
+                        .addLast("tls", tls.server().newHandler(ch.alloc()))
+                        .addLast("handshake", new PeerHandshakeHandler(context));
+                  }
+                });
+    try {
+      serverChannel = b.bind(bind).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      throw new GatewayStartException(
+          "gateway port " + hostPort(bind) + " cannot be bound: " + e.getMessage() + " (expected: a free port)", e);
+    }
+    log.info("gateway port listening on {} (TLS {})", hostPort(address()), tls.provider());
+    return this;
+  }
+
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Closes every accepted connection, e.g. after this peer's certificates were replaced. */
+  public void closeAllConnections() {
+    connections.close();
+  }
+
+  @Override
+  public void close() {
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    connections.close().awaitUninterruptibly();
+  }
+
+  static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+}

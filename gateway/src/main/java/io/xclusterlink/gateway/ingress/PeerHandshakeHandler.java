@@ -1,0 +1,90 @@
+package io.xclusterlink.gateway.ingress;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.AttributeKey;
+import io.xclusterlink.gateway.tunnel.Http2Codecs;
+import io.xclusterlink.gateway.tunnel.TunnelProtocol;
+import io.xclusterlink.pki.PeerIdentity;
+import io.xclusterlink.pki.PkiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits for the TLS handshake, takes the peer identity from the client certificate, checks that
+ * HTTP/2 was negotiated and replaces itself with the HTTP/2 codec and the stream multiplexer.
+ */
+final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(PeerHandshakeHandler.class);
+
+  /** The authenticated peer name of a gateway-to-gateway connection. */
+  static final AttributeKey<String> PEER = AttributeKey.valueOf("xcl.peer");
+
+  private final IngressServer.IngressContext context;
+
+  PeerHandshakeHandler(IngressServer.IngressContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+      super.userEventTriggered(ctx, evt);
+      return;
+    }
+    if (!done.isSuccess()) {
+      log.info("refused connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), rootMessage(done.cause()));
+      ctx.close();
+      return;
+    }
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    String peer;
+    try {
+      peer = PeerIdentity.fromSession(ssl.engine().getSession());
+    } catch (PkiException e) {
+      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+      ctx.close();
+      return;
+    }
+    if (!TunnelProtocol.ALPN.equals(ssl.applicationProtocol())) {
+      log.info(
+          "refused connection from peer {} at {}: ALPN '{}' (expected: {})",
+          peer, ctx.channel().remoteAddress(), ssl.applicationProtocol(), TunnelProtocol.ALPN);
+      ctx.close();
+      return;
+    }
+    ctx.channel().attr(PEER).set(peer);
+    log.debug("peer {} connected from {}", peer, ctx.channel().remoteAddress());
+    ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.server());
+    ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new IngressStreamInitializer(context, peer)));
+    ctx.pipeline().remove(this);
+    ctx.channel()
+        .writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof NotSslRecordException
+        || (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException)) {
+      log.info("refused connection from {}: not TLS (expected: a TLS 1.3 ClientHello)", ctx.channel().remoteAddress());
+    } else {
+      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), rootMessage(cause));
+    }
+    ctx.close();
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    return m.replaceAll("[\\r\\n]+", " ");
+  }
+}

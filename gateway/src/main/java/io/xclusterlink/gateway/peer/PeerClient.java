@@ -1,0 +1,311 @@
+package io.xclusterlink.gateway.peer;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.xclusterlink.gateway.transport.Transport;
+import io.xclusterlink.gateway.tunnel.Http2Codecs;
+import io.xclusterlink.gateway.tunnel.TunnelProtocol;
+import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
+import io.xclusterlink.pki.PeerIdentity;
+import io.xclusterlink.pki.PkiException;
+import io.xclusterlink.pki.TlsContexts;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections from this gateway to one peer: at most one long-lived mTLS HTTP/2 connection per
+ * event loop, so that a tunnel opened for a client accepted on loop L is carried on L's connection
+ * with no thread hand-off. A new connection tries the peer's gateway addresses in order, starting
+ * with the last one that worked. Tunnels and heartbeats are streams on these connections, so a new
+ * client connection costs one round trip and no TLS handshake. Thread-safe.
+ */
+public final class PeerClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PeerClient.class);
+  private static final int CONNECT_TIMEOUT_MILLIS = 3_000;
+  private static final long ANSWER_TIMEOUT_MILLIS = 5_000;
+
+  private final String peer;
+  private final TlsContexts tls;
+  private final Transport transport;
+  private volatile List<Endpoint> endpoints;
+  private volatile int preferred;
+  private volatile boolean closed;
+  private final Map<EventLoop, Future<Channel>> connections = new ConcurrentHashMap<>();
+
+  public PeerClient(String peer, List<Endpoint> endpoints, TlsContexts tls, Transport transport) {
+    this.peer = peer;
+    this.endpoints = List.copyOf(endpoints);
+    this.tls = tls;
+    this.transport = transport;
+  }
+
+  public String peer() {
+    return peer;
+  }
+
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** New addresses apply to new connections; existing ones are dropped if their address went away. */
+  public void setEndpoints(List<Endpoint> next) {
+    if (!next.equals(endpoints)) {
+      endpoints = List.copyOf(next);
+      preferred = 0;
+      dropConnections();
+    }
+  }
+
+  /**
+   * Opens a tunnel to {@code request}'s export on the connection of {@code loop}. The future
+   * completes with the stream once the peer answered 200 (its auto-read is off; hand it to a relay
+   * with {@link TunnelSetupHandler#handOff}), or fails with a {@link TunnelRefusedException} or an
+   * I/O error.
+   */
+  public Future<Channel> openTunnel(EventLoop loop, TunnelRequest request) {
+    Promise<Channel> result = loop.newPromise();
+    request(loop, TunnelProtocol.tunnelRequest(peer, request), false)
+        .addListener(
+            (Future<TunnelSetupHandler.AnsweredStream> f) -> {
+              if (f.isSuccess()) {
+                if (!result.trySuccess(f.getNow().stream())) {
+                  f.getNow().stream().close();
+                }
+              } else {
+                result.tryFailure(f.cause());
+              }
+            });
+    return result;
+  }
+
+  /** Sends one heartbeat on {@code loop}'s connection; completes with the peer's labels. */
+  public Future<Map<String, String>> heartbeat(EventLoop loop) {
+    Promise<Map<String, String>> result = loop.newPromise();
+    request(loop, TunnelProtocol.heartbeatRequest(peer), true)
+        .addListener(
+            (Future<TunnelSetupHandler.AnsweredStream> f) -> {
+              if (f.isSuccess()) {
+                result.trySuccess(TunnelProtocol.parseLabels(f.getNow().answer()));
+              } else {
+                result.tryFailure(f.cause());
+              }
+            });
+    return result;
+  }
+
+  /** The address of the connection currently used on {@code loop}, for status messages. */
+  public String connectedEndpoint(EventLoop loop) {
+    Future<Channel> f = connections.get(loop);
+    if (f != null && f.isSuccess() && f.getNow().isActive()) {
+      return String.valueOf(f.getNow().attr(ENDPOINT).get());
+    }
+    return endpoints.isEmpty() ? "?" : endpoints.get(preferred % endpoints.size()).toString();
+  }
+
+  private static final io.netty.util.AttributeKey<Endpoint> ENDPOINT = io.netty.util.AttributeKey.valueOf("xcl.endpoint");
+
+  private Future<TunnelSetupHandler.AnsweredStream> request(
+      EventLoop loop, io.netty.handler.codec.http2.Http2Headers headers, boolean endStream) {
+    Promise<TunnelSetupHandler.AnsweredStream> answered = loop.newPromise();
+    connection(loop)
+        .addListener(
+            (Future<Channel> cf) -> {
+              if (!cf.isSuccess()) {
+                answered.tryFailure(cf.cause());
+                return;
+              }
+              new Http2StreamChannelBootstrap(cf.getNow())
+                  .option(ChannelOption.AUTO_READ, false)
+                  .handler(new TunnelSetupHandler(headers, endStream, answered, ANSWER_TIMEOUT_MILLIS))
+                  .open()
+                  .addListener(
+                      sf -> {
+                        if (!sf.isSuccess()) {
+                          answered.tryFailure(sf.cause());
+                        }
+                      });
+            });
+    return answered;
+  }
+
+  /** The live connection of {@code loop}, or a new one (one connect at a time per loop). */
+  private Future<Channel> connection(EventLoop loop) {
+    if (closed) {
+      return loop.newFailedFuture(new IOException("peer client for " + peer + " is closed"));
+    }
+    Future<Channel> current = connections.get(loop);
+    if (current != null && (!current.isDone() || (current.isSuccess() && current.getNow().isActive()))) {
+      return current;
+    }
+    Promise<Channel> next = loop.newPromise();
+    if (current == null ? connections.putIfAbsent(loop, next) != null : !connections.replace(loop, current, next)) {
+      return connection(loop);
+    }
+    List<Endpoint> eps = endpoints;
+    if (eps.isEmpty()) {
+      next.tryFailure(new IOException("peer " + peer + " has no gateway addresses"));
+    } else {
+      connect(loop, eps, 0, preferred, next, new StringBuilder());
+    }
+    return next;
+  }
+
+  private void connect(EventLoop loop, List<Endpoint> eps, int attempt, int start, Promise<Channel> result, StringBuilder errors) {
+    if (attempt >= eps.size()) {
+      result.tryFailure(new IOException("no gateway of peer " + peer + " answered: " + errors));
+      return;
+    }
+    int index = (start + attempt) % eps.size();
+    Endpoint ep = eps.get(index);
+    Promise<Channel> ready = loop.newPromise();
+    new Bootstrap()
+        .group(loop)
+        .channel(transport.channelClass())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.attr(ENDPOINT).set(ep);
+                ch.pipeline()
+                    .addLast("tls", tls.client().newHandler(ch.alloc(), peer, ep.port()))
+                    .addLast("handshake", new ClientHandshakeHandler(ready));
+              }
+            })
+        .connect(ep.host(), ep.port())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (!f.isSuccess()) {
+                    ready.tryFailure(f.cause());
+                  }
+                });
+    ready.addListener(
+        (Future<Channel> f) -> {
+          if (f.isSuccess()) {
+            preferred = index;
+            log.debug("connected to peer {} at {}", peer, ep);
+            if (closed) {
+              f.getNow().close();
+              result.tryFailure(new IOException("peer client for " + peer + " is closed"));
+            } else {
+              result.trySuccess(f.getNow());
+            }
+          } else {
+            if (errors.length() > 0) {
+              errors.append("; ");
+            }
+            errors.append(ep).append(": ").append(rootMessage(f.cause()));
+            connect(loop, eps, attempt + 1, start, result, errors);
+          }
+        });
+  }
+
+  /** Closes every connection to the peer (its tunnels end); new requests connect again. */
+  public void dropConnections() {
+    for (Future<Channel> f : connections.values()) {
+      if (f.isSuccess()) {
+        f.getNow().close();
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    dropConnections();
+    connections.clear();
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    return m.replaceAll("[\\r\\n]+", " ");
+  }
+
+  /** Verifies the server's identity and ALPN after the handshake, then installs HTTP/2. */
+  private final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
+    private final Promise<Channel> ready;
+
+    ClientHandshakeHandler(Promise<Channel> ready) {
+      this.ready = ready;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+        super.userEventTriggered(ctx, evt);
+        return;
+      }
+      if (!done.isSuccess()) {
+        ready.tryFailure(new IOException("TLS handshake failed: " + rootMessage(done.cause())));
+        ctx.close();
+        return;
+      }
+      SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+      try {
+        PeerIdentity.verify(ssl.engine().getSession(), peer);
+      } catch (PkiException e) {
+        ready.tryFailure(new IOException(e.getMessage()));
+        ctx.close();
+        return;
+      }
+      if (!TunnelProtocol.ALPN.equals(ssl.applicationProtocol())) {
+        ready.tryFailure(new IOException("ALPN '" + ssl.applicationProtocol() + "' (expected: h2)"));
+        ctx.close();
+        return;
+      }
+      ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.client());
+      ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new RefusePushedStreams()));
+      ctx.pipeline().remove(this);
+      ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));
+      ready.trySuccess(ctx.channel());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      ready.tryFailure(new IOException("connection closed during the TLS handshake"));
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ready.tryFailure(cause);
+      ctx.close();
+    }
+  }
+
+  /** A peer never opens streams towards the dialing side; such a stream is closed at once. */
+  private static final class RefusePushedStreams extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.close();
+    }
+
+    @Override
+    public boolean isSharable() {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.xclusterlink.gateway.relay;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+
+/** Closing rules shared by every pipeline. */
+public final class Channels {
+  private Channels() {}
+
+  /** Closes the channel once everything written so far has been flushed. */
+  public static void closeOnFlush(Channel ch) {
+    if (ch != null && ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else if (ch != null) {
+      ch.close();
+    }
+  }
+
+  /** Closes a TCP connection with a reset (SO_LINGER 0), so that the client sees it refused. */
+  public static void reset(Channel ch) {
+    if (ch.isOpen()) {
+      try {
+        ch.config().setOption(ChannelOption.SO_LINGER, 0);
+      } catch (RuntimeException ignored) {
+        // not a socket with linger (e.g. embedded): a plain close is the best we can do
+      }
+      ch.close();
+    }
+  }
+}
