@@ -170,7 +170,13 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
             for (XclObject o : store.list(Kind.PRIVILEGED_ACCESS_POLICY, null)) {
               privileged.add((PrivilegedAccessPolicy) o);
             }
-            authorizer.setPolicies(PolicySet.of(regular, privileged));
+            try {
+              authorizer.setPolicies(PolicySet.of(regular, privileged));
+            } catch (IllegalArgumentException e) {
+              // admission rejects such objects; if one still got in, the previous set stays in force
+              log.warn("policies not updated, the previous set stays in force: {}", e.getMessage());
+              return;
+            }
             log.debug("policies now {} regular, {} privileged", regular.size(), privileged.size());
           });
     }
