@@ -12,6 +12,7 @@ public record Condition(
   public static final String IMPORT_TARGET_PORT_VALID = "ImportTargetPortValid";
   public static final String IMPORT_SERVICE_VALID = "ImportServiceValid";
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isTrue() {
     return "True".equals(status);
   }

@@ -1,40 +1,46 @@
 package io.xclusterlink.pki;
 
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The key algorithms a fabric or peer certificate can use; ECDSA P-256 is the default. */
+/** The algorithm and size of a generated CA or peer key, named as the CLI spells it ({@code ec-p256}). */
 public enum KeyType {
-  EC_P256("ec-p256", "EC", 256, "SHA256withECDSA"),
-  RSA_2048("rsa-2048", "RSA", 2048, "SHA256withRSA"),
-  RSA_3072("rsa-3072", "RSA", 3072, "SHA256withRSA"),
-  RSA_4096("rsa-4096", "RSA", 4096, "SHA256withRSA");
+  EC_P256("ec-p256"),
+  RSA_2048("rsa-2048"),
+  RSA_3072("rsa-3072"),
+  RSA_4096("rsa-4096");
 
-  private final String text;
-  final String algorithm;
-  final int bits;
-  final String signature;
+  private final String id;
 
-  KeyType(String text, String algorithm, int bits, String signature) {
-    this.text = text;
-    this.algorithm = algorithm;
-    this.bits = bits;
-    this.signature = signature;
+  KeyType(String id) {
+    this.id = id;
   }
 
-  public String text() {
-    return text;
+  /** The name {@link #parse} accepts, such as {@code ec-p256}. */
+  public String id() {
+    return id;
   }
 
+  /**
+   * Reads a key type by its name, ignoring case: {@code ec-p256}, {@code rsa-2048}, {@code rsa-3072}
+   * or {@code rsa-4096}.
+   *
+   * @throws PkiException naming the value and the expected ones
+   */
   public static KeyType parse(String value) {
-    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-    for (KeyType k : values()) {
-      if (k.text.equals(v)) {
-        return k;
+    if (value != null) {
+      for (KeyType type : values()) {
+        if (type.id.equalsIgnoreCase(value.trim())) {
+          return type;
+        }
       }
     }
-    throw new PkiException("key type: '" + value + "' (expected one of: "
-        + Arrays.stream(values()).map(KeyType::text).collect(Collectors.joining(", ")) + ")");
+    throw new PkiException(
+        "key type: " + (value == null ? "null" : "'" + value + "'") + " (expected one of: " + expected() + ")");
+  }
+
+  /** The accepted names, comma-separated, for help texts and messages. */
+  public static String expected() {
+    return Arrays.stream(values()).map(KeyType::id).collect(Collectors.joining(", "));
   }
 }

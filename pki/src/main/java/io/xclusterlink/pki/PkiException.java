@@ -1,14 +1,20 @@
 package io.xclusterlink.pki;
 
-/** A certificate or key problem; the message is one line naming the file or value and what was expected. */
+/**
+ * A certificate, key or credentials folder that is missing, unreadable or not what was expected;
+ * the message is one line that names the file or value and what was expected.
+ */
 public class PkiException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
-
   public PkiException(String message) {
-    super(message);
+    super(oneLine(message));
   }
 
   public PkiException(String message, Throwable cause) {
-    super(message, cause);
+    super(oneLine(message), cause);
+  }
+
+  // Messages reach CLI output and single log lines; a value or cause with line breaks must not split them.
+  private static String oneLine(String message) {
+    return message == null ? null : message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 }

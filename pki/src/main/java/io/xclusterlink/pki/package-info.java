@@ -1,2 +1,2 @@
-/** Fabric CA, peer certificates, TLS contexts with hot reload, and peer identity from certificates. */
+/** Fabric CA and peer certificates on disk, and the hot-reloaded mutual-TLS contexts and peer identity built from them. */
 package io.xclusterlink.pki;

@@ -246,6 +246,7 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       authorizer.setPeerLabels(name, labels);
     } else {
       flipped = st.reachability.failure(rootMessage(f.cause()));
+      log.debug("heartbeat to peer {} failed: {}", name, rootMessage(f.cause()), f.cause());
     }
     st.reachable = st.reachability.reachable();
     if (flipped) {

@@ -28,6 +28,7 @@ public final class TunnelSetupHandler extends ChannelInboundHandlerAdapter {
   private final long timeoutMillis;
   private final ArrayDeque<Object> held = new ArrayDeque<>();
   private boolean answered;
+  private boolean sent;
   private boolean inactive;
   private ScheduledFuture<?> timeout;
 
@@ -43,6 +44,16 @@ public final class TunnelSetupHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    send(ctx);
+    ctx.fireChannelActive();
+  }
+
+  /** Sends the request once, whether the stream was active when the handler was added or became so later. */
+  private void send(ChannelHandlerContext ctx) {
+    if (sent) {
+      return;
+    }
+    sent = true;
     ctx.channel().config().setAutoRead(true);
     timeout =
         ctx.executor()
@@ -66,7 +77,7 @@ public final class TunnelSetupHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     if (ctx.channel().isActive()) {
-      channelActive(ctx);
+      send(ctx);
     }
   }
 

@@ -1,0 +1,74 @@
+package io.xclusterlink.cli.objects;
+
+import io.xclusterlink.api.InvalidObjectException;
+import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.cli.admin.ApplyResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code xcl apply -f FILE}: sends a YAML stream to the gateway, which validates every document
+ * first and stores all or none of them. Prints one line per object.
+ */
+@Command(
+    name = "apply",
+    description = "Create or update objects from a YAML file (all or nothing).")
+public final class ApplyObjectsCommand implements Callable<Integer> {
+  @ParentCommand XclMain main;
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = {"-f", "--filename"},
+      required = true,
+      paramLabel = "FILE",
+      description = "YAML file with one or more documents, or - for stdin.")
+  String file;
+
+  @Override
+  public Integer call() {
+    String yaml = read(file);
+    List<ApplyResult> results = main.adminClient().apply(yaml);
+    if (results.isEmpty()) {
+      throw new InvalidObjectException(
+          displayName(file) + ": no objects (expected: YAML documents with apiVersion, kind, metadata, spec)");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    for (ApplyResult r : results) {
+      out.println(new ObjectRef(r.kind(), r.namespace(), r.name()) + " " + r.result());
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static String read(String file) {
+    try {
+      if (file.equals("-")) {
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new UncheckedIOException("cannot read " + file + ": no such file", e);
+    } catch (AccessDeniedException e) {
+      throw new UncheckedIOException("cannot read " + file + ": permission denied", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + displayName(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String displayName(String file) {
+    return file.equals("-") ? "stdin" : file;
+  }
+}

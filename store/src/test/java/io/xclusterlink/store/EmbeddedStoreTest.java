@@ -1,0 +1,329 @@
+package io.xclusterlink.store;
+
+import static io.xclusterlink.store.SampleObjects.allowAll;
+import static io.xclusterlink.store.SampleObjects.export;
+import static io.xclusterlink.store.SampleObjects.importOf;
+import static io.xclusterlink.store.SampleObjects.peer;
+import static io.xclusterlink.store.SampleObjects.privilegedAllowAll;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.xclusterlink.api.Condition;
+import io.xclusterlink.api.Import;
+import io.xclusterlink.api.InvalidObjectException;
+import io.xclusterlink.api.Kind;
+import io.xclusterlink.api.ObjectCodec;
+import io.xclusterlink.api.ObjectKey;
+import io.xclusterlink.api.ObjectMeta;
+import io.xclusterlink.api.Status;
+import io.xclusterlink.api.XclObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedStoreTest {
+  @TempDir Path dir;
+  private final List<EmbeddedStore> opened = new ArrayList<>();
+
+  @AfterEach
+  void closeStores() {
+    opened.forEach(EmbeddedStore::close);
+  }
+
+  private EmbeddedStore open() {
+    EmbeddedStore s = EmbeddedStore.open(dir);
+    opened.add(s);
+    return s;
+  }
+
+  private static final Status REACHABLE =
+      Status.EMPTY.withCondition(Condition.PEER_REACHABLE, true, "Heartbeat", "answered");
+
+  private static Status reachable() {
+    return REACHABLE;
+  }
+
+  @Test
+  void keepsEveryKindAcrossReopen() {
+    List<XclObject> all = List.of(peer("west", 8443), export("prod", "db", 5432), importOf("prod", "db", 5432),
+        allowAll("prod", "allow-all"), privilegedAllowAll("allow-everything"));
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      all.forEach(store::put);
+    }
+
+    EmbeddedStore reopened = open();
+
+    for (XclObject o : all) {
+      assertThat(reopened.get(o.key())).contains(o);
+    }
+    assertThat(reopened.list(Kind.PEER, null)).containsExactly(all.get(0));
+  }
+
+  @Test
+  void writesOneJsonFilePerObjectWithoutStatus() throws IOException {
+    EmbeddedStore store = open();
+    store.put(peer("west", 8443));
+    store.put(importOf("prod", "db", 5432));
+    store.setStatus(peer("west", 8443).key(), reachable());
+
+    Path peerFile = dir.resolve("peers/_cluster/west.json");
+    Path importFile = dir.resolve("imports/prod/db.json");
+    assertThat(ObjectCodec.readJson(Files.readString(peerFile))).isEqualTo(peer("west", 8443));
+    assertThat(ObjectCodec.readJson(Files.readString(importFile))).isEqualTo(importOf("prod", "db", 5432));
+    assertThat(Files.readString(peerFile)).doesNotContain("status").startsWith("{\n  \"apiVersion\"");
+  }
+
+  @Test
+  void reportsCreatedConfiguredAndUnchanged() {
+    EmbeddedStore store = open();
+    List<StoreEvent> events = new ArrayList<>();
+    store.addListener(events::add);
+
+    PutResult created = store.put(importOf("prod", "db", 5432));
+    PutResult unchanged = store.put(importOf("prod", "db", 5432));
+    PutResult configured = store.put(importOf("prod", "db", 5433));
+
+    assertThat(created.outcome()).isEqualTo(PutResult.Outcome.CREATED);
+    assertThat(unchanged.outcome()).isEqualTo(PutResult.Outcome.UNCHANGED);
+    assertThat(unchanged.object()).isEqualTo(importOf("prod", "db", 5432));
+    assertThat(configured.outcome()).isEqualTo(PutResult.Outcome.CONFIGURED);
+    assertThat(configured.object()).isEqualTo(importOf("prod", "db", 5433));
+    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED, EventType.MODIFIED);
+  }
+
+  @Test
+  void treatsAnObjectWithADifferentStatusAsUnchanged() {
+    EmbeddedStore store = open();
+    store.put(peer("west", 8443));
+
+    PutResult again = store.put(peer("west", 8443).withStatus(reachable()));
+
+    assertThat(again.outcome()).isEqualTo(PutResult.Outcome.UNCHANGED);
+    assertThat(store.get(peer("west", 1).key()).orElseThrow().status()).isEqualTo(Status.EMPTY);
+  }
+
+  @Test
+  void replaysExistingObjectsToANewListenerBeforeLiveEvents() {
+    EmbeddedStore store = open();
+    store.put(importOf("prod", "db", 5432));
+    store.put(peer("west", 8443));
+    List<String> seen = new ArrayList<>();
+
+    store.addListener(e -> seen.add(e.type() + " " + e.object().key()));
+    store.put(export("default", "web", 80));
+    store.delete(peer("west", 8443).key());
+
+    assertThat(seen).containsExactly(
+        "ADDED Peer west", "ADDED Import prod/db", "ADDED Export default/web", "DELETED Peer west");
+  }
+
+  @Test
+  void firesEventsOfPutAllInCommitOrderAfterTheFilesExist() {
+    EmbeddedStore store = open();
+    List<String> seen = new ArrayList<>();
+    store.addListener(e -> {
+      Path file = dir.resolve(e.object().kind().plural()).resolve("prod").resolve(e.object().metadata().name() + ".json");
+      seen.add(e.type() + " " + e.object().metadata().name() + " " + Files.exists(file));
+    });
+
+    List<PutResult> results = store.putAll(List.of(
+        importOf("prod", "b", 1), importOf("prod", "a", 2), importOf("prod", "b", 3), importOf("prod", "a", 2)));
+
+    assertThat(results).extracting(PutResult::outcome).containsExactly(PutResult.Outcome.CREATED,
+        PutResult.Outcome.CREATED, PutResult.Outcome.CONFIGURED, PutResult.Outcome.UNCHANGED);
+    assertThat(seen).containsExactly("ADDED b true", "ADDED a true", "MODIFIED b true");
+    assertThat(store.get(importOf("prod", "b", 0).key())).contains(importOf("prod", "b", 3));
+  }
+
+  @Test
+  void keepsStatusAcrossPutButDoesNotPersistIt() {
+    ObjectKey key = importOf("prod", "db", 1).key();
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      store.put(importOf("prod", "db", 5432));
+      List<StoreEvent> events = new ArrayList<>();
+      store.addListener(events::add);
+      events.clear();
+
+      assertThat(store.setStatus(key, reachable())).isTrue();
+      assertThat(events).isEmpty();
+      PutResult result = store.put(importOf("prod", "db", 5433));
+
+      assertThat(result.object().status()).isEqualTo(reachable());
+      assertThat(store.get(key).orElseThrow().status()).isEqualTo(reachable());
+      assertThat(events).singleElement().satisfies(e -> assertThat(e.object().status()).isEqualTo(reachable()));
+    }
+
+    EmbeddedStore reopened = open();
+
+    assertThat(reopened.get(key).orElseThrow().status()).isEqualTo(Status.EMPTY);
+    assertThat(((Import) reopened.get(key).orElseThrow()).spec().port()).isEqualTo(5433);
+  }
+
+  @Test
+  void setStatusOfAMissingObjectReturnsFalse() {
+    EmbeddedStore store = open();
+
+    assertThat(store.setStatus(peer("west", 1).key(), reachable())).isFalse();
+    assertThat(store.get(peer("west", 1).key())).isEmpty();
+  }
+
+  @Test
+  void deleteFiresDeletedWithTheLastObjectAndRemovesTheFile() {
+    EmbeddedStore store = open();
+    store.put(importOf("prod", "db", 5432));
+    ObjectKey key = importOf("prod", "db", 1).key();
+    store.setStatus(key, reachable());
+    List<StoreEvent> events = new ArrayList<>();
+    store.addListener(events::add);
+
+    assertThat(store.delete(key)).isTrue();
+    assertThat(store.delete(key)).isFalse();
+
+    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED, EventType.DELETED);
+    assertThat(events.get(1).object()).isEqualTo(importOf("prod", "db", 5432).withStatus(reachable()));
+    assertThat(dir.resolve("imports/prod/db.json")).doesNotExist();
+    store.close();
+    assertThat(open().get(key)).isEmpty();
+  }
+
+  @Test
+  void listsOneKindSortedByNamespaceThenName() {
+    EmbeddedStore store = open();
+    store.put(importOf("prod", "b", 1));
+    store.put(importOf("dev", "z", 1));
+    store.put(importOf("prod", "a", 1));
+    store.put(export("prod", "a", 1));
+
+    assertThat(store.list(Kind.IMPORT, null)).extracting(o -> o.key().toString())
+        .containsExactly("Import dev/z", "Import prod/a", "Import prod/b");
+    assertThat(store.list(Kind.IMPORT, "prod")).extracting(o -> o.key().toString())
+        .containsExactly("Import prod/a", "Import prod/b");
+    assertThat(store.list(Kind.IMPORT, "nowhere")).isEmpty();
+  }
+
+  @Test
+  void putsNamespacedObjectsWithoutNamespaceInTheDefaultOne() {
+    EmbeddedStore store = open();
+
+    store.put(new Import(new ObjectMeta("web", null, null), importOf("x", "web", 80).spec(), null));
+
+    assertThat(store.get(new ObjectKey(Kind.IMPORT, "default", "web"))).isPresent();
+    assertThat(store.get(new ObjectKey(Kind.IMPORT, null, "web"))).isPresent();
+    assertThat(dir.resolve("imports/default/web.json")).exists();
+  }
+
+  @Test
+  void refusesNamesThatWouldLeaveTheStateDirectory() {
+    EmbeddedStore store = open();
+
+    assertThatThrownBy(() -> store.put(importOf("prod", "../../etc", 1)))
+        .isInstanceOf(InvalidObjectException.class)
+        .hasMessageContaining("metadata.name: '../../etc'");
+    assertThat(store.list(Kind.IMPORT, null)).isEmpty();
+  }
+
+  @Test
+  void refusesASecondOpenOfTheSameDirectory() {
+    open();
+
+    assertThatThrownBy(() -> EmbeddedStore.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("state directory " + dir.toAbsolutePath().normalize() + " is in use by another gateway");
+  }
+
+  @Test
+  void releasesTheDirectoryOnClose() {
+    open().close();
+
+    EmbeddedStore again = open();
+
+    assertThat(again.directory()).isEqualTo(dir.toAbsolutePath().normalize());
+  }
+
+  @Test
+  void refusesWritesAfterClose() {
+    EmbeddedStore store = open();
+    store.close();
+
+    assertThatThrownBy(() -> store.put(peer("west", 1)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageEndingWith(" is closed");
+  }
+
+  @Test
+  void removesLeftoverTempFilesOnOpen() throws IOException {
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      store.put(importOf("prod", "db", 5432));
+    }
+    Path leftover = dir.resolve("imports/prod/db.json.123456.tmp");
+    Files.writeString(leftover, "{\"apiVersion\": \"xclusterlink.io/v1al");
+
+    EmbeddedStore store = open();
+
+    assertThat(leftover).doesNotExist();
+    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "db", 5432));
+  }
+
+  @Test
+  void refusesToOpenWhenAFileDoesNotParse() throws IOException {
+    Path file = dir.resolve("peers/_cluster/west.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Peer\", \"metad");
+
+    assertThatThrownBy(() -> EmbeddedStore.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(file.toAbsolutePath() + " does not hold a valid object: not valid JSON: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    // the lock was released: after a fix the gateway can start
+    Files.delete(file);
+    assertThat(open().list(Kind.PEER, null)).isEmpty();
+  }
+
+  @Test
+  void refusesToOpenWhenAFileHoldsAnotherObject() throws IOException {
+    Path file = dir.resolve("peers/_cluster/west.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, ObjectCodec.toJson(peer("east", 8443)), StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> EmbeddedStore.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(file.toAbsolutePath() + " holds Peer east (expected: Peer west)");
+  }
+
+  @Test
+  void aFailingListenerDoesNotStopTheOthersNorTheWrite() {
+    EmbeddedStore store = open();
+    List<StoreEvent> events = new ArrayList<>();
+    store.addListener(e -> {
+      throw new IllegalStateException("listener bug");
+    });
+    store.addListener(events::add);
+
+    PutResult result = store.put(peer("west", 8443));
+
+    assertThat(result.outcome()).isEqualTo(PutResult.Outcome.CREATED);
+    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void leavesNoTempFilesBehindAfterWrites() throws IOException {
+    EmbeddedStore store = open();
+    for (int i = 0; i < 20; i++) {
+      store.put(importOf("prod", "db-" + (i % 4), 1000 + i));
+    }
+    store.delete(importOf("prod", "db-0", 1).key());
+
+    try (Stream<Path> files = Files.walk(dir)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toList()))
+          .containsExactlyInAnyOrder(".lock", "imports/prod/db-1.json", "imports/prod/db-2.json", "imports/prod/db-3.json");
+    }
+  }
+}
