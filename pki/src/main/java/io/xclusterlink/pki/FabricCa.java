@@ -3,19 +3,25 @@ package io.xclusterlink.pki;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -23,140 +29,217 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Creates a fabric's root CA and its peers' certificates as PEM files:
- * {@code DIR/FABRIC/{ca.crt,ca.key}} and {@code DIR/FABRIC/PEER/{ca.crt,tls.crt,tls.key}}.
+ * Creates a fabric's root CA ({@code DIR/FABRIC/ca.crt, ca.key}) and its peers' credentials
+ * ({@code DIR/FABRIC/PEER/ca.crt, tls.crt, tls.key}) on disk.
  */
 public final class FabricCa {
-  private static final Duration CA_VALIDITY = Duration.ofDays(3650);
-  private static final Duration PEER_VALIDITY = Duration.ofDays(365);
+  static final String CA_CERT_FILE = "ca.crt";
+  static final String CA_KEY_FILE = "ca.key";
+  static final Duration CA_VALIDITY = Duration.ofDays(3650);
+  static final Duration PEER_VALIDITY = Duration.ofDays(365);
+
+  // A certificate made on one host must already be valid on another whose clock is a little behind.
+  private static final Duration BACKDATE = Duration.ofHours(1);
+
+  // An instance used explicitly, never registered: the JDK's own providers (and its TLS) stay as they are.
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  // RFC 1123 subdomain, as Kubernetes object names: peer names are Peer object names and DNS SANs.
+  private static final Pattern DNS_NAME =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final int DNS_NAME_MAX = 253;
 
   private FabricCa() {}
 
-  /** Creates {@code DIR/FABRIC/ca.crt} and {@code ca.key} (0600); refuses if the CA exists. */
+  /**
+   * Creates {@code DIR/FABRIC/ca.crt} and {@code DIR/FABRIC/ca.key} (PKCS#8 PEM, mode 0600): a
+   * self-signed CA named {@code CN=FABRIC}, valid for 10 years.
+   *
+   * @return the fabric folder {@code DIR/FABRIC}
+   * @throws PkiException when the fabric already exists or the files cannot be written
+   */
   public static Path createFabric(Path dir, String fabric, KeyType type) {
-    checkName("fabric name", fabric);
-    Path fdir = dir.resolve(fabric);
-    if (Files.exists(fdir.resolve("ca.crt"))) {
-      throw new PkiException("fabric " + fabric + " already exists in " + fdir + " (expected: a new fabric name or --dir)");
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(type, "type");
+    requireName("fabric", fabric);
+    Path fabricDir = dir.resolve(fabric);
+    Path caCert = fabricDir.resolve(CA_CERT_FILE);
+    Path caKey = fabricDir.resolve(CA_KEY_FILE);
+    for (Path existing : List.of(caCert, caKey)) {
+      if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        throw new PkiException("fabric '" + fabric + "' already exists: " + existing
+            + " (expected: no " + CA_CERT_FILE + " or " + CA_KEY_FILE + " in " + fabricDir + ")");
+      }
     }
-    KeyPair kp = generate(type);
-    X500Name name = new X500Name("CN=" + fabric + ",O=X-ClusterLink fabric");
+    KeyPair keys = generate(type);
+    X500Name name = commonName(fabric);
     Instant now = Instant.now();
+    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+        name, serial(), Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic());
     try {
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
-          Date.from(now.plus(CA_VALIDITY)), name, kp.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-      X509Certificate cert = sign(b, kp.getPrivate(), type);
-      Files.createDirectories(fdir);
-      Pem.write(fdir.resolve("ca.key"), Pem.encode(kp.getPrivate()), true);
-      Pem.write(fdir.resolve("ca.crt"), Pem.encode(cert), false);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new PkiException("cannot create fabric " + fabric + ": " + e.getMessage(), e);
+      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+      // Path length 0: the fabric CA signs peers only, never another CA.
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new PkiException("cannot build the CA certificate of fabric '" + fabric + "': " + e.getMessage(), e);
     }
-    return fdir;
+    X509Certificate cert = sign(builder, keys.getPrivate());
+    createDirectories(fabricDir);
+    // The certificate last: a fabric with ca.crt is complete.
+    PemFiles.write(caKey, PemFiles.encode(keys.getPrivate()), true);
+    PemFiles.write(caCert, PemFiles.encode(List.of(cert)), false);
+    return fabricDir;
   }
 
   /**
-   * Creates the peer folder with a copy of the CA certificate and a certificate whose DNS SAN is
-   * the peer name, signed by the fabric CA; refuses if the peer's certificate exists.
+   * Creates the peer folder {@code DIR/FABRIC/PEER} with {@code ca.crt} (a copy of the fabric CA
+   * certificate), {@code tls.crt} ({@code CN=PEER}, DNS SAN {@code PEER}, serverAuth and
+   * clientAuth, signed by the fabric CA, valid for 1 year) and {@code tls.key} (PKCS#8 PEM, mode
+   * 0600). The CA key is read from {@code DIR/FABRIC/ca.key}.
+   *
+   * @return the peer folder
+   * @throws PkiException when the peer already has a {@code tls.crt}, the fabric's CA files are
+   *     missing or do not match, or the files cannot be written
    */
   public static Path createPeer(Path dir, String fabric, String peer, KeyType type) {
-    checkName("peer name", peer);
-    Path fdir = dir.resolve(fabric);
-    Path caCrt = fdir.resolve("ca.crt");
-    Path caKey = fdir.resolve("ca.key");
-    if (!Files.exists(caCrt) || !Files.exists(caKey)) {
-      throw new PkiException("fabric " + fabric + " not found in " + fdir + " (expected: ca.crt and ca.key; run `xcl fabric create` first)");
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(type, "type");
+    requireName("fabric", fabric);
+    requireName("peer", peer);
+    Path fabricDir = dir.resolve(fabric);
+    Path peerDir = fabricDir.resolve(peer);
+    PeerCredentials out = PeerCredentials.inDir(peerDir);
+    if (Files.exists(out.cert(), LinkOption.NOFOLLOW_LINKS)) {
+      throw new PkiException("peer '" + peer + "' already exists: " + out.cert()
+          + " (expected: no " + PeerCredentials.CERT_FILE + " in " + peerDir + ")");
     }
-    Path pdir = fdir.resolve(peer);
-    if (Files.exists(pdir.resolve("tls.crt"))) {
-      throw new PkiException("peer " + peer + " already has a certificate in " + pdir + " (expected: a new peer name)");
-    }
-    X509Certificate ca = Pem.readCertificate(caCrt);
-    PrivateKey caPrivate = Pem.readPrivateKey(caKey);
-    KeyType caType = caPrivate.getAlgorithm().equals("RSA") ? KeyType.RSA_2048 : KeyType.EC_P256;
-    KeyPair kp = generate(type);
+    Path caCertFile = fabricDir.resolve(CA_CERT_FILE);
+    Path caKeyFile = fabricDir.resolve(CA_KEY_FILE);
+    byte[] caCertPem = PemFiles.read(caCertFile, "the CA certificate of fabric '" + fabric + "'");
+    X509Certificate ca = PemFiles.certificates(caCertPem, caCertFile, "the CA certificate of fabric '" + fabric + "'").get(0);
+    PrivateKey caKey = PemFiles.privateKey(
+        PemFiles.read(caKeyFile, "the CA key of fabric '" + fabric + "'"), caKeyFile, "the CA key of fabric '" + fabric + "'");
+
     Instant now = Instant.now();
-    try {
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now.minusSeconds(60)),
-          Date.from(now.plus(PEER_VALIDITY)), new X500Name("CN=" + peer), kp.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-          .addExtension(Extension.extendedKeyUsage, false,
-              new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, peer)))
-          .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
-      X509Certificate cert = sign(b, caPrivate, caType);
-      Files.createDirectories(pdir);
-      Pem.write(pdir.resolve("tls.key"), Pem.encode(kp.getPrivate()), true);
-      Pem.write(pdir.resolve("tls.crt"), Pem.encode(cert), false);
-      Pem.write(pdir.resolve("ca.crt"), Files.readString(caCrt), false);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new PkiException("cannot create peer " + peer + ": " + e.getMessage(), e);
+    Instant notAfter = now.plus(PEER_VALIDITY);
+    // A peer certificate cannot outlive the CA that vouches for it.
+    if (ca.getNotAfter().toInstant().isBefore(notAfter)) {
+      notAfter = ca.getNotAfter().toInstant();
     }
-    return pdir;
+    if (!notAfter.isAfter(now)) {
+      throw new PkiException(caCertFile + " expired on " + ca.getNotAfter().toInstant() + " (expected: a valid fabric CA)");
+    }
+    KeyPair keys = generate(type);
+    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+        ca, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(peer), keys.getPublic());
+    int usage = KeyUsage.digitalSignature | (keys.getPublic().getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
+    try {
+      JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+      builder.addExtension(Extension.extendedKeyUsage, false,
+          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, peer)));
+      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new PkiException("cannot build the certificate of peer '" + peer + "': " + e.getMessage(), e);
+    }
+    X509Certificate cert = sign(builder, caKey);
+    try {
+      cert.verify(ca.getPublicKey());
+    } catch (GeneralSecurityException e) {
+      throw new PkiException(caKeyFile + " does not match " + caCertFile + " (expected: the key of the fabric CA certificate)", e);
+    }
+    createDirectories(peerDir);
+    // tls.crt last: a peer folder with tls.crt is complete.
+    PemFiles.write(out.caCert(), caCertPem, false);
+    PemFiles.write(out.key(), PemFiles.encode(keys.getPrivate()), true);
+    PemFiles.write(out.cert(), PemFiles.encode(List.of(cert)), false);
+    return peerDir;
   }
 
-  private static void checkName(String what, String name) {
-    if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?")) {
-      throw new PkiException(what + ": '" + name + "' (expected: a DNS name of lower-case letters, digits, '-' and '.', at most 63 characters)");
+  static void requireName(String what, String value) {
+    if (value == null || value.length() > DNS_NAME_MAX || !DNS_NAME.matcher(value).matches()) {
+      throw new PkiException(what + ": " + (value == null ? "null" : "'" + value + "'")
+          + " (expected: a DNS name of lowercase letters, digits, '-' and '.', at most " + DNS_NAME_MAX + " characters)");
     }
   }
 
   private static KeyPair generate(KeyType type) {
     try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance(type.algorithm);
-      if (type == KeyType.EC_P256) {
-        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      } else {
-        g.initialize(type.bits, RANDOM);
+      KeyPairGenerator generator;
+      switch (type) {
+        case EC_P256 -> {
+          generator = KeyPairGenerator.getInstance("EC", BOUNCY_CASTLE);
+          generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        }
+        case RSA_2048, RSA_3072, RSA_4096 -> {
+          generator = KeyPairGenerator.getInstance("RSA", BOUNCY_CASTLE);
+          generator.initialize(rsaBits(type), RANDOM);
+        }
+        default -> throw new IllegalStateException("unknown key type " + type);
       }
-      return g.generateKeyPair();
+      return generator.generateKeyPair();
     } catch (GeneralSecurityException e) {
-      throw new PkiException("cannot generate a " + type.text() + " key: " + e.getMessage(), e);
+      throw new PkiException("cannot generate a " + type.id() + " key: " + e.getMessage(), e);
     }
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key, KeyType type) throws GeneralSecurityException {
+  private static int rsaBits(KeyType type) {
+    return switch (type) {
+      case RSA_2048 -> 2048;
+      case RSA_3072 -> 3072;
+      case RSA_4096 -> 4096;
+      case EC_P256 -> throw new IllegalArgumentException("not an RSA key type: " + type);
+    };
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) {
+    String algorithm = signatureAlgorithm(signer);
     try {
-      return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(type.signature).build(key)));
-    } catch (OperatorCreationException e) {
-      throw new GeneralSecurityException(e.getMessage(), e);
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
+    } catch (OperatorCreationException | GeneralSecurityException e) {
+      throw new PkiException("cannot sign a certificate with " + algorithm + ": " + e.getMessage(), e);
     }
   }
 
+  private static String signatureAlgorithm(PrivateKey key) {
+    return switch (key.getAlgorithm()) {
+      case "EC", "ECDSA" -> "SHA256withECDSA";
+      case "RSA" -> "SHA256withRSA";
+      default -> throw new PkiException("CA key algorithm: '" + key.getAlgorithm() + "' (expected: EC or RSA)");
+    };
+  }
+
+  private static X500Name commonName(String name) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+  }
+
+  // Random and positive, 159 bits: unique without bookkeeping and within the 20 octets RFC 5280 allows.
   private static BigInteger serial() {
-    return new BigInteger(127, RANDOM);
+    return new BigInteger(159, RANDOM).add(BigInteger.ONE);
   }
 
-  static boolean matches(PublicKey pub, PrivateKey priv) {
+  private static void createDirectories(Path dir) {
     try {
-      String alg = priv.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      java.security.Signature s = java.security.Signature.getInstance(alg);
-      s.initSign(priv);
-      byte[] data = "xcl-key-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      s.update(data);
-      byte[] sig = s.sign();
-      java.security.Signature v = java.security.Signature.getInstance(alg);
-      v.initVerify(pub);
-      v.update(data);
-      return v.verify(sig);
-    } catch (GeneralSecurityException e) {
-      return false;
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new PkiException("cannot create folder " + dir + ": " + e, e);
     }
   }
 }

@@ -112,9 +112,13 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     }
   }
 
-  /** Runs {@code task} on the control-plane thread and waits: for tests and orderly shutdown. */
+  /**
+   * Waits until every change handed to the control plane so far has been applied, including the
+   * coalesced policy rebuild that a change schedules behind itself. For tests and tools.
+   */
   public void sync() {
     try {
+      thread.submit(() -> {}).get(10, TimeUnit.SECONDS);
       thread.submit(() -> {}).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("control plane did not answer", e);
