@@ -25,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,12 +67,12 @@ public final class TlsContexts implements AutoCloseable {
   private record Generation(long number, String peerName, SslContext server, SslContext client, String fingerprint) {}
 
   /** The three files' bytes as read in one pass, and a digest of them to notice a change. */
-  private record Files(byte[] caCert, byte[] cert, byte[] key, String fingerprint) {
-    static Files read(PeerCredentials credentials) {
+  private record Snapshot(byte[] caCert, byte[] cert, byte[] key, String fingerprint) {
+    static Snapshot read(PeerCredentials credentials) {
       byte[] caCert = PemFiles.read(credentials.caCert(), CA_CERT);
       byte[] cert = PemFiles.read(credentials.cert(), CERT);
       byte[] key = PemFiles.read(credentials.key(), KEY);
-      return new Files(caCert, cert, key, digest(caCert, cert, key));
+      return new Snapshot(caCert, cert, key, digest(caCert, cert, key));
     }
 
     private static String digest(byte[]... contents) {
@@ -105,7 +106,7 @@ public final class TlsContexts implements AutoCloseable {
    */
   public static TlsContexts load(PeerCredentials credentials, boolean preferOpenSsl) {
     SslProvider provider = preferOpenSsl && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-    Generation first = build(credentials, Files.read(credentials), provider, 1);
+    Generation first = build(credentials, Snapshot.read(credentials), provider, 1);
     log.info("TLS credentials of peer {} loaded from {} ({}, generation 1)",
         first.peerName(), folder(credentials), providerName(provider));
     return new TlsContexts(credentials, provider, first);
@@ -144,7 +145,7 @@ public final class TlsContexts implements AutoCloseable {
    * thread when {@link #startWatching watching}); {@link #generation()} is already the new one.
    */
   public void addReloadListener(Runnable listener) {
-    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /**
@@ -160,9 +161,9 @@ public final class TlsContexts implements AutoCloseable {
       return false;
     }
     Generation previous = current;
-    Files files;
+    Snapshot files;
     try {
-      files = Files.read(credentials);
+      files = Snapshot.read(credentials);
     } catch (PkiException e) {
       reject("unreadable: " + e.getMessage(), e.getMessage());
       return false;
@@ -247,7 +248,7 @@ public final class TlsContexts implements AutoCloseable {
     }
   }
 
-  private static Generation build(PeerCredentials credentials, Files files, SslProvider provider, long number) {
+  private static Generation build(PeerCredentials credentials, Snapshot files, SslProvider provider, long number) {
     List<X509Certificate> cas = PemFiles.certificates(files.caCert(), credentials.caCert(), CA_CERT);
     List<X509Certificate> chain = PemFiles.certificates(files.cert(), credentials.cert(), CERT);
     PrivateKey key = PemFiles.privateKey(files.key(), credentials.key(), KEY);
