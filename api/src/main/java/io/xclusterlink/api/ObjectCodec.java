@@ -2,7 +2,9 @@ package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -17,7 +20,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads and writes objects as YAML (multi-document) and JSON. Every error is an {@link
@@ -33,11 +40,15 @@ public final class ObjectCodec {
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .build()));
 
+  private static final Pattern NUMBER = Pattern.compile("\\(([-0-9.eE+]+)\\)");
+
   private ObjectCodec() {}
 
   private static ObjectMapper configure(ObjectMapper m) {
     return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        // "port: 80.5" is a mistake, not 80
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .setSerializationInclusion(JsonInclude.Include.NON_NULL)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   }
@@ -61,10 +72,14 @@ public final class ObjectCodec {
           }
           node = it.nextValue();
         } catch (IOException | RuntimeException e) {
-          throw new InvalidObjectException(
-              "document " + doc + ": not valid YAML: " + firstLine(e.getMessage()));
+          throw new InvalidObjectException("document " + doc + ": not valid YAML: " + yamlProblem(e));
         }
-        if (node == null || node.isNull() || node.isMissingNode() || node.isEmpty()) {
+        // Only empty documents (read as null or "") are skipped; any other scalar or {} is a
+        // mistake to report, not to drop silently.
+        if (node == null
+            || node.isNull()
+            || node.isMissingNode()
+            || (node.isTextual() && node.asText().isEmpty())) {
           doc--;
           continue;
         }
@@ -75,7 +90,7 @@ public final class ObjectCodec {
         }
       }
     } catch (IOException e) {
-      throw new InvalidObjectException("not valid YAML: " + firstLine(e.getMessage()));
+      throw new InvalidObjectException("not valid YAML: " + yamlProblem(e));
     }
     return out;
   }
@@ -97,16 +112,19 @@ public final class ObjectCodec {
   /** Maps a parsed tree (JSON or YAML) to its object, checking apiVersion and kind. */
   public static XclObject fromTree(JsonNode node) {
     if (!node.isObject()) {
-      throw new InvalidObjectException("expected a mapping with apiVersion, kind, metadata, spec");
+      throw new InvalidObjectException(
+          "found "
+              + describeNode(node)
+              + " (expected: a mapping with apiVersion, kind, metadata, spec)");
     }
     ObjectNode copy = ((ObjectNode) node).deepCopy();
     JsonNode apiVersion = copy.remove("apiVersion");
     JsonNode kindNode = copy.remove("kind");
     if (apiVersion == null || !XclObject.API_VERSION.equals(apiVersion.asText())) {
       throw new InvalidObjectException(
-          "apiVersion: '"
-              + (apiVersion == null ? "" : apiVersion.asText())
-              + "' (expected: "
+          "apiVersion: "
+              + (apiVersion == null || apiVersion.isNull() ? "missing" : "'" + apiVersion.asText() + "'")
+              + " (expected: "
               + XclObject.API_VERSION
               + ")");
     }
@@ -133,9 +151,58 @@ public final class ObjectCodec {
     } catch (MismatchedInputException e) {
       throw new InvalidObjectException(
           path(e) + ": wrong type (expected: " + simpleType(e.getTargetType()) + ")");
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof NullPointerException) {
+        // the records' List.copyOf/Map.copyOf refuse null entries ("- " or "key:" with no value)
+        throw new InvalidObjectException(
+            path(e) + ": contains an empty entry (expected: every list item and value to be set)");
+      }
+      throw new InvalidObjectException(path(e) + ": " + firstLine(e.getOriginalMessage()));
+    } catch (JsonMappingException e) {
+      if (e.getCause() instanceof InputCoercionException c) {
+        // a number too large for its field; name the field, not Jackson's int range
+        Matcher m = NUMBER.matcher(c.getOriginalMessage());
+        throw new InvalidObjectException(
+            path(e)
+                + ": "
+                + (m.find() ? m.group(1) : "number")
+                + " (expected: "
+                + simpleType(c.getTargetType())
+                + " in range)");
+      }
+      throw new InvalidObjectException(path(e) + ": " + firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
       throw new InvalidObjectException(firstLine(e.getOriginalMessage()));
     }
+  }
+
+  private static String describeNode(JsonNode node) {
+    if (node.isArray()) {
+      return "a list";
+    }
+    String text = node.asText();
+    return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
+  }
+
+  /** SnakeYAML's problem as one line: where, what was found or expected, and the context. */
+  private static String yamlProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MarkedYAMLException m) {
+        Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
+        String problem = m.getProblem() != null ? m.getProblem() : m.getContext();
+        StringBuilder sb = new StringBuilder();
+        if (mark != null) {
+          sb.append("line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1);
+          sb.append(": ");
+        }
+        sb.append(problem == null ? "" : problem.replace('\n', ' ').strip());
+        if (m.getProblem() != null && m.getContext() != null) {
+          sb.append(" (").append(m.getContext().replace('\n', ' ').strip()).append(')');
+        }
+        return sb.toString();
+      }
+    }
+    return firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
   }
 
   private static Kind kindByName(String name) {
@@ -186,7 +253,7 @@ public final class ObjectCodec {
     return sb.toString();
   }
 
-  private static String path(MismatchedInputException e) {
+  private static String path(JsonMappingException e) {
     StringBuilder sb = new StringBuilder();
     for (var ref : e.getPath()) {
       if (ref.getFieldName() != null) {

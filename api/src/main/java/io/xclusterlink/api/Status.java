@@ -18,7 +18,7 @@ public record Status(List<Condition> conditions, Map<String, String> labels) {
   }
 
   public Optional<Condition> condition(String type) {
-    return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
+    return conditions.stream().filter(c -> type.equals(c.type())).findFirst();
   }
 
   /**
@@ -29,12 +29,12 @@ public record Status(List<Condition> conditions, Map<String, String> labels) {
     String s = value ? "True" : "False";
     Optional<Condition> old = condition(type);
     String time =
-        old.filter(c -> c.status().equals(s))
+        old.filter(c -> s.equals(c.status()))
             .map(Condition::lastTransitionTime)
             .orElse(Instant.now().toString());
     List<Condition> next = new ArrayList<>();
     for (Condition c : conditions) {
-      if (!c.type().equals(type)) {
+      if (!type.equals(c.type())) {
         next.add(c);
       }
     }

@@ -27,6 +27,10 @@ public final class Validation {
    * @param requireExportHost true in standalone mode, where there is no Service to default to
    */
   public static void validate(XclObject obj, boolean requireExportHost) {
+    if (obj.metadata() == null) {
+      throw new InvalidObjectException(
+          obj.kind().kindName() + " <no name>: " + fail("metadata", "missing", "name").getMessage());
+    }
     String where = obj.kind().kindName() + " " + describe(obj.metadata());
     try {
       name("metadata.name", obj.metadata().name());

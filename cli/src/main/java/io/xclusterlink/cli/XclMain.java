@@ -39,6 +39,7 @@ import picocli.CommandLine.TypeConversionException;
       GetObjectsCommand.class,
       DeleteObjectCommand.class,
       ShowStatusCommand.class,
+      io.xclusterlink.cli.demo.DemoCommand.class,
       ShowVersionCommand.class,
       HelpCommand.class
     })
