@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.control;
 
+import io.xclusterlink.gateway.Failures;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
@@ -249,8 +250,8 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       st.labels = Map.copyOf(labels);
       authorizer.setPeerLabels(name, labels);
     } else {
-      flipped = st.reachability.failure(rootMessage(f.cause()));
-      log.debug("heartbeat to peer {} failed: {}", name, rootMessage(f.cause()), f.cause());
+      flipped = st.reachability.failure(Failures.describe(f.cause()));
+      log.debug("heartbeat to peer {} failed: {}", name, Failures.describe(f.cause()), f.cause());
     }
     st.reachable = st.reachability.reachable();
     if (flipped) {
@@ -325,10 +326,10 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       waitingForPort.remove(key);
       importReady(key, l);
       log.info("import {}/{} listening on {}:{}", key.namespace(), key.name(), config.importAddress(), want);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       waitingForPort.add(key);
       importProblem(key, "PortUnavailable", "port " + want + " on " + config.importAddress() + ": "
-          + rootMessage(e) + " (expected: a free port)");
+          + Failures.describe(e) + " (expected: a free port)");
     }
   }
 
@@ -345,7 +346,7 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
         imports.put(key, l);
         portHolders.put(port, key);
         return port;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         // taken by another process: try another
       }
     }
@@ -461,12 +462,4 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     thread.shutdownNow();
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    return m.replaceAll("[\\r\\n]+", " ");
-  }
 }

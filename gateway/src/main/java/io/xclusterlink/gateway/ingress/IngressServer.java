@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
+import io.xclusterlink.gateway.Failures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -77,9 +78,9 @@ public final class IngressServer implements AutoCloseable {
                 });
     try {
       serverChannel = b.bind(bind).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       throw new GatewayStartException(
-          "gateway port " + hostPort(bind) + " cannot be bound: " + e.getMessage() + " (expected: a free port)", e);
+          "gateway port " + hostPort(bind) + " cannot be bound: " + Failures.describe(e) + " (expected: a free port)", e);
     }
     log.info("gateway port listening on {} (TLS {})", hostPort(address()), tls.provider());
     return this;

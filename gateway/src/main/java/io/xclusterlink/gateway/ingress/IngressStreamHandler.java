@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
+import io.xclusterlink.gateway.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -98,7 +99,7 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
               if (!f.isSuccess()) {
                 refuse(ctx, Refusal.BACKEND_UNREACHABLE,
                     "export " + target + ": backend " + host + ":" + port + " unreachable: "
-                        + PeerHandshakeHandler.rootMessage(f.cause()));
+                        + Failures.describe(f.cause()));
                 return;
               }
               Channel backend = f.channel();

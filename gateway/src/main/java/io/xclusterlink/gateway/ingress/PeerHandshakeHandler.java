@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
+import io.xclusterlink.gateway.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -39,7 +40,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!done.isSuccess()) {
-      log.info("refused connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), rootMessage(done.cause()));
+      log.info("refused connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), Failures.describe(done.cause()));
       ctx.close();
       return;
     }
@@ -74,17 +75,9 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
         || (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException)) {
       log.info("refused connection from {}: not TLS (expected: a TLS 1.3 ClientHello)", ctx.channel().remoteAddress());
     } else {
-      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), rootMessage(cause));
+      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), Failures.describe(cause));
     }
     ctx.close();
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    return m.replaceAll("[\\r\\n]+", " ");
-  }
 }

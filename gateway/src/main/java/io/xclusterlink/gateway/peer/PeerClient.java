@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.peer;
 
+import io.xclusterlink.gateway.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -179,6 +180,7 @@ public final class PeerClient implements AutoCloseable {
         .group(loop)
         .channel(transport.channelClass())
         .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .handler(
             new ChannelInitializer<Channel>() {
@@ -213,7 +215,7 @@ public final class PeerClient implements AutoCloseable {
             if (errors.length() > 0) {
               errors.append("; ");
             }
-            errors.append(ep).append(": ").append(rootMessage(f.cause()));
+            errors.append(ep).append(": ").append(Failures.describe(f.cause()));
             connect(loop, eps, attempt + 1, start, result, errors);
           }
         });
@@ -235,14 +237,6 @@ public final class PeerClient implements AutoCloseable {
     connections.clear();
   }
 
-  static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
-    }
-    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    return m.replaceAll("[\\r\\n]+", " ");
-  }
 
   /** Verifies the server's identity and ALPN after the handshake, then installs HTTP/2. */
   private final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -259,7 +253,7 @@ public final class PeerClient implements AutoCloseable {
         return;
       }
       if (!done.isSuccess()) {
-        ready.tryFailure(new IOException("TLS handshake failed: " + rootMessage(done.cause())));
+        ready.tryFailure(new IOException("TLS handshake failed: " + Failures.describe(done.cause())));
         ctx.close();
         return;
       }

@@ -1,0 +1,122 @@
+package io.xclusterlink.gateway;
+
+import static io.xclusterlink.gateway.TestFabric.access;
+import static io.xclusterlink.gateway.TestFabric.imp;
+import static io.xclusterlink.gateway.TestFabric.src;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input at a gateway's edges gets a clear answer and breaks nothing. */
+class GatewayBadInputIT {
+  @TempDir Path dir;
+
+  @Test
+  void garbageOnTheTunnelPortIsDroppedAndTheGatewayKeepsWorking() throws Exception {
+    try (TestFabric f = new TestFabric(dir, "p0", "p1")) {
+      f.connectAll();
+      f.put("p0", f.export("p0", "echo"));
+      f.allowAll();
+      f.put("p1", imp("echo", null, src("p0", "echo")));
+      int port = f.targetPort("p1", "echo");
+      await().untilAsserted(() -> assertThat(access(port)).isEqualTo("hello from p0"));
+
+      byte[] junk = new byte[4096];
+      new Random(1).nextBytes(junk);
+      try (Socket s = new Socket()) {
+        s.connect(f.gw("p0").tunnelAddress(), 2000);
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        out.write(junk);
+        out.flush();
+        InputStream in = s.getInputStream();
+        // the gateway closes the connection without answering anything but a TLS alert at most
+        int read = 0;
+        byte[] buf = new byte[1024];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          read += n;
+        }
+        assertThat(read).isLessThan(64);
+      } catch (java.net.SocketException reset) {
+        // a reset is also a fine way to refuse
+      }
+      assertThat(access(port)).isEqualTo("hello from p0");
+    }
+  }
+
+  @Test
+  void gatewayPortInUseIsAOneLineStartError() throws Exception {
+    try (TestFabric f = new TestFabric(dir, "p0");
+        ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      GatewayConfig c = f.config("p0", Map.of());
+      GatewayConfig clash = new GatewayConfig("p0", c.credentialsDir(), new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
+          c.admin(), dir.resolve("state-clash"), Map.of(), "127.0.0.1", null, c.heartbeatInterval(),
+          c.heartbeatIntervalUnreachable(), 5, 3, true);
+      assertThatThrownBy(() -> new Gateway(clash).start())
+          .isInstanceOf(GatewayStartException.class)
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+          .hasMessageContaining("expected: a free port")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  @Test
+  void certificateOfAnotherPeerIsAStartError() throws Exception {
+    try (TestFabric f = new TestFabric(dir, "p0")) {
+      GatewayConfig c = f.config("p0", Map.of());
+      GatewayConfig wrong = new GatewayConfig("p9", c.credentialsDir(), new InetSocketAddress("127.0.0.1", 0),
+          new InetSocketAddress("127.0.0.1", 0), dir.resolve("state-p9"), Map.of(), "127.0.0.1", null,
+          c.heartbeatInterval(), c.heartbeatIntervalUnreachable(), 5, 3, true);
+      assertThatThrownBy(() -> new Gateway(wrong).start())
+          .isInstanceOf(GatewayStartException.class)
+          .hasMessageContaining("names 'p0' (expected: 'p9')");
+    }
+  }
+
+  @Test
+  void missingCredentialsNameTheFile() throws Exception {
+    try (TestFabric f = new TestFabric(dir, "p0")) {
+      Files.delete(dir.resolve("test/p0/tls.key"));
+      GatewayConfig c = f.config("p0", Map.of());
+      GatewayConfig again = new GatewayConfig("p0", c.credentialsDir(), new InetSocketAddress("127.0.0.1", 0),
+          new InetSocketAddress("127.0.0.1", 0), dir.resolve("state-again"), Map.of(), "127.0.0.1", null,
+          c.heartbeatInterval(), c.heartbeatIntervalUnreachable(), 5, 3, true);
+      assertThatThrownBy(() -> new Gateway(again).start())
+          .isInstanceOf(GatewayStartException.class)
+          .hasMessageContaining("tls.key");
+    }
+  }
+
+  @Test
+  void jdkTlsFallbackCarriesTunnelsToo() throws Exception {
+    try (TestFabric f = new TestFabric(dir)) {
+      io.xclusterlink.pki.FabricCa.createPeer(dir, "test", "a", io.xclusterlink.pki.KeyType.EC_P256);
+      io.xclusterlink.pki.FabricCa.createPeer(dir, "test", "b", io.xclusterlink.pki.KeyType.RSA_2048);
+      f.backends.put("a", new EchoServer("hello from a"));
+      for (String p : new String[] {"a", "b"}) {
+        Gateway g = new Gateway(f.config(p, Map.of()).withPreferOpenSsl(false)).start();
+        f.gateways.put(p, g);
+      }
+      f.connectAll();
+      f.put("a", f.export("a", "echo"));
+      f.allowAll();
+      f.put("b", imp("echo", null, src("a", "echo")));
+      int port = f.targetPort("b", "echo");
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(access(port)).isEqualTo("hello from a"));
+    }
+  }
+}
