@@ -92,7 +92,8 @@ public final class FabricCa {
       // Path length 0: the fabric CA signs peers only, never another CA.
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
     } catch (CertIOException | GeneralSecurityException e) {
       throw new PkiException("cannot build the CA certificate of fabric '" + fabric + "': " + e.getMessage(), e);
     }
@@ -128,10 +129,11 @@ public final class FabricCa {
     }
     Path caCertFile = fabricDir.resolve(CA_CERT_FILE);
     Path caKeyFile = fabricDir.resolve(CA_KEY_FILE);
-    byte[] caCertPem = PemFiles.read(caCertFile, "the CA certificate of fabric '" + fabric + "'");
-    X509Certificate ca = PemFiles.certificates(caCertPem, caCertFile, "the CA certificate of fabric '" + fabric + "'").get(0);
-    PrivateKey caKey = PemFiles.privateKey(
-        PemFiles.read(caKeyFile, "the CA key of fabric '" + fabric + "'"), caKeyFile, "the CA key of fabric '" + fabric + "'");
+    String caCertExpected = "the CA certificate of fabric '" + fabric + "'";
+    String caKeyExpected = "the CA key of fabric '" + fabric + "'";
+    byte[] caCertPem = PemFiles.read(caCertFile, caCertExpected);
+    X509Certificate ca = PemFiles.certificates(caCertPem, caCertFile, caCertExpected).get(0);
+    PrivateKey caKey = PemFiles.privateKey(PemFiles.read(caKeyFile, caKeyExpected), caKeyFile, caKeyExpected);
 
     Instant now = Instant.now();
     Instant notAfter = now.plus(PEER_VALIDITY);
@@ -140,20 +142,24 @@ public final class FabricCa {
       notAfter = ca.getNotAfter().toInstant();
     }
     if (!notAfter.isAfter(now)) {
-      throw new PkiException(caCertFile + " expired on " + ca.getNotAfter().toInstant() + " (expected: a valid fabric CA)");
+      throw new PkiException(
+          caCertFile + " expired on " + ca.getNotAfter().toInstant() + " (expected: a valid fabric CA)");
     }
     KeyPair keys = generate(type);
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
         ca, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(peer), keys.getPublic());
-    int usage = KeyUsage.digitalSignature | (keys.getPublic().getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0);
+    boolean rsa = keys.getPublic().getAlgorithm().equals("RSA");
+    int usage = KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0);
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
       builder.addExtension(Extension.extendedKeyUsage, false,
           new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, peer)));
-      builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, peer)));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
     } catch (CertIOException | GeneralSecurityException e) {
       throw new PkiException("cannot build the certificate of peer '" + peer + "': " + e.getMessage(), e);
@@ -162,7 +168,8 @@ public final class FabricCa {
     try {
       cert.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
-      throw new PkiException(caKeyFile + " does not match " + caCertFile + " (expected: the key of the fabric CA certificate)", e);
+      throw new PkiException(
+          caKeyFile + " does not match " + caCertFile + " (expected: the key of the fabric CA certificate)", e);
     }
     createDirectories(peerDir);
     // tls.crt last: a peer folder with tls.crt is complete.
@@ -175,7 +182,8 @@ public final class FabricCa {
   static void requireName(String what, String value) {
     if (value == null || value.length() > DNS_NAME_MAX || !DNS_NAME.matcher(value).matches()) {
       throw new PkiException(what + ": " + (value == null ? "null" : "'" + value + "'")
-          + " (expected: a DNS name of lowercase letters, digits, '-' and '.', at most " + DNS_NAME_MAX + " characters)");
+          + " (expected: a DNS name of lowercase letters, digits, '-' and '.', at most " + DNS_NAME_MAX
+          + " characters)");
     }
   }
 
@@ -211,8 +219,8 @@ public final class FabricCa {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) {
     String algorithm = signatureAlgorithm(signer);
     try {
-      return new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
+      return new JcaX509CertificateConverter().getCertificate(
+          builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
     } catch (OperatorCreationException | GeneralSecurityException e) {
       throw new PkiException("cannot sign a certificate with " + algorithm + ": " + e.getMessage(), e);
     }

@@ -48,10 +48,12 @@ public final class PeerIdentity {
     try {
       chain = session.getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
-      throw new PkiException("the remote side presented no verified certificate (expected: a peer certificate of the fabric)", e);
+      throw new PkiException(
+          "the remote side presented no verified certificate (expected: a peer certificate of the fabric)", e);
     }
     if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-      throw new PkiException("the remote side presented no X.509 certificate (expected: a peer certificate of the fabric)");
+      throw new PkiException(
+          "the remote side presented no X.509 certificate (expected: a peer certificate of the fabric)");
     }
     return fromCertificate(leaf);
   }

@@ -50,7 +50,8 @@ final class PemFiles {
     try {
       long size = Files.size(file);
       if (size > MAX_BYTES) {
-        throw new PkiException(file + ": " + size + " bytes (expected: " + expected + ", at most " + MAX_BYTES + " bytes)");
+        throw new PkiException(
+            file + ": " + size + " bytes (expected: " + expected + ", at most " + MAX_BYTES + " bytes)");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -73,7 +74,8 @@ final class PemFiles {
         }
       }
     } catch (IOException | CertificateException | RuntimeException e) {
-      throw new PkiException(file + " is not a valid PEM certificate: " + e.getMessage() + " (expected: " + expected + ")", e);
+      throw new PkiException(
+          file + " is not a valid PEM certificate: " + e.getMessage() + " (expected: " + expected + ")", e);
     }
     if (certs.isEmpty()) {
       throw new PkiException(file + " holds no PEM certificate (expected: " + expected + ")");
@@ -93,7 +95,8 @@ final class PemFiles {
         }
       }
     } catch (IOException | RuntimeException e) {
-      throw new PkiException(file + " is not a readable PEM private key, perhaps incomplete (expected: " + expected + ")");
+      throw new PkiException(
+          file + " is not a readable PEM private key, perhaps incomplete (expected: " + expected + ")");
     }
     if (found == null) {
       throw new PkiException(file + " holds no PEM private key (expected: " + expected + ")");
@@ -106,7 +109,8 @@ final class PemFiles {
       // No provider set: the JDK's own key factories, so that the JDK TLS engine signs with them natively.
       return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
-      throw new PkiException(file + " holds a private key of an unsupported or damaged form (expected: " + expected + ")");
+      throw new PkiException(
+          file + " holds a private key of an unsupported or damaged form (expected: " + expected + ")");
     }
   }
 
@@ -145,9 +149,11 @@ final class PemFiles {
     try {
       // Created owner-only from the start, so a key is never readable by others, not even briefly.
       tmp = posix
-          ? Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", PosixFilePermissions.asFileAttribute(KEY_MODE))
+          ? Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
+              PosixFilePermissions.asFileAttribute(KEY_MODE))
           : Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
           channel.write(buffer);

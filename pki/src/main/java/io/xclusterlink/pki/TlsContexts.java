@@ -172,9 +172,6 @@ public final class TlsContexts implements AutoCloseable {
       lastRejection = null;
       return false;
     }
-    if (files.fingerprint().equals(lastRejection)) {
-      return false;
-    }
     Generation next;
     try {
       next = build(credentials, files, provider, previous.number() + 1);
@@ -184,7 +181,8 @@ public final class TlsContexts implements AutoCloseable {
     }
     current = next;
     lastRejection = null;
-    log.info("TLS credentials of peer {} reloaded from {} (generation {})", next.peerName(), folder(credentials), next.number());
+    log.info("TLS credentials of peer {} reloaded from {} (generation {})",
+        next.peerName(), folder(credentials), next.number());
     for (Runnable listener : listeners) {
       try {
         listener.run();
@@ -239,7 +237,7 @@ public final class TlsContexts implements AutoCloseable {
     }
   }
 
-  // One WARN per distinct bad state, not one per check while the files stay bad.
+  // Every check validates again (cheap), but a bad state gets one WARN, not one per check.
   private void reject(String state, String reason) {
     if (!state.equals(lastRejection)) {
       lastRejection = state;
@@ -295,14 +293,16 @@ public final class TlsContexts implements AutoCloseable {
   }
 
   private static void requireKeyMatches(PrivateKey key, X509Certificate cert, PeerCredentials credentials) {
-    String mismatch = credentials.key() + " does not match " + credentials.cert() + " (expected: the private key of that certificate)";
+    String mismatch = credentials.key() + " does not match " + credentials.cert()
+        + " (expected: the private key of that certificate)";
     if (!key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) {
       throw new PkiException(mismatch);
     }
     String algorithm = switch (key.getAlgorithm()) {
       case "EC" -> "SHA256withECDSA";
       case "RSA" -> "SHA256withRSA";
-      default -> throw new PkiException(credentials.key() + ": key algorithm '" + key.getAlgorithm() + "' (expected: EC or RSA)");
+      default -> throw new PkiException(
+          credentials.key() + ": key algorithm '" + key.getAlgorithm() + "' (expected: EC or RSA)");
     };
     // Sign and verify a probe: works the same for every key type, unlike comparing key parameters.
     byte[] probe = "xcl key match probe".getBytes(StandardCharsets.US_ASCII);
