@@ -132,7 +132,7 @@ public final class ObjectCodec {
       throw new InvalidObjectException("kind: missing (expected one of: " + Kind.names() + ")");
     }
     Kind kind = kindByName(kindNode.asText());
-    if (!copy.has("metadata")) {
+    if (!copy.hasNonNull("metadata")) {
       throw new InvalidObjectException("metadata.name: missing (expected: a name)");
     }
     try {

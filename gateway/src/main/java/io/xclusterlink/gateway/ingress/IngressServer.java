@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.GatewayStartException;
 import io.xclusterlink.gateway.control.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
@@ -66,6 +68,7 @@ public final class IngressServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.CONNECTION_WATER_MARK)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
@@ -73,6 +76,7 @@ public final class IngressServer implements AutoCloseable {
                     connections.add(ch);
                     ch.pipeline()
                         .addLast("tls", tls.server().newHandler(ch.alloc()))
+                        .addLast("flush", new FlushConsolidationHandler(Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                         .addLast("handshake", new PeerHandshakeHandler(context));
                   }
                 });

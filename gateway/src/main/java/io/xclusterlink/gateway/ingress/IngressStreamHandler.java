@@ -16,6 +16,7 @@ import io.xclusterlink.api.Export;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.relay.RelayHandler;
+import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
@@ -90,6 +91,7 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
             .channel(context.transport().channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.AUTO_READ, false)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, DIAL_TIMEOUT_MILLIS)
             .handler(new ChannelInboundHandlerAdapter())
             .connect(host, port);

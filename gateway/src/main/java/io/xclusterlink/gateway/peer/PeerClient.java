@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
@@ -181,6 +182,7 @@ public final class PeerClient implements AutoCloseable {
         .channel(transport.channelClass())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.CONNECTION_WATER_MARK)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .handler(
             new ChannelInitializer<Channel>() {
@@ -189,6 +191,7 @@ public final class PeerClient implements AutoCloseable {
                 ch.attr(ENDPOINT).set(ep);
                 ch.pipeline()
                     .addLast("tls", tls.client().newHandler(ch.alloc(), peer, ep.port()))
+                    .addLast("flush", new FlushConsolidationHandler(Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                     .addLast("handshake", new ClientHandshakeHandler(ready));
               }
             })

@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway.tunnel;
 
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -15,6 +16,16 @@ public final class Http2Codecs {
   public static final int CONNECTION_WINDOW = 16 << 20;
   /** Tunnels one connection may carry at once. */
   public static final long MAX_STREAMS = 100_000;
+
+  /**
+   * Outbound buffer limits of a gateway-to-gateway connection. Its streams stop being writable
+   * when the connection is not, so a low mark would pause every tunnel after each 64 KiB read.
+   */
+  public static final WriteBufferWaterMark CONNECTION_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+  /** Outbound buffer limits of a tunnel's TCP leg (client or backend). */
+  public static final WriteBufferWaterMark LEG_WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+  /** Flushes from many streams in one event-loop turn become one write to TLS and the socket. */
+  public static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
 
   private Http2Codecs() {}
 
