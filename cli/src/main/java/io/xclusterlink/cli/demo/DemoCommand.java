@@ -5,7 +5,6 @@ import io.xclusterlink.cli.admin.AdminException;
 import io.xclusterlink.pki.PkiException;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -51,9 +50,6 @@ public final class DemoCommand implements Callable<Integer> {
       description = "Keep the demo folder (certificates, YAML files, state, gateway logs) and print its path.")
   boolean keep;
 
-  /** Where "press Enter" reads from; tests may replace it. */
-  InputStream stdin = System.in;
-
   private PrintWriter out;
   private BufferedReader lines;
   private final List<StepOutcome> outcomes = new ArrayList<>();
@@ -71,7 +67,15 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     }
     // Ctrl-C or SIGTERM: the JVM runs this hook; the gateways must not outlive the demo.
-    Thread cleanup = new Thread(fabric::close, "xcl-demo-cleanup");
+    Thread cleanup =
+        new Thread(
+            () -> {
+              err.println(System.lineSeparator() + "xcl demo: interrupted; stopping the gateways"
+                  + (keep ? " (the demo folder is kept: " + fabric.dir() + ")" : " and cleaning up"));
+              err.flush();
+              fabric.close();
+            },
+            "xcl-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try (Poller poller = new Poller()) {
       setUp(fabric, poller);
@@ -327,7 +331,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.print("(try the commands above in another terminal) press Enter to continue ");
     out.flush();
     if (lines == null) {
-      lines = new BufferedReader(new InputStreamReader(stdin, Charset.defaultCharset()));
+      lines = new BufferedReader(new InputStreamReader(System.in, Charset.defaultCharset()));
     }
     try {
       if (lines.readLine() == null) {
