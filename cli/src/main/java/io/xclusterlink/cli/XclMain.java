@@ -1,5 +1,7 @@
 package io.xclusterlink.cli;
 
+import io.xclusterlink.cli.bench.RunBenchCommand;
+import io.xclusterlink.cli.demo.DemoCommand;
 import io.xclusterlink.cli.admin.AdminClient;
 import io.xclusterlink.cli.gateway.GatewayCommand;
 import io.xclusterlink.cli.objects.ApplyObjectsCommand;
@@ -39,7 +41,8 @@ import picocli.CommandLine.TypeConversionException;
       GetObjectsCommand.class,
       DeleteObjectCommand.class,
       ShowStatusCommand.class,
-      io.xclusterlink.cli.demo.DemoCommand.class,
+      DemoCommand.class,
+      RunBenchCommand.class,
       ShowVersionCommand.class,
       HelpCommand.class
     })

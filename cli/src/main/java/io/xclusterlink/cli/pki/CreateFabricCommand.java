@@ -1,11 +1,11 @@
 package io.xclusterlink.cli.pki;
 
 import io.xclusterlink.pki.FabricCa;
-import io.xclusterlink.pki.KeyType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,24 +18,12 @@ public final class CreateFabricCommand implements Callable<Integer> {
   @Option(names = "--name", required = true, paramLabel = "FABRIC", description = "The fabric's name.")
   String name;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Folder that holds the fabric's folder (default: the current folder).")
-  Path dir;
+  @Mixin CertificateOptions options;
 
-  @Option(
-      names = "--key-type",
-      paramLabel = "TYPE",
-      defaultValue = "ec-p256",
-      converter = KeyTypeConverter.class,
-      description = "Key type: " + KeyTypeConverter.EXPECTED + " (default: ${DEFAULT-VALUE}).")
-  KeyType keyType;
 
   @Override
   public Integer call() {
-    Path created = FabricCa.createFabric(dir, name, keyType);
+    Path created = FabricCa.createFabric(options.dir, name, options.keyType);
     PrintWriter out = spec.commandLine().getOut();
     out.println("fabric " + name + " created: " + created);
     out.flush();

@@ -1,11 +1,11 @@
 package io.xclusterlink.cli.pki;
 
 import io.xclusterlink.pki.FabricCa;
-import io.xclusterlink.pki.KeyType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,24 +30,12 @@ public final class CreatePeerCertCommand implements Callable<Integer> {
       description = "The peer's name; it becomes the certificate's DNS SAN.")
   String name;
 
-  @Option(
-      names = "--dir",
-      paramLabel = "DIR",
-      defaultValue = ".",
-      description = "Folder that holds the fabric's folder (default: the current folder).")
-  Path dir;
+  @Mixin CertificateOptions options;
 
-  @Option(
-      names = "--key-type",
-      paramLabel = "TYPE",
-      defaultValue = "ec-p256",
-      converter = KeyTypeConverter.class,
-      description = "Key type: " + KeyTypeConverter.EXPECTED + " (default: ${DEFAULT-VALUE}).")
-  KeyType keyType;
 
   @Override
   public Integer call() {
-    Path created = FabricCa.createPeer(dir, fabric, name, keyType);
+    Path created = FabricCa.createPeer(options.dir, fabric, name, options.keyType);
     PrintWriter out = spec.commandLine().getOut();
     out.println("peer " + name + " of fabric " + fabric + " created: " + created);
     out.flush();
