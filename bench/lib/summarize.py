@@ -95,27 +95,28 @@ def main():
                 gw + (" (import side)" if gw == "west" else " (export side)"),
                 fmt(g("rss_kb_before"), "{:.0f}"), fmt(g("rss_kb_after"), "{:.0f}"),
                 fmt(per(g("rss_kb_after"), g("rss_kb_before")), "{:.0f}"),
-                fmt(g("heap_kb_before"), "{:.0f}"), fmt(g("heap_kb_after"), "{:.0f}"),
-                fmt(per(g("heap_kb_after"), g("heap_kb_before")), "{:.0f}"),
                 fmt(g("liveheap_kb_before"), "{:.0f}"), fmt(g("liveheap_kb_after"), "{:.0f}"),
                 fmt(per(g("liveheap_kb_after"), g("liveheap_kb_before")), "{:.0f}"),
+                fmt(g("heap_kb_before"), "{:.0f}"), fmt(g("heap_kb_after"), "{:.0f}"),
+                fmt(per(g("heap_kb_after"), g("heap_kb_before")), "{:.0f}"),
             ])
         both = lambda k: None if mem.get("west_" + k) is None or mem.get("east_" + k) is None else mem["west_" + k] + mem["east_" + k]
         per2 = lambda k: None if not n or both(k + "_after") is None or both(k + "_before") is None else (both(k + "_after") - both(k + "_before")) * 1024.0 / n
         rows.append(["both gateways", fmt(both("rss_kb_before"), "{:.0f}"), fmt(both("rss_kb_after"), "{:.0f}"),
-                     fmt(per2("rss_kb"), "{:.0f}"), fmt(both("heap_kb_before"), "{:.0f}"), fmt(both("heap_kb_after"), "{:.0f}"),
-                     fmt(per2("heap_kb"), "{:.0f}"), fmt(both("liveheap_kb_before"), "{:.0f}"),
-                     fmt(both("liveheap_kb_after"), "{:.0f}"), fmt(per2("liveheap_kb"), "{:.0f}")])
+                     fmt(per2("rss_kb"), "{:.0f}"), fmt(both("liveheap_kb_before"), "{:.0f}"),
+                     fmt(both("liveheap_kb_after"), "{:.0f}"), fmt(per2("liveheap_kb"), "{:.0f}"),
+                     fmt(both("heap_kb_before"), "{:.0f}"), fmt(both("heap_kb_after"), "{:.0f}"),
+                     fmt(per2("heap_kb"), "{:.0f}")])
         mem_md = (
             "Idle tunnels: %s requested, %s held by the client at the end (%s dropped); "
             "status showed egressTunnelsActive=%s (west), ingressTunnelsActive=%s (east).\n\n"
             % (fmt(n, "{:.0f}"), fmt(mem.get("held"), "{:.0f}"), fmt(mem.get("dropped"), "{:.0f}"),
                fmt(mem.get("west_active"), "{:.0f}"), fmt(mem.get("east_active"), "{:.0f}"))
             + table(["gateway", "RSS before KiB", "RSS after KiB", "RSS B/tunnel",
-                     "heap used before KiB", "heap used after KiB", "heap B/tunnel",
-                     "live heap before KiB", "live heap after KiB", "live heap B/tunnel"], rows)
-            + "\n\n\"heap used\" is `jcmd GC.heap_info` as found; \"live heap\" is the same right after "
-              "`jcmd GC.run` (a full GC). RSS is VmRSS from /proc/PID/status, read before the GC. "
+                     "live heap before KiB", "live heap after KiB", "live heap B/tunnel",
+                     "heap as found before KiB", "heap as found after KiB", "as found B/tunnel"], rows)
+            + "\n\n\"Live heap\" is `jcmd GC.heap_info` \"used\" right after `jcmd GC.run` (a full GC): the number to read. "
+              "\"Heap as found\" is the same before that GC and includes garbage, so it can even go down. RSS is VmRSS from /proc/PID/status, read right after that GC. "
               "B/tunnel = (after − before) / tunnels requested.\n")
 
     # every repetition
@@ -151,7 +152,7 @@ def main():
     print(vs_proxies)
     if mem_md:
         print()
-        print(mem_md.split("\n\n\"heap used\"")[0])
+        print(mem_md.split("\n\n\"Live heap\"")[0])
 
 
 if __name__ == "__main__":

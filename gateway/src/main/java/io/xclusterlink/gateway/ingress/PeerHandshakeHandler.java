@@ -10,6 +10,7 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.AttributeKey;
+import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.pki.PeerIdentity;
@@ -64,6 +65,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
     log.debug("peer {} connected from {}", peer, ctx.channel().remoteAddress());
     ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.server());
     ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new IngressStreamInitializer(context, peer)));
+    ctx.pipeline().addAfter("streams", "errors", ConnectionErrorHandler.INSTANCE);
     ctx.pipeline().remove(this);
     ctx.channel()
         .writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.xclusterlink.gateway.transport.Transport;
+import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
@@ -275,6 +276,7 @@ public final class PeerClient implements AutoCloseable {
       }
       ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.client());
       ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new RefusePushedStreams()));
+      ctx.pipeline().addAfter("streams", "errors", ConnectionErrorHandler.INSTANCE);
       ctx.pipeline().remove(this);
       ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));
       ready.trySuccess(ctx.channel());

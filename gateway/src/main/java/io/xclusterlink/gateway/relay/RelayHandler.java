@@ -116,7 +116,13 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("tunnel leg {} failed: {}", ctx.channel(), cause.toString());
-    ctx.close();
-    Channels.closeOnFlush(other);
+    if (otherIsStream) {
+      // a TCP leg failed (e.g. reset by the client): closing it ends the stream with END_STREAM in
+      // channelInactive, which costs the pooled connection no RST_STREAM
+      ctx.close();
+    } else {
+      ctx.close();
+      Channels.closeOnFlush(other);
+    }
   }
 }

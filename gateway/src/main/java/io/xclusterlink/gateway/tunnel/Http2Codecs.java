@@ -37,11 +37,26 @@ public final class Http2Codecs {
         .maxHeaderListSize(64 * 1024);
   }
 
+  /**
+   * RST_STREAM frames one connection may receive per {@link #RST_WINDOW_SECONDS}. Netty's default
+   * (200 per 30 s) guards public servers against "rapid reset" floods; between two authenticated
+   * gateways every aborted client connection is one reset, so under churn the default would tear
+   * down the pooled connection and every tunnel on it.
+   */
+  static final int MAX_RST_PER_WINDOW = 1_000_000;
+  static final int RST_WINDOW_SECONDS = 10;
+
   public static Http2FrameCodec client() {
-    return Http2FrameCodecBuilder.forClient().initialSettings(settings()).build();
+    return Http2FrameCodecBuilder.forClient()
+        .initialSettings(settings())
+        .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
+        .build();
   }
 
   public static Http2FrameCodec server() {
-    return Http2FrameCodecBuilder.forServer().initialSettings(settings()).build();
+    return Http2FrameCodecBuilder.forServer()
+        .initialSettings(settings())
+        .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
+        .build();
   }
 }
