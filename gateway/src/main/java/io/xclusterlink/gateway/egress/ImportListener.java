@@ -44,6 +44,7 @@ public final class ImportListener implements AutoCloseable {
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override

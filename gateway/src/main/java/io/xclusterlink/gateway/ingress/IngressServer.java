@@ -69,6 +69,7 @@ public final class IngressServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.CONNECTION_WATER_MARK)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override

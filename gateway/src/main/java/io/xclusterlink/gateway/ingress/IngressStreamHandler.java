@@ -92,6 +92,7 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, DIAL_TIMEOUT_MILLIS)
             .handler(new ChannelInboundHandlerAdapter())
             .connect(host, port);

@@ -184,6 +184,7 @@ public final class PeerClient implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.CONNECTION_WATER_MARK)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .handler(
             new ChannelInitializer<Channel>() {
