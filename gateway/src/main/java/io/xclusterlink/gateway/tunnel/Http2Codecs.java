@@ -2,9 +2,15 @@ package io.xclusterlink.gateway.tunnel;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 
 /**
  * HTTP/2 settings of gateway-to-gateway connections. Windows are large because each stream is a
@@ -36,13 +42,27 @@ public final class Http2Codecs {
   /** Flushes from many streams in one event-loop turn become one write to TLS and the socket. */
   public static final int EXPLICIT_FLUSH_AFTER_FLUSHES = 256;
 
+  /**
+   * Largest DATA frame a gateway accepts (the protocol's upper bound, 2^24 - 1). A whole TCP read
+   * of a tunnel leg becomes one frame: fewer frame headers, fewer flow-control steps, and on the
+   * sending side only the first TLS record of a frame has to join header and payload by a copy.
+   */
+  public static final int MAX_FRAME_SIZE = Http2CodecUtil.MAX_FRAME_SIZE_UPPER_BOUND;
+
+  /**
+   * Bytes the connection's writer hands to one stream before it moves on to the next busy one.
+   * Netty's default (1 KiB) cuts the DATA of concurrent bulk tunnels into 1 KiB frames; 64 KiB
+   * keeps them fair at a granularity far below a stream's window and well above a TLS record.
+   */
+  public static final int ALLOCATION_QUANTUM = 64 * 1024;
+
   private Http2Codecs() {}
 
   private static Http2Settings settings() {
     return Http2Settings.defaultSettings()
         .initialWindowSize(STREAM_WINDOW)
         .maxConcurrentStreams(MAX_STREAMS)
-        .maxFrameSize(64 * 1024 - 1)
+        .maxFrameSize(MAX_FRAME_SIZE)
         .maxHeaderListSize(64 * 1024);
   }
 
@@ -56,16 +76,35 @@ public final class Http2Codecs {
   static final int RST_WINDOW_SECONDS = 10;
 
   public static Http2FrameCodec client() {
-    return Http2FrameCodecBuilder.forClient()
-        .initialSettings(settings())
-        .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
-        .build();
+    return build(false);
   }
 
   public static Http2FrameCodec server() {
-    return Http2FrameCodecBuilder.forServer()
+    return build(true);
+  }
+
+  private static Http2FrameCodec build(boolean server) {
+    Http2FrameCodec codec = new TunnelCodecBuilder(server)
         .initialSettings(settings())
         .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
         .build();
+    // A DATA frame is far larger than one TLS record, so it nearly always arrives in pieces;
+    // cumulating the pieces in a composite buffer spares a copy of every byte received.
+    codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+    return codec;
   }
+
+  /** Netty's frame codec over a connection whose writer uses {@link #ALLOCATION_QUANTUM}. */
+  private static final class TunnelCodecBuilder extends Http2FrameCodecBuilder {
+    TunnelCodecBuilder(boolean server) {
+      Http2Connection connection = new DefaultHttp2Connection(server, MAX_RESERVED_STREAMS);
+      WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
+      distributor.allocationQuantum(ALLOCATION_QUANTUM);
+      connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+      connection(connection);
+    }
+  }
+
+  /** Streams a peer may reserve by PUSH_PROMISE (Netty's default; gateways never push). */
+  private static final int MAX_RESERVED_STREAMS = 100;
 }
