@@ -105,7 +105,7 @@ final class AdminRoutes {
         }
         admitted.add(obj);
       } catch (InvalidObjectException e) {
-        throw new InvalidObjectException("document " + (i + 1) + ": " + e.getMessage());
+        throw new InvalidObjectException("document " + (i + 1) + ": " + e.getMessage() + "; " + nothingApplied(parsed.get(i)));
       }
     }
     List<PutResult> results = store.putAll(admitted);
@@ -123,6 +123,21 @@ final class AdminRoutes {
       item.set("object", ObjectCodec.toTree(r.object()));
     }
     return AdminResponse.json(HttpResponseStatus.OK, out);
+  }
+
+  /**
+   * Says what a rejected apply leaves in force: nothing of the request is stored, so an object
+   * that already exists keeps its previous version (semantics.md: say so in the answer).
+   */
+  private String nothingApplied(XclObject rejected) {
+    boolean stored;
+    try {
+      stored = rejected.metadata() != null && rejected.metadata().name() != null
+          && store.get(rejected.normalized().key()).isPresent();
+    } catch (RuntimeException e) {
+      stored = false; // too malformed to have a key: it cannot name a stored object
+    }
+    return stored ? "nothing applied, the previous version stays in force" : "nothing applied";
   }
 
   private AdminResponse list(Kind kind, String namespace) {

@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway;
 
+import static io.xclusterlink.gateway.Access.answer;
 import static io.xclusterlink.gateway.TestFabric.access;
 import static io.xclusterlink.gateway.TestFabric.imp;
 import static io.xclusterlink.gateway.TestFabric.src;
@@ -32,7 +33,7 @@ class GatewayBadInputIT {
       f.allowAll();
       f.put("p1", imp("echo", null, src("p0", "echo")));
       int port = f.targetPort("p1", "echo");
-      await().untilAsserted(() -> assertThat(access(port)).isEqualTo("hello from p0"));
+      await().untilAsserted(() -> assertThat(access(port)).isEqualTo(answer("hello from p0")));
 
       byte[] junk = new byte[4096];
       new Random(1).nextBytes(junk);
@@ -54,7 +55,7 @@ class GatewayBadInputIT {
       } catch (java.net.SocketException reset) {
         // a reset is also a fine way to refuse
       }
-      assertThat(access(port)).isEqualTo("hello from p0");
+      assertThat(access(port)).isEqualTo(answer("hello from p0"));
     }
   }
 
@@ -116,7 +117,7 @@ class GatewayBadInputIT {
       f.allowAll();
       f.put("b", imp("echo", null, src("a", "echo")));
       int port = f.targetPort("b", "echo");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(access(port)).isEqualTo("hello from a"));
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(access(port)).isEqualTo(answer("hello from a")));
     }
   }
 }

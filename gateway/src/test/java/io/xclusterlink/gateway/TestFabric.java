@@ -1,5 +1,7 @@
 package io.xclusterlink.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.Export;
 import io.xclusterlink.api.Import;
@@ -11,18 +13,16 @@ import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.pki.FabricCa;
 import io.xclusterlink.pki.KeyType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /** Several peers of one fabric, each a real gateway on 127.0.0.1 with an echo backend. */
 final class TestFabric implements AutoCloseable {
@@ -56,6 +56,30 @@ final class TestFabric implements AutoCloseable {
     return g;
   }
 
+  /**
+   * Stops a peer's gateway and starts it again on the same tunnel port and state folder (so the
+   * other peers' Peer objects still point at it), with {@code change} applied to its config.
+   */
+  Gateway restart(String peer, UnaryOperator<GatewayConfig> change) {
+    Gateway old = gw(peer);
+    int port = old.tunnelAddress().getPort();
+    GatewayConfig c = change.apply(old.config());
+    old.close();
+    GatewayConfig again = new GatewayConfig(c.peerName(), c.credentialsDir(), new InetSocketAddress("127.0.0.1", port),
+        c.admin(), c.stateDir(), c.labels(), c.importAddress(), c.workloadsFile(), c.heartbeatInterval(),
+        c.heartbeatIntervalUnreachable(), c.failureThreshold(), c.successThreshold(), c.preferOpenSsl());
+    Gateway g = new Gateway(again).start();
+    gateways.put(peer, g);
+    return g;
+  }
+
+  /** Waits until each named gateway's control plane has applied every change handed to it. */
+  void sync(String... peers) {
+    for (String p : peers) {
+      gw(p).controlPlane().sync();
+    }
+  }
+
   Gateway gw(String peer) {
     return gateways.get(peer);
   }
@@ -83,6 +107,10 @@ final class TestFabric implements AutoCloseable {
     return new Export(ObjectMeta.of(name, "default"), new Export.Spec("127.0.0.1", backends.get(peer).port()), Status.EMPTY);
   }
 
+  Export export(String peer, String name, Map<String, String> labels) {
+    return new Export(new ObjectMeta(name, "default", labels), new Export.Spec("127.0.0.1", backends.get(peer).port()), Status.EMPTY);
+  }
+
   static Import imp(String name, String scheme, Import.Source... sources) {
     return new Import(ObjectMeta.of(name, "default"), new Import.Spec(80, null, List.of(sources), scheme), Status.EMPTY);
   }
@@ -105,6 +133,18 @@ final class TestFabric implements AutoCloseable {
 
   static PrivilegedAccessPolicy privileged(String name, String action, PolicySpec.WorkloadSelectorTerm from, PolicySpec.WorkloadSelectorTerm to) {
     return new PrivilegedAccessPolicy(ObjectMeta.of(name, null), new PolicySpec(action, List.of(from), List.of(to)), Status.EMPTY);
+  }
+
+  /** POSTs YAML to a gateway's admin API, the real admission path ({@code xcl apply}). */
+  java.net.http.HttpResponse<String> applyThroughAdminApi(String peer, String yaml) throws IOException, InterruptedException {
+    InetSocketAddress a = gw(peer).adminAddress();
+    java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + a.getPort() + "/v1/apply"))
+        .timeout(Duration.ofSeconds(5))
+        .header("Content-Type", "application/yaml")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(yaml))
+        .build();
+    return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   void allowAll() {
@@ -131,16 +171,53 @@ final class TestFabric implements AutoCloseable {
         .flatMap(o -> o.status().condition("PeerReachable")).map(c -> c.isTrue()).orElse(false);
   }
 
-  /** Connects to the import port and returns the greeting line, or null when the connection was reset/closed. */
-  static String access(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-      s.setSoTimeout(5000);
-      BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-      return r.readLine();
-    } catch (IOException e) {
-      return null;
+  /** Connects to the import port once: the greeting, or how the connection ended without one. */
+  static Access access(int port) {
+    return Access.at(port);
+  }
+
+  /** Every gateway's refusal counters, keyed "PEER SIDE/REASON" (e.g. "p0 ingress/denied"). */
+  Map<String, Long> refusals() {
+    Map<String, Long> out = new TreeMap<>();
+    for (Map.Entry<String, Gateway> g : gateways.entrySet()) {
+      @SuppressWarnings("unchecked")
+      Map<String, Long> byReason = (Map<String, Long>) g.getValue().metrics().summary().get("refusedByReason");
+      byReason.forEach((reason, n) -> out.put(g.getKey() + " " + reason, n));
     }
+    return out;
+  }
+
+  /** The refusal counters that moved since {@code before}, with how much. */
+  Map<String, Long> refusalsSince(Map<String, Long> before) {
+    Map<String, Long> moved = new TreeMap<>();
+    refusals().forEach((k, n) -> {
+      long d = n - before.getOrDefault(k, 0L);
+      if (d != 0) {
+        moved.put(k, d);
+      }
+    });
+    return moved;
+  }
+
+  /**
+   * One access that must be reset for exactly the given reasons: each "PEER SIDE/REASON" counted
+   * once per mention (e.g. "p0 ingress/denied", "p1 egress/denied" for a refusal at the exporting
+   * gateway p0 of p1's import), and no other refusal counted besides the importing gateway's final
+   * "egress/all-sources-failed". So a reset for the wrong reason (peer not reachable yet, export
+   * missing) cannot pass for a denial.
+   */
+  void assertRefused(int port, String... reasons) {
+    Map<String, Long> before = refusals();
+    assertThat(access(port)).as("access to import port %d", port).isEqualTo(Access.RESET);
+    Map<String, Long> expected = new TreeMap<>();
+    for (String r : reasons) {
+      expected.merge(r, 1L, Long::sum);
+    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      Map<String, Long> moved = refusalsSince(before);
+      moved.keySet().removeIf(k -> k.endsWith(" egress/all-sources-failed") && !expected.containsKey(k));
+      assertThat(moved).as("refusals counted for one access to port %d", port).isEqualTo(expected);
+    });
   }
 
   @Override
