@@ -13,6 +13,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=lib/objects.sh
+. "$ROOT/bench/lib/objects.sh"
 die() {
   echo "ab: $*" >&2
   exit 1
@@ -78,54 +80,20 @@ nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
 PIDS+=($!)
 
 declare -A EAST WEST
-start_pair() { # TAG JAR "JVM OPTS"
-  local tag=$1 jar=$2 opts=$3 b=${PAIR_BASE[$1]}
+start_gateway() { # TAG JAR "JVM OPTS" NAME PORT: the gateway's admin API is on PORT+1
   # shellcheck disable=SC2086
-  java $opts -jar "$jar" gateway start --fabric bench --name east --dir "$W/pki" --port $((b + 1)) --bind 127.0.0.1 \
-    --admin 127.0.0.1:$((b + 2)) --state-dir "$W/state-$tag-east" >"$W/$tag-east.log" 2>&1 &
-  PIDS+=($!) && EAST[$tag]=$!
-  # shellcheck disable=SC2086
-  java $opts -jar "$jar" gateway start --fabric bench --name west --dir "$W/pki" --port $((b + 3)) --bind 127.0.0.1 \
-    --admin 127.0.0.1:$((b + 4)) --state-dir "$W/state-$tag-west" >"$W/$tag-west.log" 2>&1 &
-  PIDS+=($!) && WEST[$tag]=$!
+  java $3 -jar "$2" gateway start --fabric bench --name "$4" --dir "$W/pki" --port "$5" --bind 127.0.0.1 \
+    --admin 127.0.0.1:$(($5 + 1)) --state-dir "$W/state-$1-$4" >"$W/$1-$4.log" 2>&1 &
+  PIDS+=($!)
+}
+start_pair() { # TAG JAR "JVM OPTS": east on base+1 (admin +2), west on base+3 (admin +4)
+  local tag=$1 jar=$2 b=${PAIR_BASE[$1]}
+  start_gateway "$tag" "$jar" "$3" east $((b + 1)) && EAST[$tag]=$!
+  start_gateway "$tag" "$jar" "$3" west $((b + 3)) && WEST[$tag]=$!
   retry 150 0.2 curl -sf -o /dev/null "http://127.0.0.1:$((b + 2))/metrics" || die "gateway pair $tag did not start (see $W/$tag-east.log)"
   retry 150 0.2 curl -sf -o /dev/null "http://127.0.0.1:$((b + 4))/metrics" || die "gateway pair $tag did not start (see $W/$tag-west.log)"
-  local allow="apiVersion: xclusterlink.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: allow-all}
-spec: {action: allow, from: [{workloadSelector: {}}], to: [{workloadSelector: {}}]}"
-  printf '%s\n' "apiVersion: xclusterlink.io/v1alpha1
-kind: Peer
-metadata: {name: west}
-spec: {gateways: [{host: 127.0.0.1, port: $((b + 3))}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Export
-metadata: {name: iperf}
-spec: {host: 127.0.0.1, port: $IPERF}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Export
-metadata: {name: web}
-spec: {host: 127.0.0.1, port: $WEB}
----
-$allow" >"$W/$tag-east.yaml"
-  printf '%s\n' "apiVersion: xclusterlink.io/v1alpha1
-kind: Peer
-metadata: {name: east}
-spec: {gateways: [{host: 127.0.0.1, port: $((b + 1))}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Import
-metadata: {name: iperf}
-spec: {port: 5201, targetPort: $((b + 5)), sources: [{peer: east, exportName: iperf, exportNamespace: default}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Import
-metadata: {name: web}
-spec: {port: 80, targetPort: $((b + 6)), sources: [{peer: east, exportName: web, exportNamespace: default}]}
----
-$allow" >"$W/$tag-west.yaml"
+  bench_export_side_yaml west $((b + 3)) iperf="$IPERF" web="$WEB" >"$W/$tag-east.yaml"
+  bench_import_side_yaml east $((b + 1)) iperf=5201:$((b + 5)) web=80:$((b + 6)) >"$W/$tag-west.yaml"
   java -jar "$jar" --admin "http://127.0.0.1:$((b + 2))" apply -f "$W/$tag-east.yaml" >/dev/null
   java -jar "$jar" --admin "http://127.0.0.1:$((b + 4))" apply -f "$W/$tag-west.yaml" >/dev/null
 }

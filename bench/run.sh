@@ -23,6 +23,8 @@ case "${1:-}" in
 esac
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=lib/objects.sh
+. "$BENCH/lib/objects.sh"
 ROOT=$(dirname "$BENCH")
 cd "$ROOT"
 
@@ -402,58 +404,8 @@ start_gateways() {
   for side in "$EAST_PID" "$WEST_PID"; do
     [ "$(cat "/proc/$side/comm" 2>/dev/null)" = java ] || fail "gateway process $side is not a JVM"
   done
-  cat >"$W/xcl-$tag-east.yaml" <<EOF
-apiVersion: xclusterlink.io/v1alpha1
-kind: Peer
-metadata: {name: west}
-spec: {gateways: [{host: 127.0.0.1, port: $wgw}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Export
-metadata: {name: iperf}
-spec: {host: 127.0.0.1, port: $IPERF}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Export
-metadata: {name: web}
-spec: {host: 127.0.0.1, port: $WEB}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Export
-metadata: {name: hold}
-spec: {host: 127.0.0.1, port: $HOLD}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: allow-all}
-spec: {action: allow, from: [{workloadSelector: {}}], to: [{workloadSelector: {}}]}
-EOF
-  cat >"$W/xcl-$tag-west.yaml" <<EOF
-apiVersion: xclusterlink.io/v1alpha1
-kind: Peer
-metadata: {name: east}
-spec: {gateways: [{host: 127.0.0.1, port: $egw}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Import
-metadata: {name: iperf}
-spec: {port: 5201, targetPort: $iiperf, sources: [{peer: east, exportName: iperf, exportNamespace: default}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Import
-metadata: {name: web}
-spec: {port: 80, targetPort: $iweb, sources: [{peer: east, exportName: web, exportNamespace: default}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: Import
-metadata: {name: hold}
-spec: {port: 9000, targetPort: $ihold, sources: [{peer: east, exportName: hold, exportNamespace: default}]}
----
-apiVersion: xclusterlink.io/v1alpha1
-kind: AccessPolicy
-metadata: {name: allow-all}
-spec: {action: allow, from: [{workloadSelector: {}}], to: [{workloadSelector: {}}]}
-EOF
+  bench_export_side_yaml west "$wgw" iperf="$IPERF" web="$WEB" hold="$HOLD" >"$W/xcl-$tag-east.yaml"
+  bench_import_side_yaml east "$egw" iperf=5201:"$iiperf" web=80:"$iweb" hold=9000:"$ihold" >"$W/xcl-$tag-west.yaml"
   timeout 60 ./xcl --admin "http://127.0.0.1:$eadm" apply -f "$W/xcl-$tag-east.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
     fail "apply on east ($tag) failed: $(tail -n 1 "$W/gw-$tag-apply.log")"
   timeout 60 ./xcl --admin "http://127.0.0.1:$wadm" apply -f "$W/xcl-$tag-west.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
