@@ -87,7 +87,7 @@ public final class IngressServer implements AutoCloseable {
       throw new GatewayStartException(
           "gateway port " + hostPort(bind) + " cannot be bound: " + Failures.describe(e) + " (expected: a free port)", e);
     }
-    log.info("gateway port listening on {} (TLS {})", hostPort(address()), tls.provider());
+    log.info("gateway port listening on {} ({} transport, TLS {})", hostPort(address()), transport.name(), tls.provider());
     return this;
   }
 
