@@ -50,6 +50,24 @@ public record GatewayConfig(
         Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true);
   }
 
+  public GatewayConfig withPeerName(String p) {
+    return new GatewayConfig(p, credentialsDir, listen, admin, stateDir, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
+  public GatewayConfig withListen(InetSocketAddress l) {
+    return new GatewayConfig(peerName, credentialsDir, l, admin, stateDir, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
+  public GatewayConfig withStateDir(Path d) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, d, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl);
+  }
+
   public GatewayConfig withLabels(Map<String, String> l) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, l, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,

@@ -63,10 +63,9 @@ class GatewayBadInputIT {
   void gatewayPortInUseIsAOneLineStartError() throws Exception {
     try (TestFabric f = new TestFabric(dir, "p0");
         ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      GatewayConfig c = f.config("p0", Map.of());
-      GatewayConfig clash = new GatewayConfig("p0", c.credentialsDir(), new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
-          c.admin(), dir.resolve("state-clash"), Map.of(), "127.0.0.1", null, c.heartbeatInterval(),
-          c.heartbeatIntervalUnreachable(), 5, 3, true);
+      GatewayConfig clash = f.config("p0", Map.of())
+          .withListen(new InetSocketAddress("127.0.0.1", taken.getLocalPort()))
+          .withStateDir(dir.resolve("state-clash"));
       assertThatThrownBy(() -> new Gateway(clash).start())
           .isInstanceOf(GatewayStartException.class)
           .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
@@ -78,10 +77,7 @@ class GatewayBadInputIT {
   @Test
   void certificateOfAnotherPeerIsAStartError() throws Exception {
     try (TestFabric f = new TestFabric(dir, "p0")) {
-      GatewayConfig c = f.config("p0", Map.of());
-      GatewayConfig wrong = new GatewayConfig("p9", c.credentialsDir(), new InetSocketAddress("127.0.0.1", 0),
-          new InetSocketAddress("127.0.0.1", 0), dir.resolve("state-p9"), Map.of(), "127.0.0.1", null,
-          c.heartbeatInterval(), c.heartbeatIntervalUnreachable(), 5, 3, true);
+      GatewayConfig wrong = f.config("p0", Map.of()).withPeerName("p9").withStateDir(dir.resolve("state-p9"));
       assertThatThrownBy(() -> new Gateway(wrong).start())
           .isInstanceOf(GatewayStartException.class)
           .hasMessageContaining("names 'p0' (expected: 'p9')");
@@ -92,10 +88,7 @@ class GatewayBadInputIT {
   void missingCredentialsNameTheFile() throws Exception {
     try (TestFabric f = new TestFabric(dir, "p0")) {
       Files.delete(dir.resolve("test/p0/tls.key"));
-      GatewayConfig c = f.config("p0", Map.of());
-      GatewayConfig again = new GatewayConfig("p0", c.credentialsDir(), new InetSocketAddress("127.0.0.1", 0),
-          new InetSocketAddress("127.0.0.1", 0), dir.resolve("state-again"), Map.of(), "127.0.0.1", null,
-          c.heartbeatInterval(), c.heartbeatIntervalUnreachable(), 5, 3, true);
+      GatewayConfig again = f.config("p0", Map.of()).withStateDir(dir.resolve("state-again"));
       assertThatThrownBy(() -> new Gateway(again).start())
           .isInstanceOf(GatewayStartException.class)
           .hasMessageContaining("tls.key");

@@ -222,10 +222,8 @@ class ServicePathIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> !f.reachable("p0", "p2"));
     assertThat(f.gw("p0").store().get(key(Kind.PEER, "p2")).orElseThrow().status().condition("PeerReachable").orElseThrow().reason())
         .isEqualTo("HeartbeatFailed");
-    GatewayConfig again = f.config("p2", Map.of("name", "p2"));
-    Gateway restarted = new Gateway(new GatewayConfig(again.peerName(), again.credentialsDir(),
-        new java.net.InetSocketAddress("127.0.0.1", p2Port), again.admin(), again.stateDir(), Map.of("name", "p2", "zone", "b"),
-        again.importAddress(), null, again.heartbeatInterval(), again.heartbeatIntervalUnreachable(), 5, 3, true)).start();
+    Gateway restarted = new Gateway(f.config("p2", Map.of("name", "p2", "zone", "b"))
+        .withListen(new java.net.InetSocketAddress("127.0.0.1", p2Port))).start();
     f.gateways.put("p2", restarted);
     await().atMost(Duration.ofSeconds(10)).until(() -> f.reachable("p0", "p2"));
     // labels are refreshed from the heartbeat answers
@@ -323,10 +321,7 @@ class ServicePathIT {
   @Test
   void severalReplicasOfOnePeerServeEveryAccess() throws Exception {
     // a second gateway replica of p0 with its own state, the same certificate and the same export
-    GatewayConfig c = f.config("p0", Map.of("name", "p0"));
-    Gateway replica = new Gateway(new GatewayConfig("p0", c.credentialsDir(), c.listen(), c.admin(),
-        dir.resolve("state-p0-replica"), c.labels(), c.importAddress(), null, c.heartbeatInterval(),
-        c.heartbeatIntervalUnreachable(), 5, 3, true)).start();
+    Gateway replica = new Gateway(f.config("p0", Map.of("name", "p0")).withStateDir(dir.resolve("state-p0-replica"))).start();
     f.extras.add(replica);
     f.put("p0", f.export("p0", "echo"));
     replica.store().put(f.export("p0", "echo"));

@@ -63,11 +63,8 @@ final class TestFabric implements AutoCloseable {
   Gateway restart(String peer, UnaryOperator<GatewayConfig> change) {
     Gateway old = gw(peer);
     int port = old.tunnelAddress().getPort();
-    GatewayConfig c = change.apply(old.config());
+    GatewayConfig again = change.apply(old.config()).withListen(new InetSocketAddress("127.0.0.1", port));
     old.close();
-    GatewayConfig again = new GatewayConfig(c.peerName(), c.credentialsDir(), new InetSocketAddress("127.0.0.1", port),
-        c.admin(), c.stateDir(), c.labels(), c.importAddress(), c.workloadsFile(), c.heartbeatInterval(),
-        c.heartbeatIntervalUnreachable(), c.failureThreshold(), c.successThreshold(), c.preferOpenSsl());
     Gateway g = new Gateway(again).start();
     gateways.put(peer, g);
     return g;
