@@ -100,7 +100,21 @@ public final class XclMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    nettyDefaults();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Netty's buffer leak detector samples one buffer in 128 and records a stack trace at each of
+   * its touches: a diagnostic, and ≈5 % of a gateway's CPU per byte relayed (bench/ab.sh, see
+   * docs/performance.md). Off unless the operator asks for it with
+   * {@code XCL_JAVA_OPTS=-Dio.netty.leakDetection.level=simple}; the test suite keeps Netty's
+   * default. Must run before any Netty class is loaded.
+   */
+  static void nettyDefaults() {
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
   }
 
   /** Accepts {@code http://host:port}, {@code https://...}, or a bare {@code host:port}. */

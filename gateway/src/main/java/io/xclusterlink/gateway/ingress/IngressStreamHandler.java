@@ -94,7 +94,7 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
             .option(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, DIAL_TIMEOUT_MILLIS)
-            .handler(new ChannelInboundHandlerAdapter())
+            .handler(new DialFailureHandler())
             .connect(host, port);
     dial.addListener(
         (ChannelFutureListener)
@@ -126,6 +126,20 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
         dial.cancel(false);
       }
     });
+  }
+
+  /**
+   * The backend leg's handler until the relay is added. A dial that goes wrong can also surface as
+   * an exception in the leg's own pipeline (seen in benchmark logs under connection churn:
+   * NotYetConnectedException); the dial's listener answers the stream, so the leg is only closed
+   * here, and nothing reaches the pipeline's tail.
+   */
+  private static final class DialFailureHandler extends ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.debug("backend leg {} failed before the relay started: {}", ctx.channel(), cause.toString());
+      ctx.close();
+    }
   }
 
   private void refuse(ChannelHandlerContext ctx, Refusal refusal, String reason) {
