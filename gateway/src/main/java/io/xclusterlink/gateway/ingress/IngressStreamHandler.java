@@ -3,8 +3,8 @@ package io.xclusterlink.gateway.ingress;
 import io.xclusterlink.gateway.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -21,6 +21,7 @@ import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
 import io.xclusterlink.policy.Decision;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,8 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
     Channel stream = ctx.channel();
     String host = export.spec().host();
     int port = export.spec().port();
-    ChannelFuture dial =
+    DialFailureHandler legFailures = new DialFailureHandler();
+    Bootstrap bootstrap =
         new Bootstrap()
             .group(stream.eventLoop())
             .channel(context.transport().channelClass())
@@ -94,38 +96,36 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
             .option(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, DIAL_TIMEOUT_MILLIS)
-            .handler(new DialFailureHandler())
-            .connect(host, port);
-    dial.addListener(
-        (ChannelFutureListener)
-            f -> {
-              if (!f.isSuccess()) {
-                refuse(ctx, Refusal.BACKEND_UNREACHABLE,
-                    "export " + target + ": backend " + host + ":" + port + " unreachable: "
-                        + Failures.describe(f.cause()));
-                return;
-              }
-              Channel backend = f.channel();
-              if (!stream.isActive()) {
-                backend.close();
-                return;
-              }
-              GatewayMetrics m = context.metrics();
-              m.opened(Side.INGRESS);
-              log.debug("tunnel from peer {} to export {} opened ({})", peer, target, backend.localAddress());
-              backend.closeFuture().addListener(c -> {
-                m.closed(Side.INGRESS);
-                log.debug("tunnel from peer {} to export {} closed", peer, target);
-              });
-              stream.writeAndFlush(new DefaultHttp2HeadersFrame(TunnelProtocol.accepted(), false));
-              backend.pipeline().addLast("relay", new RelayHandler(stream, true, m::bytesToPeer));
-              ctx.pipeline().replace(this, "relay", new RelayHandler(backend, false, m::bytesFromPeer));
-            });
-    stream.closeFuture().addListener(c -> {
-      if (!dial.isDone()) {
-        dial.cancel(false);
-      }
+            .handler(legFailures);
+    BackendDial dial =
+        new BackendDial(
+                () -> bootstrap.connect(host, port),
+                stream::isActive,
+                backend -> relay(ctx, stream, backend, legFailures, target),
+                cause ->
+                    refuse(ctx, Refusal.BACKEND_UNREACHABLE,
+                        "export " + target + ": backend " + host + ":" + port + " unreachable: "
+                            + Failures.describe(legFailures.explain(cause))))
+            .start();
+    stream.closeFuture().addListener(c -> dial.cancel());
+  }
+
+  private void relay(
+      ChannelHandlerContext ctx, Channel stream, Channel backend, DialFailureHandler legFailures, String target) {
+    if (!stream.isActive()) {
+      backend.close();
+      return;
+    }
+    GatewayMetrics m = context.metrics();
+    m.opened(Side.INGRESS);
+    log.debug("tunnel from peer {} to export {} opened ({})", peer, target, backend.localAddress());
+    backend.closeFuture().addListener(c -> {
+      m.closed(Side.INGRESS);
+      log.debug("tunnel from peer {} to export {} closed", peer, target);
     });
+    stream.writeAndFlush(new DefaultHttp2HeadersFrame(TunnelProtocol.accepted(), false));
+    backend.pipeline().replace(legFailures, "relay", new RelayHandler(stream, true, m::bytesToPeer));
+    ctx.pipeline().replace(this, "relay", new RelayHandler(backend, false, m::bytesFromPeer));
   }
 
   /**
@@ -134,11 +134,20 @@ final class IngressStreamHandler extends ChannelInboundHandlerAdapter {
    * NotYetConnectedException); the dial's listener answers the stream, so the leg is only closed
    * here, and nothing reaches the pipeline's tail.
    */
+  @Sharable
   private static final class DialFailureHandler extends ChannelInboundHandlerAdapter {
+    private Throwable seen;
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       log.debug("backend leg {} failed before the relay started: {}", ctx.channel(), cause.toString());
+      seen = cause;
       ctx.close();
+    }
+
+    /** The failure to report: the leg's own exception when the dial saw only the close it caused. */
+    Throwable explain(Throwable dialFailure) {
+      return dialFailure instanceof ClosedChannelException && seen != null ? seen : dialFailure;
     }
   }
 
