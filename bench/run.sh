@@ -4,7 +4,7 @@
 # Connection: close), request latency at a fixed rate on one keep-alive connection, proxy CPU
 # seconds per GB carried, and memory per idle tunnel in the gateways.
 #
-#   bash bench/run.sh            full: 3 repetitions, 10 s per measurement, 10 000 idle tunnels
+#   bash bench/run.sh            full: 5 repetitions, 10 s per measurement, 10 000 idle tunnels
 #   bash bench/run.sh --quick    1 repetition, 3 s per measurement, 1 000 idle tunnels
 #
 # Writes bench/results/<date>.md (or <date>-quick.md) and prints the summary tables. Scratch files
@@ -31,7 +31,7 @@ cd "$ROOT"
 if [ "$MODE" = quick ]; then
   REPS=1 DUR=3 WARM=2 TUNNELS=1000
 else
-  REPS=3 DUR=10 WARM=10 TUNNELS=10000
+  REPS=5 DUR=10 WARM=10 TUNNELS=10000
 fi
 LAT_INTERVAL_MS=2 # one request every 2 ms = 500 requests/s on one persistent connection
 BODY_BYTES=100
@@ -497,7 +497,7 @@ run_lat() {
 {
   echo "Ports: direct iperf3 :$IPERF nginx :$WEB; X-ClusterLink imports :$X_IPERF :$X_WEB (gateways east :$E_GW, west :$W_GW);"
   echo "HAProxy #1 :$H1_IPERF :$H1_WEB → #2 :$H2_IPERF :$H2_WEB; stunnel client :$S1_IPERF :$S1_WEB → server :$S2_IPERF :$S2_WEB."
-  echo "PORT below is the path's entry port. Order per repetition: for each test, every path in turn (direct, X-ClusterLink, HAProxy, stunnel)."
+  echo "PORT below is the path's entry port. Order per repetition: for each test, every path in turn; repetition r starts with the r-th path of (direct, X-ClusterLink, HAProxy, stunnel) and goes round, so that no path always follows the same one."
   echo
   echo '```'
   echo "iperf3 -s -B 127.0.0.1 -p $IPERF"
@@ -507,7 +507,7 @@ run_lat() {
   echo "./xcl --admin http://127.0.0.1:ADMIN apply -f WORK/xcl-perf-{east,west}.yaml   # exports/imports + allow-all AccessPolicy on both"
   echo "haproxy -db -f WORK/haproxy2.cfg ; haproxy -db -f WORK/haproxy1.cfg"
   echo "stunnel4 WORK/stunnel2.conf ; stunnel4 WORK/stunnel1.conf"
-  echo "# warm-up per path (not recorded): iperf3 -c 127.0.0.1 -p PORT -t $WARM -P 1; wrk ... -d${WARM}s"
+  echo "# warm-up per path (not recorded): iperf3 -c 127.0.0.1 -p PORT -t $WARM -P 1; wrk ... -d${WARM}s; latency_client.py PORT $LAT_INTERVAL_MS $WARM"
   echo "iperf3 -c 127.0.0.1 -p PORT -t $DUR -P 1 -J --connect-timeout 5000   # end.sum_received.bits_per_second, .bytes"
   echo "iperf3 -c 127.0.0.1 -p PORT -t $DUR -P 4 -J --connect-timeout 5000"
   echo "wrk -t2 -c32 -d${DUR}s -H 'Connection: close' http://127.0.0.1:PORT/   # Requests/sec"
@@ -522,14 +522,18 @@ say "warm-up (not recorded)"
 for p in "${PATH_IDS[@]}"; do
   run_iperf iperf1 "$p" 0 1 "$WARM"
   run_conn "$p" 0 "$WARM"
+  run_lat "$p" 0 "$WARM"
 done
 
 for rep in $(seq "$REPS"); do
-  say "repetition $rep of $REPS"
-  for p in "${PATH_IDS[@]}"; do run_iperf iperf1 "$p" "$rep" 1 "$DUR"; done
-  for p in "${PATH_IDS[@]}"; do run_iperf iperf4 "$p" "$rep" 4 "$DUR"; done
-  for p in "${PATH_IDS[@]}"; do run_conn "$p" "$rep" "$DUR"; done
-  for p in "${PATH_IDS[@]}"; do run_lat "$p" "$rep" "$DUR"; done
+  # the paths take turns going first, so that no path always follows the same neighbour
+  n=${#PATH_IDS[@]} order=()
+  for i in $(seq 0 $((n - 1))); do order+=("${PATH_IDS[$(((rep - 1 + i) % n))]}"); done
+  say "repetition $rep of $REPS (order: ${order[*]})"
+  for p in "${order[@]}"; do run_iperf iperf1 "$p" "$rep" 1 "$DUR"; done
+  for p in "${order[@]}"; do run_iperf iperf4 "$p" "$rep" 4 "$DUR"; done
+  for p in "${order[@]}"; do run_conn "$p" "$rep" "$DUR"; done
+  for p in "${order[@]}"; do run_lat "$p" "$rep" "$DUR"; done
 done
 
 # --- memory per idle tunnel ----------------------------------------------------------------------
