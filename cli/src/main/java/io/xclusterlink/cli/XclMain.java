@@ -106,7 +106,7 @@ public final class XclMain implements Callable<Integer> {
 
   /**
    * Netty's buffer leak detector samples one buffer in 128 and records a stack trace at each of
-   * its touches: a diagnostic, and ≈5 % of a gateway's CPU per byte relayed (bench/ab.sh, see
+   * its touches: a diagnostic, and 3–5 % of a gateway's CPU per byte relayed (bench/ab.sh, see
    * docs/performance.md). Off unless the operator asks for it with
    * {@code XCL_JAVA_OPTS=-Dio.netty.leakDetection.level=simple}; the test suite keeps Netty's
    * default. Must run before any Netty class is loaded.
