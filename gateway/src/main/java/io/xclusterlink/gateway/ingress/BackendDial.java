@@ -64,19 +64,21 @@ final class BackendDial {
         done -> {
           if (done.isSuccess()) {
             onConnected.accept(f.channel());
-          } else if (done.isCancelled()) {
-            f.channel().close();
-          } else if (n < ATTEMPTS && retryable(done.cause()) && wanted.getAsBoolean()) {
-            f.channel().close();
+            return;
+          }
+          f.channel().close();
+          if (done.isCancelled()) {
+            return; // the stream is gone: nobody to answer
+          }
+          if (n < ATTEMPTS && retryable(done.cause()) && wanted.getAsBoolean()) {
             attempt(n + 1);
           } else {
-            f.channel().close();
             onFailed.accept(done.cause());
           }
         });
   }
 
-  static boolean retryable(Throwable cause) {
+  private static boolean retryable(Throwable cause) {
     return !(cause instanceof ConnectTimeoutException || cause instanceof UnknownHostException);
   }
 }
