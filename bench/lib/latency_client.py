@@ -6,6 +6,10 @@ short warm-up), waits for each full response, and records the time from sending 
 receiving the last byte of the response (time.perf_counter). If a response arrives after the next
 slot, the next request goes out at once (the slot is not skipped, the count stays bounded).
 Prints one JSON line: n, p50_us, p99_us, p999_us, max_us, late (requests sent behind schedule).
+With SLOW_LOG and SLOW_US it also writes a line "SEND_TIME LATENCY_US" to SLOW_LOG for every
+request slower than SLOW_US, SEND_TIME in seconds of CLOCK_MONOTONIC: the clock of
+`perf sched record -k CLOCK_MONOTONIC`, so that a slow request can be found among the scheduler's
+events (docs/performance.md, "Latency: where the p99 goes").
 Only talks to 127.0.0.1.
 """
 import json
@@ -50,9 +54,11 @@ def read_response(sock, buf):
 
 
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: latency_client.py PORT INTERVAL_MS SECONDS")
+    if len(sys.argv) not in (4, 6):
+        sys.exit("usage: latency_client.py PORT INTERVAL_MS SECONDS [SLOW_LOG SLOW_US]")
     port, interval, seconds = int(sys.argv[1]), float(sys.argv[2]) / 1000.0, float(sys.argv[3])
+    slow_log, slow_s = (sys.argv[4], float(sys.argv[5]) / 1e6) if len(sys.argv) == 6 else (None, None)
+    slow = []
     max_requests = int(seconds / interval)
     warmup = 100
     req = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n"
@@ -75,11 +81,18 @@ def main():
             late += 1
         if now > deadline:
             break
+        sent = time.clock_gettime(time.CLOCK_MONOTONIC)
         t0 = time.perf_counter()
         sock.sendall(req)
         buf = read_response(sock, buf)
         lat.append(time.perf_counter() - t0)
+        if slow_log is not None and lat[-1] > slow_s:
+            slow.append((sent, lat[-1]))
     sock.close()
+    if slow_log is not None:
+        with open(slow_log, "w") as f:
+            for sent, l in slow:
+                f.write("%.6f %.1f\n" % (sent, l * 1e6))
     lat.sort()
     us = lambda s: round(s * 1e6, 1)
     print(json.dumps({
