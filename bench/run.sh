@@ -7,7 +7,8 @@
 #   bash bench/run.sh            full: 5 repetitions, 10 s per measurement, 10 000 idle tunnels
 #   bash bench/run.sh --quick    1 repetition, 3 s per measurement, 1 000 idle tunnels
 #
-# Writes bench/results/<date>.md (or <date>-quick.md) and prints the summary tables. Scratch files
+# Writes bench/results/<date>.md (<date>-2.md, -3.md ... for later full runs that day; <date>-quick.md,
+# overwritten, for quick runs) and prints the summary tables. Scratch files
 # live in bench/work/run-<pid>/ (removed on success unless BENCH_KEEP_WORK=1, kept on failure). Every process it starts is
 # stopped on exit; every wait is bounded; every failure prints one line and exits non-zero.
 set -euo pipefail
@@ -616,6 +617,9 @@ retry 60 1 active_at_most 0 || say "warning: tunnels still active on the gateway
 
 DATE=$(date +%F)
 OUT="$BENCH/results/$DATE.md"
+# a second full run on the same day gets its own file: results of earlier runs are kept
+n=2
+while [ "$MODE" = full ] && [ -e "$OUT" ]; do OUT="$BENCH/results/$DATE-$n.md" n=$((n + 1)); done
 [ "$MODE" = quick ] && OUT="$BENCH/results/$DATE-quick.md"
 python3 "$BENCH/lib/summarize.py" "$RAW" "$W/tables.md" "$REPS" >"$W/summary.txt" || fail "summarize.py failed"
 ELAPSED=$(($(date +%s) - STARTED))
