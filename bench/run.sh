@@ -616,11 +616,13 @@ retry 60 1 active_at_most 0 || say "warning: tunnels still active on the gateway
 # --- 4. results ----------------------------------------------------------------------------------
 
 DATE=$(date +%F)
-OUT="$BENCH/results/$DATE.md"
-# a second full run on the same day gets its own file: results of earlier runs are kept
-n=2
-while [ "$MODE" = full ] && [ -e "$OUT" ]; do OUT="$BENCH/results/$DATE-$n.md" n=$((n + 1)); done
-[ "$MODE" = quick ] && OUT="$BENCH/results/$DATE-quick.md"
+if [ "$MODE" = quick ]; then
+  OUT="$BENCH/results/$DATE-quick.md"
+else
+  # a later full run on the same day gets its own file: results of earlier runs are kept
+  OUT="$BENCH/results/$DATE.md" n=2
+  while [ -e "$OUT" ]; do OUT="$BENCH/results/$DATE-$n.md" n=$((n + 1)); done
+fi
 python3 "$BENCH/lib/summarize.py" "$RAW" "$W/tables.md" "$REPS" >"$W/summary.txt" || fail "summarize.py failed"
 ELAPSED=$(($(date +%s) - STARTED))
 {
