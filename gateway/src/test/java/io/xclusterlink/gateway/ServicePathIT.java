@@ -552,7 +552,7 @@ class ServicePathIT {
     return io.xclusterlink.api.ObjectCodec.json().readTree(r.body()).get("error").asText();
   }
 
-  private static final String INGRESS_LOG = "io.xclusterlink.gateway.ingress.IngressStreamHandler";
+  private static final String INGRESS_LOG = "io.xclusterlink.gateway.ingress.IngressStreams";
   private static final String EGRESS_LOG = "io.xclusterlink.gateway.egress.EgressConnectionHandler";
 
   @Test

@@ -9,11 +9,11 @@ import io.xclusterlink.gateway.control.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.peer.PeerClient;
-import io.xclusterlink.gateway.peer.TunnelRefusedException;
-import io.xclusterlink.gateway.peer.TunnelSetupHandler;
 import io.xclusterlink.gateway.relay.Channels;
 import io.xclusterlink.gateway.relay.RelayHandler;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
+import io.xclusterlink.gateway.tunnel.TunnelRefusedException;
+import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.policy.Decision;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -79,13 +79,13 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
       attempt(ctx, imp, client, order, i + 1, why);
       return;
     }
-    Future<Channel> f = peer.openTunnel(clientCh.eventLoop(), new TunnelRequest(source.exportName(), exportNs, client));
+    Future<TunnelStream> f = peer.openTunnel(clientCh.eventLoop(), new TunnelRequest(source.exportName(), exportNs, client));
     f.addListener(
-        (Future<Channel> done) -> {
+        (Future<TunnelStream> done) -> {
           if (done.isSuccess()) {
-            Channel stream = done.getNow();
+            TunnelStream stream = done.getNow();
             if (!clientCh.isActive()) {
-              stream.close();
+              stream.cancel();
               return;
             }
             listener.balancer().succeeded(source);
@@ -96,8 +96,8 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
               m.closed(Side.EGRESS);
               log.debug("import {}: connection from {} to {} closed", importName, clientCh.remoteAddress(), target);
             });
-            ctx.pipeline().replace(this, "relay", new RelayHandler(stream, true, m::bytesToPeer));
-            TunnelSetupHandler.handOff(stream, new RelayHandler(clientCh, false, m::bytesFromPeer));
+            stream.attach(clientCh, m::bytesFromPeer);
+            ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m::bytesToPeer));
           } else {
             Throwable cause = done.cause();
             String label = cause instanceof TunnelRefusedException r ? r.refusal().label() : "peer-unavailable";

@@ -4,8 +4,6 @@ import io.xclusterlink.gateway.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -20,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Waits for the TLS handshake, takes the peer identity from the client certificate, checks that
- * HTTP/2 was negotiated and replaces itself with the HTTP/2 codec and the stream multiplexer.
+ * HTTP/2 was negotiated and replaces itself with the connection's {@link
+ * io.xclusterlink.gateway.tunnel.TunnelConnection}.
  */
 final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(PeerHandshakeHandler.class);
@@ -63,12 +62,9 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     ctx.channel().attr(PEER).set(peer);
     log.debug("peer {} connected from {}", peer, ctx.channel().remoteAddress());
-    ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.server());
-    ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new IngressStreamInitializer(context, peer)));
-    ctx.pipeline().addAfter("streams", "errors", ConnectionErrorHandler.INSTANCE);
+    ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.server(new IngressStreams(context, peer)));
+    ctx.pipeline().addAfter("h2", "errors", ConnectionErrorHandler.INSTANCE);
     ctx.pipeline().remove(this);
-    ctx.channel()
-        .writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));
   }
 
   @Override

@@ -9,9 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -20,6 +18,8 @@ import io.netty.util.concurrent.Promise;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
+import io.xclusterlink.gateway.tunnel.TunnelConnection;
+import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
 import io.xclusterlink.pki.PeerIdentity;
@@ -50,7 +50,7 @@ public final class PeerClient implements AutoCloseable {
   private volatile List<Endpoint> endpoints;
   private volatile int preferred;
   private volatile boolean closed;
-  private final Map<EventLoop, Future<Channel>> connections = new ConcurrentHashMap<>();
+  private final Map<EventLoop, Future<TunnelConnection>> connections = new ConcurrentHashMap<>();
 
   public PeerClient(String peer, List<Endpoint> endpoints, TlsContexts tls, Transport transport) {
     this.peer = peer;
@@ -78,18 +78,18 @@ public final class PeerClient implements AutoCloseable {
 
   /**
    * Opens a tunnel to {@code request}'s export on the connection of {@code loop}. The future
-   * completes with the stream once the peer answered 200 (its auto-read is off; hand it to a relay
-   * with {@link TunnelSetupHandler#handOff}), or fails with a {@link TunnelRefusedException} or an
-   * I/O error.
+   * completes with the stream once the peer answered 200 (DATA that arrives before a leg is
+   * {@linkplain TunnelStream#attach attached} is held), or fails with a
+   * {@link io.xclusterlink.gateway.tunnel.TunnelRefusedException} or an I/O error.
    */
-  public Future<Channel> openTunnel(EventLoop loop, TunnelRequest request) {
-    Promise<Channel> result = loop.newPromise();
+  public Future<TunnelStream> openTunnel(EventLoop loop, TunnelRequest request) {
+    Promise<TunnelStream> result = loop.newPromise();
     request(loop, TunnelProtocol.tunnelRequest(peer, request), false)
         .addListener(
-            (Future<TunnelSetupHandler.AnsweredStream> f) -> {
+            (Future<TunnelConnection.Answered> f) -> {
               if (f.isSuccess()) {
                 if (!result.trySuccess(f.getNow().stream())) {
-                  f.getNow().stream().close();
+                  f.getNow().stream().cancel();
                 }
               } else {
                 result.tryFailure(f.cause());
@@ -103,7 +103,7 @@ public final class PeerClient implements AutoCloseable {
     Promise<Map<String, String>> result = loop.newPromise();
     request(loop, TunnelProtocol.heartbeatRequest(peer), true)
         .addListener(
-            (Future<TunnelSetupHandler.AnsweredStream> f) -> {
+            (Future<TunnelConnection.Answered> f) -> {
               if (f.isSuccess()) {
                 result.trySuccess(TunnelProtocol.parseLabels(f.getNow().answer()));
               } else {
@@ -115,49 +115,52 @@ public final class PeerClient implements AutoCloseable {
 
   /** The address of the connection currently used on {@code loop}, for status messages. */
   public String connectedEndpoint(EventLoop loop) {
-    Future<Channel> f = connections.get(loop);
-    if (f != null && f.isSuccess() && f.getNow().isActive()) {
-      return String.valueOf(f.getNow().attr(ENDPOINT).get());
+    Future<TunnelConnection> f = connections.get(loop);
+    if (f != null && f.isSuccess() && f.getNow().usable()) {
+      return String.valueOf(f.getNow().channel().attr(ENDPOINT).get());
     }
     return endpoints.isEmpty() ? "?" : endpoints.get(preferred % endpoints.size()).toString();
   }
 
   private static final io.netty.util.AttributeKey<Endpoint> ENDPOINT = io.netty.util.AttributeKey.valueOf("xcl.endpoint");
 
-  private Future<TunnelSetupHandler.AnsweredStream> request(
-      EventLoop loop, io.netty.handler.codec.http2.Http2Headers headers, boolean endStream) {
-    Promise<TunnelSetupHandler.AnsweredStream> answered = loop.newPromise();
-    connection(loop)
-        .addListener(
-            (Future<Channel> cf) -> {
-              if (!cf.isSuccess()) {
-                answered.tryFailure(cf.cause());
-                return;
-              }
-              new Http2StreamChannelBootstrap(cf.getNow())
-                  .option(ChannelOption.AUTO_READ, false)
-                  .handler(new TunnelSetupHandler(headers, endStream, answered, ANSWER_TIMEOUT_MILLIS))
-                  .open()
-                  .addListener(
-                      sf -> {
-                        if (!sf.isSuccess()) {
-                          answered.tryFailure(sf.cause());
-                        }
-                      });
-            });
+  private Future<TunnelConnection.Answered> request(EventLoop loop, Http2Headers headers, boolean endStream) {
+    Future<TunnelConnection> connection = connection(loop);
+    if (connection.isSuccess() && loop.inEventLoop()) {
+      // the common case: a live connection, asked from its own loop
+      return connection.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS);
+    }
+    Promise<TunnelConnection.Answered> answered = loop.newPromise();
+    connection.addListener(
+        (Future<TunnelConnection> cf) -> {
+          if (!cf.isSuccess()) {
+            answered.tryFailure(cf.cause());
+            return;
+          }
+          cf.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS).addListener(
+              (Future<TunnelConnection.Answered> af) -> {
+                if (af.isSuccess()) {
+                  if (!answered.trySuccess(af.getNow())) {
+                    af.getNow().stream().cancel();
+                  }
+                } else {
+                  answered.tryFailure(af.cause());
+                }
+              });
+        });
     return answered;
   }
 
   /** The live connection of {@code loop}, or a new one (one connect at a time per loop). */
-  private Future<Channel> connection(EventLoop loop) {
+  private Future<TunnelConnection> connection(EventLoop loop) {
     if (closed) {
       return loop.newFailedFuture(new IOException("peer client for " + peer + " is closed"));
     }
-    Future<Channel> current = connections.get(loop);
-    if (current != null && (!current.isDone() || (current.isSuccess() && current.getNow().isActive()))) {
+    Future<TunnelConnection> current = connections.get(loop);
+    if (current != null && (!current.isDone() || (current.isSuccess() && current.getNow().usable()))) {
       return current;
     }
-    Promise<Channel> next = loop.newPromise();
+    Promise<TunnelConnection> next = loop.newPromise();
     if (current == null ? connections.putIfAbsent(loop, next) != null : !connections.replace(loop, current, next)) {
       return connection(loop);
     }
@@ -170,14 +173,15 @@ public final class PeerClient implements AutoCloseable {
     return next;
   }
 
-  private void connect(EventLoop loop, List<Endpoint> eps, int attempt, int start, Promise<Channel> result, StringBuilder errors) {
+  private void connect(
+      EventLoop loop, List<Endpoint> eps, int attempt, int start, Promise<TunnelConnection> result, StringBuilder errors) {
     if (attempt >= eps.size()) {
       result.tryFailure(new IOException("no gateway of peer " + peer + " answered: " + errors));
       return;
     }
     int index = (start + attempt) % eps.size();
     Endpoint ep = eps.get(index);
-    Promise<Channel> ready = loop.newPromise();
+    Promise<TunnelConnection> ready = loop.newPromise();
     new Bootstrap()
         .group(loop)
         .channel(transport.channelClass())
@@ -206,12 +210,12 @@ public final class PeerClient implements AutoCloseable {
                   }
                 });
     ready.addListener(
-        (Future<Channel> f) -> {
+        (Future<TunnelConnection> f) -> {
           if (f.isSuccess()) {
             preferred = index;
             log.debug("connected to peer {} at {}", peer, ep);
             if (closed) {
-              f.getNow().close();
+              f.getNow().channel().close();
               result.tryFailure(new IOException("peer client for " + peer + " is closed"));
             } else {
               result.trySuccess(f.getNow());
@@ -228,9 +232,9 @@ public final class PeerClient implements AutoCloseable {
 
   /** Closes every connection to the peer (its tunnels end); new requests connect again. */
   public void dropConnections() {
-    for (Future<Channel> f : connections.values()) {
+    for (Future<TunnelConnection> f : connections.values()) {
       if (f.isSuccess()) {
-        f.getNow().close();
+        f.getNow().channel().close();
       }
     }
   }
@@ -245,9 +249,9 @@ public final class PeerClient implements AutoCloseable {
 
   /** Verifies the server's identity and ALPN after the handshake, then installs HTTP/2. */
   private final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
-    private final Promise<Channel> ready;
+    private final Promise<TunnelConnection> ready;
 
-    ClientHandshakeHandler(Promise<Channel> ready) {
+    ClientHandshakeHandler(Promise<TunnelConnection> ready) {
       this.ready = ready;
     }
 
@@ -275,12 +279,11 @@ public final class PeerClient implements AutoCloseable {
         ctx.close();
         return;
       }
-      ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.client());
-      ctx.pipeline().addAfter("h2", "streams", new Http2MultiplexHandler(new RefusePushedStreams()));
-      ctx.pipeline().addAfter("streams", "errors", ConnectionErrorHandler.INSTANCE);
+      TunnelConnection h2 = Http2Codecs.client();
+      ctx.pipeline().addAfter(ctx.name(), "h2", h2);
+      ctx.pipeline().addAfter("h2", "errors", ConnectionErrorHandler.INSTANCE);
       ctx.pipeline().remove(this);
-      ctx.channel().writeAndFlush(new DefaultHttp2WindowUpdateFrame(Http2Codecs.CONNECTION_WINDOW - 65_535));
-      ready.trySuccess(ctx.channel());
+      ready.trySuccess(h2);
     }
 
     @Override
@@ -293,19 +296,6 @@ public final class PeerClient implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       ready.tryFailure(cause);
       ctx.close();
-    }
-  }
-
-  /** A peer never opens streams towards the dialing side; such a stream is closed at once. */
-  private static final class RefusePushedStreams extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      ctx.close();
-    }
-
-    @Override
-    public boolean isSharable() {
-      return true;
     }
   }
 }

@@ -7,8 +7,9 @@ import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 
@@ -75,33 +76,49 @@ public final class Http2Codecs {
   static final int MAX_RST_PER_WINDOW = 1_000_000;
   static final int RST_WINDOW_SECONDS = 10;
 
-  public static Http2FrameCodec client() {
-    return build(false);
+  /** The dialing side's handler: it opens streams and refuses any the peer opens. */
+  public static TunnelConnection client() {
+    return new TunnelConnectionBuilder(false, null).build();
   }
 
-  public static Http2FrameCodec server() {
-    return build(true);
+  /** The accepting side's handler: every stream the peer opens goes to {@code acceptor}. */
+  public static TunnelConnection server(TunnelConnection.Acceptor acceptor) {
+    return new TunnelConnectionBuilder(true, acceptor).build();
   }
 
-  private static Http2FrameCodec build(boolean server) {
-    Http2FrameCodec codec = new TunnelCodecBuilder(server)
-        .initialSettings(settings())
-        .decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS)
-        .build();
-    // A DATA frame is far larger than one TLS record, so it nearly always arrives in pieces;
-    // cumulating the pieces in a composite buffer spares a copy of every byte received.
-    codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
-    return codec;
-  }
+  /** Netty's connection handler settings, over a connection whose writer uses {@link #ALLOCATION_QUANTUM}. */
+  private static final class TunnelConnectionBuilder
+      extends AbstractHttp2ConnectionHandlerBuilder<TunnelConnection, TunnelConnectionBuilder> {
+    private final TunnelConnection.Acceptor acceptor;
 
-  /** Netty's frame codec over a connection whose writer uses {@link #ALLOCATION_QUANTUM}. */
-  private static final class TunnelCodecBuilder extends Http2FrameCodecBuilder {
-    TunnelCodecBuilder(boolean server) {
+    TunnelConnectionBuilder(boolean server, TunnelConnection.Acceptor acceptor) {
+      this.acceptor = acceptor;
       Http2Connection connection = new DefaultHttp2Connection(server, MAX_RESERVED_STREAMS);
       WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
       distributor.allocationQuantum(ALLOCATION_QUANTUM);
       connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
       connection(connection);
+      Http2Settings settings = settings();
+      if (!server) {
+        settings.pushEnabled(false);
+      }
+      initialSettings(settings);
+      decoderEnforceMaxRstFramesPerWindow(MAX_RST_PER_WINDOW, RST_WINDOW_SECONDS);
+    }
+
+    @Override
+    public TunnelConnection build() {
+      TunnelConnection handler = super.build();
+      // A DATA frame is far larger than one TLS record, so it nearly always arrives in pieces;
+      // cumulating the pieces in a composite buffer spares a copy of every byte received.
+      handler.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+      return handler;
+    }
+
+    @Override
+    protected TunnelConnection build(
+        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+      return new TunnelConnection(decoder, encoder, initialSettings, acceptor);
     }
   }
 

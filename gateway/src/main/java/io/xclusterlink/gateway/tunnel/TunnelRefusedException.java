@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway.peer;
+package io.xclusterlink.gateway.tunnel;
 
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
 

@@ -1,0 +1,272 @@
+package io.xclusterlink.gateway.tunnel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.xclusterlink.gateway.relay.Channels;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
+
+/**
+ * One HTTP/2 stream of a {@link TunnelConnection}: a request and its answer, then the stream half
+ * of a tunnel whose other half is a TCP leg (the client connection on the egress side, the backend
+ * connection on the ingress side). Used on the connection's event loop only.
+ *
+ * <p>Closing: END_STREAM from the peer closes the leg once what was written to it is flushed; the
+ * leg closing ends our half with END_STREAM ({@link #end}); a reset or the connection's loss
+ * closes the leg.
+ */
+public final class TunnelStream {
+  private final TunnelConnection connection;
+  /** Completed by the answer; null on the accepting side. */
+  private final Promise<TunnelConnection.Answered> answer;
+  private Http2Stream stream;
+  private ScheduledFuture<?> answerTimeout;
+  private Channel leg;
+  private LongConsumer receivedCounter;
+  /** DATA received before the leg was attached, with the END_STREAM flag if it came. */
+  private ArrayDeque<ByteBuf> held;
+  private boolean remoteEnded;
+  private boolean localEnded;
+  private boolean closed;
+  private boolean flushQueued;
+  /** Received bytes the leg has not taken yet: returned to the window when it drains. */
+  private int unconsumed;
+  private Runnable onClosed;
+
+  TunnelStream(TunnelConnection connection, Promise<TunnelConnection.Answered> answer) {
+    this.connection = connection;
+    this.answer = answer;
+  }
+
+  void bind(Http2Stream s) {
+    this.stream = s;
+  }
+
+  void answerTimeout(ScheduledFuture<?> timeout) {
+    this.answerTimeout = timeout;
+  }
+
+  /** The connection this stream is carried on. */
+  public TunnelConnection connection() {
+    return connection;
+  }
+
+  public boolean isOpen() {
+    return !closed;
+  }
+
+  /** Runs {@code action} when the stream closes (at once if it already has). One action per stream. */
+  public void onClosed(Runnable action) {
+    if (closed) {
+      action.run();
+    } else {
+      onClosed = action;
+    }
+  }
+
+  // --- the accepting side ---------------------------------------------------------------------
+
+  /** Answers the request; with {@code endStream} nothing else is sent on this stream. */
+  public void answer(Http2Headers headers, boolean endStream) {
+    if (closed) {
+      return;
+    }
+    localEnded |= endStream;
+    connection.writeHeaders(stream, headers, endStream);
+  }
+
+  /** Answers with a refusal and closes the stream. */
+  public void refuse(Http2Headers headers) {
+    answer(headers, true);
+    cancel();
+  }
+
+  // --- both sides -----------------------------------------------------------------------------
+
+  /** Closes the stream with RST_STREAM (CANCEL); its leg, if any, closes too. */
+  public void cancel() {
+    if (!closed) {
+      connection.reset(stream, Http2Error.CANCEL);
+    }
+  }
+
+  /**
+   * Makes {@code leg} the other half of this tunnel: DATA from the peer is written to it, in order
+   * after any held since the answer. The leg's own reads are passed to {@link #send}.
+   *
+   * @param receivedCounter receives the number of bytes passed from the peer to the leg
+   */
+  public void attach(Channel leg, LongConsumer receivedCounter) {
+    this.leg = leg;
+    this.receivedCounter = receivedCounter;
+    if (closed) {
+      releaseHeld();
+      Channels.closeOnFlush(leg);
+      return;
+    }
+    if (held != null) {
+      for (ByteBuf b; (b = held.poll()) != null; ) {
+        receivedCounter.accept(b.readableBytes());
+        leg.write(b, leg.voidPromise());
+      }
+      held = null;
+      leg.flush();
+      if (leg.isWritable()) {
+        legWritable();
+      }
+    }
+    if (remoteEnded) {
+      Channels.closeOnFlush(leg);
+    }
+  }
+
+  /** Sends bytes read from the leg; stops the leg reading while the stream cannot send more. */
+  public void send(ByteBuf data) {
+    if (closed || localEnded) {
+      data.release();
+      return;
+    }
+    connection.writeData(stream, data, false);
+    if (!connection.canSend(stream)) {
+      leg.config().setAutoRead(false);
+    }
+  }
+
+  /** Writes what {@link #send} queued to the connection. */
+  public void flush() {
+    connection.flushConnection();
+  }
+
+  /** The leg closed: ends our half of the stream. */
+  public void end() {
+    if (closed || localEnded) {
+      return;
+    }
+    localEnded = true;
+    connection.writeData(stream, Unpooled.EMPTY_BUFFER, true);
+    connection.flushConnection();
+  }
+
+  /** The leg can take more: returns what it took meanwhile to the peer's window. */
+  public void legWritable() {
+    if (unconsumed > 0 && !closed) {
+      int n = unconsumed;
+      unconsumed = 0;
+      connection.consume(stream, n);
+    }
+  }
+
+  // --- called by TunnelConnection -------------------------------------------------------------
+
+  void headersRead(Http2Headers headers, boolean endOfStream) {
+    if (answer != null && !answer.isDone()) {
+      if (answerTimeout != null) {
+        answerTimeout.cancel(false);
+      }
+      int status = TunnelProtocol.status(headers);
+      if (status != 200) {
+        answer.tryFailure(new TunnelRefusedException(TunnelProtocol.Refusal.fromStatus(status), TunnelProtocol.reason(headers)));
+        cancel();
+        return;
+      }
+      if (!answer.trySuccess(new TunnelConnection.Answered(this, headers))) {
+        cancel();
+        return;
+      }
+    }
+    if (endOfStream) {
+      remoteEnd();
+    }
+  }
+
+  /** Returns how many of the {@code data} bytes may go back to the window now. */
+  int dataRead(ByteBuf data, boolean endOfStream) {
+    int n = data.readableBytes();
+    int consumedNow = 0;
+    if (leg == null) {
+      if (n > 0) {
+        if (held == null) {
+          held = new ArrayDeque<>(2);
+        }
+        held.add(data.retain());
+        unconsumed += n;
+      }
+    } else if (n > 0) {
+      receivedCounter.accept(n);
+      leg.write(data.retain(), leg.voidPromise());
+      if (!flushQueued) {
+        flushQueued = true;
+        connection.flushLegAfterRead(this);
+      }
+      if (leg.isWritable()) {
+        consumedNow = n;
+      } else {
+        unconsumed += n;
+      }
+    }
+    if (endOfStream) {
+      remoteEnd();
+    }
+    return consumedNow;
+  }
+
+  void flushLeg() {
+    flushQueued = false;
+    if (leg != null) {
+      leg.flush();
+    }
+  }
+
+  void sendWritabilityChanged() {
+    if (leg != null && !closed && connection.canSend(stream)) {
+      leg.config().setAutoRead(true);
+    }
+  }
+
+  void closed() {
+    closed = true;
+    if (answerTimeout != null) {
+      answerTimeout.cancel(false);
+    }
+    if (answer != null) {
+      answer.tryFailure(new IOException("stream closed before an answer"));
+    }
+    releaseHeld();
+    if (leg != null) {
+      Channels.closeOnFlush(leg);
+    }
+    if (onClosed != null) {
+      Runnable r = onClosed;
+      onClosed = null;
+      r.run();
+    }
+  }
+
+  private void remoteEnd() {
+    remoteEnded = true;
+    if (leg != null) {
+      Channels.closeOnFlush(leg);
+    }
+  }
+
+  private void releaseHeld() {
+    if (held != null) {
+      for (ByteBuf b; (b = held.poll()) != null; ) {
+        b.release();
+      }
+      held = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "stream " + (stream == null ? "?" : stream.id()) + " of " + connection.channel();
+  }
+}

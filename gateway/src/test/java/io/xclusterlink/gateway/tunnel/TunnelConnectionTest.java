@@ -1,0 +1,255 @@
+package io.xclusterlink.gateway.tunnel;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.PendingWriteQueue;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.concurrent.Future;
+import io.xclusterlink.gateway.relay.RelayHandler;
+import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
+import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
+import java.io.ByteArrayOutputStream;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two {@link TunnelConnection}s wired back to back through embedded channels (no TLS, no sockets):
+ * the stream protocol, the relay to and from TCP legs, END_STREAM and reset, and flow control.
+ */
+class TunnelConnectionTest {
+  private final EmbeddedChannel dialer = new EmbeddedChannel(Http2Codecs.client());
+  /** The backend leg the accepting side attaches to each accepted tunnel. */
+  private final EmbeddedChannel backend = new EmbeddedChannel();
+  private final AtomicLong toBackend = new AtomicLong();
+  private final AtomicLong fromBackend = new AtomicLong();
+  private final EmbeddedChannel acceptor = new EmbeddedChannel(Http2Codecs.server(this::accept));
+  private TunnelStream accepted;
+
+  private void accept(TunnelStream stream, Http2Headers h, boolean endStream) {
+    TunnelRequest req = TunnelProtocol.parseTunnelRequest(h);
+    if (req.exportName().equals("refused")) {
+      stream.refuse(TunnelProtocol.refused(Refusal.DENIED, "denied by AccessPolicy default/no"));
+      return;
+    }
+    accepted = stream;
+    stream.answer(TunnelProtocol.accepted(), false);
+    stream.attach(backend, toBackend::addAndGet);
+    backend.pipeline().addLast(new RelayHandler(stream, fromBackend::addAndGet));
+  }
+
+  private TunnelConnection client() {
+    return dialer.pipeline().get(TunnelConnection.class);
+  }
+
+  /** Moves bytes both ways until neither side has anything more to say. */
+  private void pump() {
+    boolean moved;
+    do {
+      moved = move(dialer, acceptor) | move(acceptor, dialer);
+      dialer.runPendingTasks();
+      acceptor.runPendingTasks();
+      backend.runPendingTasks();
+    } while (moved);
+  }
+
+  private static boolean move(EmbeddedChannel from, EmbeddedChannel to) {
+    boolean any = false;
+    for (Object m; (m = from.readOutbound()) != null; ) {
+      to.writeInbound(m);
+      any = true;
+    }
+    return any;
+  }
+
+  private TunnelStream open(String export) {
+    pump();
+    Future<TunnelConnection.Answered> f =
+        client().open(TunnelProtocol.tunnelRequest("p0", new TunnelRequest(export, "default", Map.of())), false, 5_000);
+    pump();
+    assertThat(f.isDone()).isTrue();
+    return f.isSuccess() ? f.getNow().stream() : failed(f.cause());
+  }
+
+  private static TunnelStream failed(Throwable cause) {
+    throw new AssertionError(cause);
+  }
+
+  private static String readAll(EmbeddedChannel ch) {
+    StringBuilder s = new StringBuilder();
+    for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+      s.append(b.toString(UTF_8));
+      b.release();
+    }
+    return s.toString();
+  }
+
+  @Test
+  void bytesFlowBothWaysAndClosingOneLegClosesTheOther() {
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = new EmbeddedChannel();
+    AtomicLong toClient = new AtomicLong();
+    stream.attach(client, toClient::addAndGet);
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+
+    client.writeInbound(Unpooled.copiedBuffer("ping", UTF_8));
+    pump();
+    assertThat(readAll(backend)).isEqualTo("ping");
+    assertThat(toBackend).hasValue(4);
+
+    backend.writeInbound(Unpooled.copiedBuffer("pong", UTF_8));
+    pump();
+    assertThat(readAll(client)).isEqualTo("pong");
+    assertThat(fromBackend).hasValue(4);
+    assertThat(toClient).hasValue(4);
+
+    // the client goes away: END_STREAM, then the backend leg is closed after its last bytes
+    client.close();
+    pump();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(accepted.isOpen()).isFalse();
+    assertThat(stream.isOpen()).isFalse();
+  }
+
+  @Test
+  void dataThatArrivesBeforeTheLegIsAttachedIsHeldInOrder() {
+    TunnelStream stream = open("echo");
+    backend.writeInbound(Unpooled.copiedBuffer("early ", UTF_8), Unpooled.copiedBuffer("bird", UTF_8));
+    backend.close();
+    pump();
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, n -> {});
+    client.runPendingTasks();
+    assertThat(readAll(client)).isEqualTo("early bird");
+    assertThat(client.isOpen()).as("END_STREAM arrived before the leg did").isFalse();
+  }
+
+  @Test
+  void aRefusalCarriesItsStatusAndReasonAndClosesTheStream() {
+    pump();
+    Future<TunnelConnection.Answered> f = client().open(
+        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("refused", "default", Map.of())), false, 5_000);
+    pump();
+    assertThat(f.cause()).isInstanceOf(TunnelRefusedException.class).hasMessage("denied by AccessPolicy default/no");
+    assertThat(((TunnelRefusedException) f.cause()).refusal()).isEqualTo(Refusal.DENIED);
+    assertThat(client().connection().numActiveStreams()).isZero();
+    assertThat(acceptor.pipeline().get(TunnelConnection.class).connection().numActiveStreams()).isZero();
+  }
+
+  @Test
+  void aResetStreamClosesBothLegs() {
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, n -> {});
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    accepted.cancel();
+    pump();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(client.isOpen()).isFalse();
+  }
+
+  @Test
+  void losingTheConnectionClosesEveryLeg() {
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, n -> {});
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    // the sockets die under both gateways (no GOAWAY, no END_STREAM)
+    dialer.unsafe().close(dialer.unsafe().voidPromise());
+    acceptor.unsafe().close(acceptor.unsafe().voidPromise());
+    dialer.runPendingTasks();
+    acceptor.runPendingTasks();
+    assertThat(client.isOpen()).isFalse();
+    assertThat(backend.isOpen()).isFalse();
+  }
+
+  @Test
+  void aStalledBackendStopsTheClientLegAtTheWindowAndEveryByteArrivesOnceItDrains() {
+    Stall stall = new Stall();
+    backend.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+    backend.pipeline().addFirst(stall);
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, n -> {});
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+
+    byte[] sent = new byte[3 * Http2Codecs.STREAM_WINDOW];
+    ThreadLocalRandom.current().nextBytes(sent);
+    int chunk = 64 * 1024;
+    int offset = 0;
+    while (offset < sent.length && client.config().isAutoRead()) {
+      client.writeInbound(Unpooled.wrappedBuffer(sent, offset, chunk));
+      offset += chunk;
+      pump();
+    }
+    assertThat(client.config().isAutoRead()).as("client leg paused").isFalse();
+    assertThat(offset).as("bytes read from the client before it was paused")
+        .isLessThanOrEqualTo(Http2Codecs.STREAM_WINDOW + stall.heldBytes() + 2 * chunk)
+        .isLessThan(sent.length);
+
+    stall.release();
+    pump();
+    assertThat(client.config().isAutoRead()).as("client leg reading again").isTrue();
+    while (offset < sent.length) {
+      client.writeInbound(Unpooled.wrappedBuffer(sent, offset, chunk));
+      offset += chunk;
+      pump();
+    }
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    for (ByteBuf b; (b = backend.readOutbound()) != null; ) {
+      byte[] bytes = new byte[b.readableBytes()];
+      b.readBytes(bytes);
+      got.writeBytes(bytes);
+      b.release();
+    }
+    assertThat(got.toByteArray()).isEqualTo(sent);
+  }
+
+  /** Holds a channel's writes (counted against its writability) until released. */
+  private static final class Stall extends ChannelOutboundHandlerAdapter {
+    private PendingWriteQueue queue;
+    private boolean stalled = true;
+    private ChannelHandlerContext ctx;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+      queue = new PendingWriteQueue(ctx);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (stalled) {
+        queue.add(msg, promise);
+      } else {
+        ctx.write(msg, promise);
+      }
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      if (!stalled) {
+        ctx.flush();
+      }
+    }
+
+    int heldBytes() {
+      return (int) queue.bytes();
+    }
+
+    void release() {
+      stalled = false;
+      queue.removeAndWriteAll();
+      ctx.flush();
+    }
+  }
+}
