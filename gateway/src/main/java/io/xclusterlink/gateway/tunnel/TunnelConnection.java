@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gateway-to-gateway HTTP/2 connection and the tunnels on it, without a channel per stream:
@@ -35,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>All methods run on the connection's event loop; so do the TCP legs of its tunnels.
  */
 public final class TunnelConnection extends Http2ConnectionHandler {
+  private static final Logger log = LoggerFactory.getLogger(TunnelConnection.class);
+
   /** What the accepting side does with a stream the peer opened. */
   public interface Acceptor {
     /** Called once per new stream with its request headers; must answer or reset the stream. */
@@ -200,7 +204,13 @@ public final class TunnelConnection extends Http2ConnectionHandler {
       t = new TunnelStream(TunnelConnection.this, null);
       t.bind(s);
       s.setProperty(key, t);
-      acceptor.accept(t, headers, endOfStream);
+      try {
+        acceptor.accept(t, headers, endOfStream);
+      } catch (RuntimeException e) {
+        // a bug in handling one request must not take down the connection and its other tunnels
+        log.warn("request on {} failed: {}", t, e.toString(), e);
+        t.cancel();
+      }
     }
 
     @Override

@@ -37,6 +37,9 @@ class TunnelConnectionTest {
 
   private void accept(TunnelStream stream, Http2Headers h, boolean endStream) {
     TunnelRequest req = TunnelProtocol.parseTunnelRequest(h);
+    if (req.exportName().equals("boom")) {
+      throw new IllegalStateException("bug in the acceptor");
+    }
     if (req.exportName().equals("refused")) {
       stream.refuse(TunnelProtocol.refused(Refusal.DENIED, "denied by AccessPolicy default/no"));
       return;
@@ -143,6 +146,17 @@ class TunnelConnectionTest {
     assertThat(((TunnelRefusedException) f.cause()).refusal()).isEqualTo(Refusal.DENIED);
     assertThat(client().connection().numActiveStreams()).isZero();
     assertThat(acceptor.pipeline().get(TunnelConnection.class).connection().numActiveStreams()).isZero();
+  }
+
+  @Test
+  void anAcceptorThatThrowsCostsOnlyItsOwnStream() {
+    pump();
+    Future<TunnelConnection.Answered> f = client().open(
+        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("boom", "default", Map.of())), false, 5_000);
+    pump();
+    assertThat(f.cause()).hasMessage("stream closed before an answer");
+    assertThat(client().usable()).isTrue();
+    assertThat(open("echo").isOpen()).isTrue();
   }
 
   @Test
