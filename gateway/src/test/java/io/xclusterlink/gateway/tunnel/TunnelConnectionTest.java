@@ -12,6 +12,7 @@ import io.netty.channel.PendingWriteQueue;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.xclusterlink.gateway.relay.RelayHandler;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
@@ -68,8 +69,12 @@ class TunnelConnectionTest {
   private static boolean move(EmbeddedChannel from, EmbeddedChannel to) {
     boolean any = false;
     for (Object m; (m = from.readOutbound()) != null; ) {
-      to.writeInbound(m);
-      any = true;
+      if (to.isOpen()) {
+        to.writeInbound(m);
+        any = true;
+      } else {
+        ReferenceCountUtil.release(m); // like bytes sent to a socket the peer has closed
+      }
     }
     return any;
   }
@@ -157,6 +162,28 @@ class TunnelConnectionTest {
     assertThat(f.cause()).hasMessage("stream closed before an answer");
     assertThat(client().usable()).isTrue();
     assertThat(open("echo").isOpen()).isTrue();
+  }
+
+  @Test
+  void aPeerGoingAwayGetsNoNewStreamsButItsTunnelsFinish() {
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, n -> {});
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    acceptor.close(); // graceful: GOAWAY, then wait for the open stream
+    pump();
+    assertThat(client().usable()).isFalse();
+    Future<TunnelConnection.Answered> next = client().open(
+        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("echo", "default", Map.of())), false, 5_000);
+    assertThat(next.cause()).hasMessage("gateway connection is closing");
+
+    client.writeInbound(Unpooled.copiedBuffer("still here", UTF_8));
+    pump();
+    assertThat(readAll(backend)).isEqualTo("still here");
+    client.close();
+    pump();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(acceptor.isOpen()).as("closed once its last stream ended").isFalse();
   }
 
   @Test
