@@ -79,13 +79,26 @@ class TunnelConnectionTest {
     return any;
   }
 
+  /** Sends a tunnel request for {@code export} on the dialing side (nothing moves until {@link #pump}). */
+  private Future<TunnelConnection.Answered> request(String export) {
+    return client().open(TunnelProtocol.tunnelRequest("p0", new TunnelRequest(export, "default", Map.of())), false, 5_000);
+  }
+
+  /** Opens a tunnel to {@code export} and returns its stream once the answer is in. */
   private TunnelStream open(String export) {
     pump();
-    Future<TunnelConnection.Answered> f =
-        client().open(TunnelProtocol.tunnelRequest("p0", new TunnelRequest(export, "default", Map.of())), false, 5_000);
+    Future<TunnelConnection.Answered> f = request(export);
     pump();
     assertThat(f.isDone()).isTrue();
     return f.isSuccess() ? f.getNow().stream() : failed(f.cause());
+  }
+
+  /** The client's TCP leg of {@code stream}, relayed both ways. */
+  private static EmbeddedChannel clientLeg(TunnelStream stream, AtomicLong toClient) {
+    EmbeddedChannel client = new EmbeddedChannel();
+    stream.attach(client, toClient::addAndGet);
+    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    return client;
   }
 
   private static TunnelStream failed(Throwable cause) {
@@ -104,10 +117,8 @@ class TunnelConnectionTest {
   @Test
   void bytesFlowBothWaysAndClosingOneLegClosesTheOther() {
     TunnelStream stream = open("echo");
-    EmbeddedChannel client = new EmbeddedChannel();
     AtomicLong toClient = new AtomicLong();
-    stream.attach(client, toClient::addAndGet);
-    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    EmbeddedChannel client = clientLeg(stream, toClient);
 
     client.writeInbound(Unpooled.copiedBuffer("ping", UTF_8));
     pump();
@@ -144,8 +155,7 @@ class TunnelConnectionTest {
   @Test
   void aRefusalCarriesItsStatusAndReasonAndClosesTheStream() {
     pump();
-    Future<TunnelConnection.Answered> f = client().open(
-        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("refused", "default", Map.of())), false, 5_000);
+    Future<TunnelConnection.Answered> f = request("refused");
     pump();
     assertThat(f.cause()).isInstanceOf(TunnelRefusedException.class).hasMessage("denied by AccessPolicy default/no");
     assertThat(((TunnelRefusedException) f.cause()).refusal()).isEqualTo(Refusal.DENIED);
@@ -156,8 +166,7 @@ class TunnelConnectionTest {
   @Test
   void anAcceptorThatThrowsCostsOnlyItsOwnStream() {
     pump();
-    Future<TunnelConnection.Answered> f = client().open(
-        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("boom", "default", Map.of())), false, 5_000);
+    Future<TunnelConnection.Answered> f = request("boom");
     pump();
     assertThat(f.cause()).hasMessage("stream closed before an answer");
     assertThat(client().usable()).isTrue();
@@ -167,14 +176,11 @@ class TunnelConnectionTest {
   @Test
   void aPeerGoingAwayGetsNoNewStreamsButItsTunnelsFinish() {
     TunnelStream stream = open("echo");
-    EmbeddedChannel client = new EmbeddedChannel();
-    stream.attach(client, n -> {});
-    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
     acceptor.close(); // graceful: GOAWAY, then wait for the open stream
     pump();
     assertThat(client().usable()).isFalse();
-    Future<TunnelConnection.Answered> next = client().open(
-        TunnelProtocol.tunnelRequest("p0", new TunnelRequest("echo", "default", Map.of())), false, 5_000);
+    Future<TunnelConnection.Answered> next = request("echo");
     assertThat(next.cause()).hasMessage("gateway connection is closing");
 
     client.writeInbound(Unpooled.copiedBuffer("still here", UTF_8));
@@ -189,9 +195,7 @@ class TunnelConnectionTest {
   @Test
   void aResetStreamClosesBothLegs() {
     TunnelStream stream = open("echo");
-    EmbeddedChannel client = new EmbeddedChannel();
-    stream.attach(client, n -> {});
-    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
     accepted.cancel();
     pump();
     assertThat(backend.isOpen()).isFalse();
@@ -201,9 +205,7 @@ class TunnelConnectionTest {
   @Test
   void losingTheConnectionClosesEveryLeg() {
     TunnelStream stream = open("echo");
-    EmbeddedChannel client = new EmbeddedChannel();
-    stream.attach(client, n -> {});
-    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
     // the sockets die under both gateways (no GOAWAY, no END_STREAM)
     dialer.unsafe().close(dialer.unsafe().voidPromise());
     acceptor.unsafe().close(acceptor.unsafe().voidPromise());
@@ -219,9 +221,7 @@ class TunnelConnectionTest {
     backend.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024));
     backend.pipeline().addFirst(stall);
     TunnelStream stream = open("echo");
-    EmbeddedChannel client = new EmbeddedChannel();
-    stream.attach(client, n -> {});
-    client.pipeline().addLast(new RelayHandler(stream, n -> {}));
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
 
     byte[] sent = new byte[3 * Http2Codecs.STREAM_WINDOW];
     ThreadLocalRandom.current().nextBytes(sent);
