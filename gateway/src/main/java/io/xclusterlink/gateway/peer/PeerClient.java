@@ -28,6 +28,7 @@ import io.xclusterlink.pki.TlsContexts;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,11 @@ public final class PeerClient implements AutoCloseable {
   private volatile int preferred;
   private volatile boolean closed;
   private final Map<EventLoop, Future<TunnelConnection>> connections = new ConcurrentHashMap<>();
+  /**
+   * Every open connection, including those no longer in {@link #connections} because they are
+   * draining (GOAWAY, stream ids used up): a credential or address change must reach them too.
+   */
+  private final Set<Channel> open = ConcurrentHashMap.newKeySet();
 
   public PeerClient(String peer, List<Endpoint> endpoints, TlsContexts tls, Transport transport) {
     this.peer = peer;
@@ -214,6 +220,9 @@ public final class PeerClient implements AutoCloseable {
           if (f.isSuccess()) {
             preferred = index;
             log.debug("connected to peer {} at {}", peer, ep);
+            Channel ch = f.getNow().channel();
+            open.add(ch);
+            ch.closeFuture().addListener(c -> open.remove(ch));
             if (closed) {
               f.getNow().channel().close();
               result.tryFailure(new IOException("peer client for " + peer + " is closed"));
@@ -232,10 +241,8 @@ public final class PeerClient implements AutoCloseable {
 
   /** Closes every connection to the peer (its tunnels end); new requests connect again. */
   public void dropConnections() {
-    for (Future<TunnelConnection> f : connections.values()) {
-      if (f.isSuccess()) {
-        f.getNow().channel().close();
-      }
+    for (Channel ch : open) {
+      ch.close();
     }
   }
 

@@ -24,6 +24,11 @@ public final class Http2Codecs {
   public static final int CONNECTION_WINDOW = 16 << 20;
   /** Tunnels one connection may carry at once. */
   public static final long MAX_STREAMS = 100_000;
+  /**
+   * The dialing side opens no stream with a higher id on one connection (HTTP/2 ids end at
+   * 2^31 - 1); it dials a new connection instead and closes the old one once its tunnels ended.
+   */
+  static final int LAST_STREAM_ID = Integer.MAX_VALUE - (1 << 21);
 
   /**
    * Outbound buffer limits of a gateway-to-gateway connection. Its streams stop being writable

@@ -52,6 +52,13 @@ public final class TunnelConnection extends Http2ConnectionHandler {
   private final Acceptor acceptor;
   private final List<TunnelStream> legsToFlush = new ArrayList<>();
   private ChannelHandlerContext ctx;
+  /** Stream ids from which on this connection takes no new streams (see {@link #retiring}). */
+  private int lastStreamId = Http2Codecs.LAST_STREAM_ID;
+  /**
+   * Set once the ids are (nearly) used up: no new streams, and the connection closes when its last
+   * stream has, so that no tunnel is cut and the next request goes to a new connection.
+   */
+  private boolean retiring;
 
   TunnelConnection(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings, Acceptor acceptor) {
@@ -71,6 +78,9 @@ public final class TunnelConnection extends Http2ConnectionHandler {
         TunnelStream t = s.removeProperty(key);
         if (t != null) {
           t.closed();
+        }
+        if (retiring && connection().numActiveStreams() == 0) {
+          ctx.executor().execute(() -> ctx.channel().close());
         }
       }
     });
@@ -93,7 +103,13 @@ public final class TunnelConnection extends Http2ConnectionHandler {
 
   /** True while new streams can be opened: active, and the peer has not announced it is going away. */
   public boolean usable() {
-    return ctx != null && ctx.channel().isActive() && !connection().goAwayReceived() && !connection().goAwaySent();
+    return ctx != null && ctx.channel().isActive() && !retiring
+        && !connection().goAwayReceived() && !connection().goAwaySent();
+  }
+
+  /** Lowers the stream id from which on the connection retires (tests; the default is 2^31 - 2^21). */
+  void retireAfterStreamId(int id) {
+    lastStreamId = id;
   }
 
   /**
@@ -107,10 +123,9 @@ public final class TunnelConnection extends Http2ConnectionHandler {
       return answered.setFailure(new IOException("gateway connection is closing"));
     }
     int id = connection().local().incrementAndGetNextStreamId();
-    if (id < 0) {
-      // 2^30 streams used: this connection is done, the next request dials a new one
-      ctx.close();
-      return answered.setFailure(new IOException("gateway connection ran out of stream ids"));
+    if (id >= lastStreamId) {
+      // about 2^30 streams used: this is the last one; the next request dials a new connection
+      retiring = true;
     }
     TunnelStream t = new TunnelStream(this, answered);
     Throwable failed = encoder().writeHeaders(ctx, id, request, 0, endStream, ctx.newPromise()).cause();
@@ -120,12 +135,12 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     }
     t.bind(s);
     s.setProperty(key, t);
-    flush(ctx);
     t.answerTimeout(ctx.executor().schedule(() -> {
       if (answered.tryFailure(new IOException("no answer within " + timeoutMillis + " ms"))) {
         t.cancel();
       }
     }, timeoutMillis, TimeUnit.MILLISECONDS));
+    flush(ctx);
     return answered;
   }
 

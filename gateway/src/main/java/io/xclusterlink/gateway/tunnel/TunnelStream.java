@@ -144,18 +144,28 @@ public final class TunnelStream {
     connection.flushConnection();
   }
 
-  /** The leg closed: ends our half of the stream. */
+  /**
+   * The leg closed: ends our half of the stream, and gives back the window of bytes the leg
+   * will now never take.
+   */
   public void end() {
-    if (closed || localEnded) {
+    if (closed) {
       return;
     }
-    localEnded = true;
-    connection.writeData(stream, Unpooled.EMPTY_BUFFER, true);
-    connection.flushConnection();
+    if (!localEnded) {
+      localEnded = true;
+      connection.writeData(stream, Unpooled.EMPTY_BUFFER, true);
+      connection.flushConnection();
+    }
+    returnUnconsumed();
   }
 
   /** The leg can take more: returns what it took meanwhile to the peer's window. */
   public void legWritable() {
+    returnUnconsumed();
+  }
+
+  private void returnUnconsumed() {
     if (unconsumed > 0 && !closed) {
       int n = unconsumed;
       unconsumed = 0;
@@ -198,6 +208,11 @@ public final class TunnelStream {
         held.add(data.retain());
         unconsumed += n;
       }
+    } else if (!leg.isActive()) {
+      // the leg is gone (e.g. the client hung up while the backend still sends): nobody will take
+      // these bytes; give their window back at once and tell the peer to stop
+      cancel();
+      return n;
     } else if (n > 0) {
       receivedCounter.accept(n);
       leg.write(data.retain(), leg.voidPromise());

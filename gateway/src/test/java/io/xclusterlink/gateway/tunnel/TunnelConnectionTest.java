@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -18,6 +19,7 @@ import io.xclusterlink.gateway.relay.RelayHandler;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
 import java.io.ByteArrayOutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -193,6 +195,59 @@ class TunnelConnectionTest {
   }
 
   @Test
+  void aConnectionWhoseStreamIdsAreUsedUpTakesNoNewStreamsAndClosesAfterItsLastTunnel() {
+    pump();
+    client().retireAfterStreamId(3);
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
+    assertThat(client().usable()).isFalse();
+    assertThat(request("echo").cause()).hasMessage("gateway connection is closing");
+
+    client.writeInbound(Unpooled.copiedBuffer("last one", UTF_8));
+    pump();
+    assertThat(readAll(backend)).isEqualTo("last one");
+    assertThat(dialer.isOpen()).isTrue();
+    client.close();
+    pump();
+    assertThat(dialer.isOpen()).as("closed once its last tunnel ended").isFalse();
+  }
+
+  @Test
+  void bytesForALegThatIsGoneGiveTheirWindowBackAndStopThePeer() {
+    // a backend that writes without reading: the accepting side cannot finish closing its leg
+    Stall backendNotReading = new Stall();
+    backend.pipeline().addFirst(backendNotReading);
+    TunnelStream stream = open("echo");
+    EmbeddedChannel client = clientLeg(stream, new AtomicLong());
+    Stall stall = new Stall();
+    client.config().setWriteBufferWaterMark(new WriteBufferWaterMark(32 * 1024, 64 * 1024));
+    client.pipeline().addFirst(stall);
+    byte[] chunk = new byte[64 * 1024];
+    for (int i = 0; i < 4; i++) {
+      backend.writeInbound(Unpooled.wrappedBuffer(chunk));
+      pump();
+    }
+    assertThat(unconsumedOnDialer()).as("held back while the client leg is full").isPositive();
+
+    client.close(); // the client hangs up with bytes still queued for it
+    pump();
+    assertThat(unconsumedOnDialer()).isZero();
+    assertThat(backend.isOpen()).as("END_STREAM arrived, but the backend is not reading").isTrue();
+    backend.writeInbound(Unpooled.wrappedBuffer(chunk)); // and it still sends
+    pump();
+    assertThat(unconsumedOnDialer()).isZero();
+    assertThat(accepted.isOpen()).as("the dialing side reset the tunnel").isFalse();
+    backendNotReading.release();
+    pump();
+    assertThat(backend.isOpen()).isFalse();
+  }
+
+  private int unconsumedOnDialer() {
+    Http2Connection c = client().connection();
+    return c.local().flowController().unconsumedBytes(c.connectionStream());
+  }
+
+  @Test
   void aResetStreamClosesBothLegs() {
     TunnelStream stream = open("echo");
     EmbeddedChannel client = clientLeg(stream, new AtomicLong());
@@ -285,6 +340,12 @@ class TunnelConnectionTest {
 
     int heldBytes() {
       return (int) queue.bytes();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      queue.removeAndFailAll(new ClosedChannelException());
+      ctx.close(promise);
     }
 
     void release() {
