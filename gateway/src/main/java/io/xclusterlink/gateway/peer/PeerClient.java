@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
@@ -143,16 +144,7 @@ public final class PeerClient implements AutoCloseable {
             answered.tryFailure(cf.cause());
             return;
           }
-          cf.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS).addListener(
-              (Future<TunnelConnection.Answered> af) -> {
-                if (af.isSuccess()) {
-                  if (!answered.trySuccess(af.getNow())) {
-                    af.getNow().stream().cancel();
-                  }
-                } else {
-                  answered.tryFailure(af.cause());
-                }
-              });
+          PromiseNotifier.cascade(cf.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS), answered);
         });
     return answered;
   }

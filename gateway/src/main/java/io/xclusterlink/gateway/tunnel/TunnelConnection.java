@@ -127,14 +127,12 @@ public final class TunnelConnection extends Http2ConnectionHandler {
       // about 2^30 streams used: this is the last one; the next request dials a new connection
       retiring = true;
     }
-    TunnelStream t = new TunnelStream(this, answered);
     Throwable failed = encoder().writeHeaders(ctx, id, request, 0, endStream, ctx.newPromise()).cause();
     Http2Stream s = connection().stream(id);
     if (s == null) {
       return answered.setFailure(new IOException("stream not opened: " + (failed == null ? "refused" : failed.getMessage())));
     }
-    t.bind(s);
-    s.setProperty(key, t);
+    TunnelStream t = track(s, answered);
     t.answerTimeout(ctx.executor().schedule(() -> {
       if (answered.tryFailure(new IOException("no answer within " + timeoutMillis + " ms"))) {
         t.cancel();
@@ -198,17 +196,24 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     return s == null ? null : s.getProperty(key);
   }
 
+  /** The state of a new stream, kept as a property of Netty's stream until it closes. */
+  private TunnelStream track(Http2Stream s, Promise<Answered> answer) {
+    TunnelStream t = new TunnelStream(this, s, answer);
+    s.setProperty(key, t);
+    return t;
+  }
+
   private final class Frames extends Http2FrameAdapter {
     @Override
     public void onHeadersRead(
         ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) {
-      TunnelStream t = tunnel(streamId);
-      if (t != null) {
-        t.headersRead(headers, endOfStream);
-        return;
-      }
       Http2Stream s = connection().stream(streamId);
       if (s == null) {
+        return;
+      }
+      TunnelStream t = s.getProperty(key);
+      if (t != null) {
+        t.headersRead(headers, endOfStream);
         return;
       }
       if (acceptor == null) {
@@ -216,9 +221,7 @@ public final class TunnelConnection extends Http2ConnectionHandler {
         resetStream(ctx, streamId, Http2Error.REFUSED_STREAM.code(), ctx.newPromise());
         return;
       }
-      t = new TunnelStream(TunnelConnection.this, null);
-      t.bind(s);
-      s.setProperty(key, t);
+      t = track(s, null);
       try {
         acceptor.accept(t, headers, endOfStream);
       } catch (RuntimeException e) {

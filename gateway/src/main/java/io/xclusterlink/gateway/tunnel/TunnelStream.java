@@ -26,13 +26,15 @@ public final class TunnelStream {
   private final TunnelConnection connection;
   /** Completed by the answer; null on the accepting side. */
   private final Promise<TunnelConnection.Answered> answer;
-  private Http2Stream stream;
+  private final Http2Stream stream;
   private ScheduledFuture<?> answerTimeout;
   private Channel leg;
   private LongConsumer receivedCounter;
-  /** DATA received before the leg was attached, with the END_STREAM flag if it came. */
+  /** DATA received before the leg was attached ({@link #remoteEnded} says whether END_STREAM came too). */
   private ArrayDeque<ByteBuf> held;
   private boolean remoteEnded;
+  /** The leg is being closed (once its pending writes are flushed); asked once only. */
+  private boolean legClosing;
   private boolean localEnded;
   private boolean closed;
   private boolean flushQueued;
@@ -40,13 +42,10 @@ public final class TunnelStream {
   private int unconsumed;
   private Runnable onClosed;
 
-  TunnelStream(TunnelConnection connection, Promise<TunnelConnection.Answered> answer) {
+  TunnelStream(TunnelConnection connection, Http2Stream stream, Promise<TunnelConnection.Answered> answer) {
     this.connection = connection;
+    this.stream = stream;
     this.answer = answer;
-  }
-
-  void bind(Http2Stream s) {
-    this.stream = s;
   }
 
   void answerTimeout(ScheduledFuture<?> timeout) {
@@ -108,7 +107,7 @@ public final class TunnelStream {
     this.receivedCounter = receivedCounter;
     if (closed) {
       releaseHeld();
-      Channels.closeOnFlush(leg);
+      closeLeg();
       return;
     }
     if (held != null) {
@@ -123,7 +122,7 @@ public final class TunnelStream {
       }
     }
     if (remoteEnded) {
-      Channels.closeOnFlush(leg);
+      closeLeg();
     }
   }
 
@@ -254,9 +253,7 @@ public final class TunnelStream {
       answer.tryFailure(new IOException("stream closed before an answer"));
     }
     releaseHeld();
-    if (leg != null) {
-      Channels.closeOnFlush(leg);
-    }
+    closeLeg();
     if (onClosed != null) {
       Runnable r = onClosed;
       onClosed = null;
@@ -266,7 +263,13 @@ public final class TunnelStream {
 
   private void remoteEnd() {
     remoteEnded = true;
-    if (leg != null) {
+    closeLeg();
+  }
+
+  /** Closes the leg after what was written to it is flushed; END_STREAM and the stream's close both ask. */
+  private void closeLeg() {
+    if (leg != null && !legClosing) {
+      legClosing = true;
       Channels.closeOnFlush(leg);
     }
   }
@@ -282,6 +285,6 @@ public final class TunnelStream {
 
   @Override
   public String toString() {
-    return "stream " + (stream == null ? "?" : stream.id()) + " of " + connection.channel();
+    return "stream " + stream.id() + " of " + connection.channel();
   }
 }
