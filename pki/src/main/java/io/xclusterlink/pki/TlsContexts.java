@@ -165,7 +165,9 @@ public final class TlsContexts implements AutoCloseable {
     try {
       files = Snapshot.read(credentials);
     } catch (PkiException e) {
-      reject("unreadable: " + e.getMessage(), e.getMessage());
+      // Unreadable is not "changed": a missing or mid-replace file, or no file descriptor left
+      // (EMFILE under a connection flood) says nothing about the credentials themselves.
+      unreadable(e.getMessage());
       return false;
     }
     if (files.fingerprint().equals(previous.fingerprint())) {
@@ -238,6 +240,15 @@ public final class TlsContexts implements AutoCloseable {
   }
 
   // Every check validates again (cheap), but a bad state gets one WARN, not one per check.
+  private void unreadable(String reason) {
+    String state = "unreadable: " + reason;
+    if (!state.equals(lastRejection)) {
+      lastRejection = state;
+      log.warn("TLS credentials in {} cannot be checked for changes (keeping generation {}): {}",
+          folder(credentials), current.number(), reason);
+    }
+  }
+
   private void reject(String state, String reason) {
     if (!state.equals(lastRejection)) {
       lastRejection = state;

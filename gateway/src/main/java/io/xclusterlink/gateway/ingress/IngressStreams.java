@@ -87,6 +87,7 @@ final class IngressStreams implements TunnelConnection.Acceptor {
             .handler(legFailures);
     BackendDial dial =
         new BackendDial(
+                stream.connection().channel().eventLoop(),
                 () -> bootstrap.connect(host, port),
                 stream::isOpen,
                 backend -> relay(stream, backend, legFailures, target),

@@ -1,12 +1,21 @@
 package io.xclusterlink.gateway.ingress;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import java.io.IOException;
+import java.time.Duration;
 import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +47,7 @@ class BackendDialTest {
   }
 
   private BackendDial dial() {
-    return new BackendDial(this::connect, wanted::get, connected::set, failed::set);
+    return new BackendDial(ImmediateEventExecutor.INSTANCE, this::connect, wanted::get, connected::set, failed::set);
   }
 
   @Test
@@ -87,5 +96,32 @@ class BackendDialTest {
     assertThat(attempts).hasSize(1);
     assertThat(connected.get()).isNull();
     assertThat(failed.get()).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void answersOnTheStreamsLoopWhenNoFileDescriptorIsLeft() throws Exception {
+    // what Bootstrap returns at EMFILE: a failed future on Netty's global executor whose channel
+    // was never registered (closing it used to throw, so the stream was never answered)
+    EventLoop loop = new DefaultEventLoop();
+    try {
+      Bootstrap noFds = new Bootstrap()
+          .group(loop)
+          .channelFactory(() -> {
+            throw new ChannelException(new IOException("Too many open files"));
+          })
+          .handler(new ChannelInboundHandlerAdapter());
+      AtomicReference<Thread> answeredOn = new AtomicReference<>();
+      loop.submit(() -> new BackendDial(loop, () -> noFds.connect(new io.netty.channel.local.LocalAddress("backend")),
+          wanted::get, connected::set, cause -> {
+            answeredOn.set(Thread.currentThread());
+            failed.set(cause);
+          }).start()).sync();
+      await().atMost(Duration.ofSeconds(10)).until(() -> failed.get() != null);
+      assertThat(failed.get()).hasRootCauseMessage("Too many open files");
+      assertThat(loop.submit(() -> Thread.currentThread()).get()).isSameAs(answeredOn.get());
+      assertThat(connected.get()).isNull();
+    } finally {
+      loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 }
