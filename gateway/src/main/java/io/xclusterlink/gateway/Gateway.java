@@ -93,7 +93,7 @@ public final class Gateway implements AutoCloseable {
     metrics = new GatewayMetrics();
     Authorizer authorizer = new Authorizer(config.peerName(), config.labels());
     ingress = new IngressServer(config.listen(), tls,
-        new IngressServer.IngressContext(authorizer, metrics, transport, config::labels), boss, workers).start();
+        new IngressServer.IngressContext(authorizer, metrics, transport, config::labels, config.limits()), boss, workers).start();
     started.push(ingress);
     control = new ControlPlane(config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
     started.push(control);
@@ -145,6 +145,11 @@ public final class Gateway implements AutoCloseable {
   /** The bound admin REST address. */
   public InetSocketAddress adminAddress() {
     return admin.address();
+  }
+
+  /** The gateway port's server (tests: its pre-authentication counters). */
+  public IngressServer ingressServer() {
+    return ingress;
   }
 
   public Store store() {

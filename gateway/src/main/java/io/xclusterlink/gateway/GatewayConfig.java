@@ -22,6 +22,7 @@ import java.util.Map;
  * @param failureThreshold consecutive failures that flip a peer to unreachable
  * @param successThreshold consecutive successes that flip it back
  * @param preferOpenSsl use BoringSSL when available (JDK TLS otherwise)
+ * @param limits what strangers and misbehaving peers may cost the gateway port
  */
 public record GatewayConfig(
     String peerName,
@@ -36,10 +37,12 @@ public record GatewayConfig(
     Duration heartbeatIntervalUnreachable,
     int failureThreshold,
     int successThreshold,
-    boolean preferOpenSsl) {
+    boolean preferOpenSsl,
+    GatewayLimits limits) {
 
   public GatewayConfig {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    limits = limits == null ? GatewayLimits.defaults() : limits;
   }
 
   /** The defaults of semantics.md: 1 s / 10 s heartbeats, 5 failures down, 3 successes up. */
@@ -47,53 +50,59 @@ public record GatewayConfig(
       String peerName, Path credentialsDir, InetSocketAddress listen, InetSocketAddress admin, Path stateDir) {
     return new GatewayConfig(
         peerName, credentialsDir, listen, admin, stateDir, Map.of(), "127.0.0.1", null,
-        Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true);
+        Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true, GatewayLimits.defaults());
   }
 
   public GatewayConfig withPeerName(String p) {
     return new GatewayConfig(p, credentialsDir, listen, admin, stateDir, labels, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withListen(InetSocketAddress l) {
     return new GatewayConfig(peerName, credentialsDir, l, admin, stateDir, labels, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withStateDir(Path d) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, d, labels, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withLabels(Map<String, String> l) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, l, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withHeartbeat(Duration reachable, Duration unreachable, int failures, int successes) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        workloadsFile, reachable, unreachable, failures, successes, preferOpenSsl);
+        workloadsFile, reachable, unreachable, failures, successes, preferOpenSsl, limits);
   }
 
   public GatewayConfig withImportAddress(String a) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, a,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withWorkloadsFile(Path f) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
         f, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl);
+        successThreshold, preferOpenSsl, limits);
   }
 
   public GatewayConfig withPreferOpenSsl(boolean p) {
     return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, p);
+        successThreshold, p, limits);
+  }
+
+  public GatewayConfig withLimits(GatewayLimits l) {
+    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl, l);
   }
 }

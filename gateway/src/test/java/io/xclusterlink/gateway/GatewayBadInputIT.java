@@ -60,6 +60,34 @@ class GatewayBadInputIT {
   }
 
   @Test
+  void anImportWhosePortIsBusyBindsOnceThePortIsFreed() throws Exception {
+    try (TestFabric f = new TestFabric(dir, "p0", "p1")) {
+      f.connectAll();
+      f.put("p0", f.export("p0", "echo"));
+      f.allowAll();
+      ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"));
+      int busy = taken.getLocalPort();
+      f.put("p1", TestFabric.imp("echo", null, src("p0", "echo")).withSpec(
+          TestFabric.imp("echo", null, src("p0", "echo")).spec().withTargetPort(busy)));
+      io.xclusterlink.api.ObjectKey key =
+          new io.xclusterlink.api.ObjectKey(io.xclusterlink.api.Kind.IMPORT, "default", "echo");
+      // stored, not ready, and the condition says why
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+              f.gw("p1").store().get(key).flatMap(o -> o.status().condition("ImportTargetPortValid")))
+          .hasValueSatisfying(c -> {
+            assertThat(c.isTrue()).isFalse();
+            assertThat(c.reason()).isEqualTo("PortUnavailable");
+            assertThat(c.message()).contains(String.valueOf(busy)).contains("trying again in");
+          }));
+      taken.close();
+      // bound without anyone touching the import again
+      await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(access(busy)).isEqualTo(answer("hello from p0")));
+      assertThat(f.gw("p1").store().get(key).flatMap(o -> o.status().condition("ImportTargetPortValid")))
+          .hasValueSatisfying(c -> assertThat(c.isTrue()).isTrue());
+    }
+  }
+
+  @Test
   void gatewayPortInUseIsAOneLineStartError() throws Exception {
     try (TestFabric f = new TestFabric(dir, "p0");
         ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

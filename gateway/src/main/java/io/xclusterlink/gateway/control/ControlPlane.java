@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,6 +55,8 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
   /** Automatic target ports come from [1024, 49152), as in semantics.md. */
   static final int PORT_MIN = 1024;
   static final int PORT_MAX = 49152;
+  static final long BIND_RETRY_FIRST_MILLIS = 250;
+  static final long BIND_RETRY_MAX_MILLIS = 30_000;
 
   private final GatewayConfig config;
   private final Store store;
@@ -75,6 +78,9 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
   private final Map<Integer, ObjectKey> portHolders = new HashMap<>();
   private final Set<ObjectKey> waitingForPort = new HashSet<>();
   private final Map<ObjectKey, String> importProblems = new ConcurrentHashMap<>();
+  /** Imports whose port could not be bound (taken by another process): the next try, and how many so far. */
+  private final Map<ObjectKey, ScheduledFuture<?>> bindRetries = new HashMap<>();
+  private final Map<ObjectKey, Integer> bindFailures = new HashMap<>();
   private final AtomicBoolean policiesDirty = new AtomicBoolean();
   private final EventLoop heartbeatLoop;
   private volatile boolean closed;
@@ -324,12 +330,43 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       imports.put(key, l);
       portHolders.put(want, key);
       waitingForPort.remove(key);
+      cancelBindRetry(key);
       importReady(key, l);
       log.info("import {}/{} listening on {}:{}", key.namespace(), key.name(), config.importAddress(), want);
     } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       waitingForPort.add(key);
+      long delay = scheduleBindRetry(key);
       importProblem(key, "PortUnavailable", "port " + want + " on " + config.importAddress() + ": "
-          + Failures.describe(e) + " (expected: a free port)");
+          + Failures.describe(e) + " (expected: a free port); trying again in " + delay + " ms");
+    }
+  }
+
+  /**
+   * Another process holds the port: try again later, 250 ms after the first failure and twice as
+   * long after each next one, up to {@link #BIND_RETRY_MAX_MILLIS}, until it binds or the import
+   * changes or goes. Returns the delay.
+   */
+  private long scheduleBindRetry(ObjectKey key) {
+    ScheduledFuture<?> previous = bindRetries.remove(key);
+    if (previous != null) {
+      previous.cancel(false);
+    }
+    int failures = bindFailures.merge(key, 1, Integer::sum);
+    long delay = Math.min(BIND_RETRY_FIRST_MILLIS << Math.min(failures - 1, 16), BIND_RETRY_MAX_MILLIS);
+    bindRetries.put(key, thread.schedule(() -> {
+      bindRetries.remove(key);
+      if (!closed && !imports.containsKey(key)) {
+        store.get(key).ifPresent(o -> reconcileImport((Import) o));
+      }
+    }, delay, TimeUnit.MILLISECONDS));
+    return delay;
+  }
+
+  private void cancelBindRetry(ObjectKey key) {
+    bindFailures.remove(key);
+    ScheduledFuture<?> pending = bindRetries.remove(key);
+    if (pending != null) {
+      pending.cancel(false);
     }
   }
 
@@ -371,6 +408,7 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
 
   private void removeImport(ObjectKey key) {
     waitingForPort.remove(key);
+    cancelBindRetry(key);
     importProblems.remove(key);
     ImportListener l = imports.get(key);
     if (l != null) {

@@ -31,6 +31,8 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EgressConnectionHandler.class);
 
   private final ImportListener listener;
+  /** When the client connected: a tunnel's setup time counts from here. */
+  private long acceptedAt;
 
   EgressConnectionHandler(ImportListener listener) {
     this.listener = listener;
@@ -38,6 +40,7 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    acceptedAt = System.nanoTime();
     Import imp = listener.current();
     EgressContext c = listener.context();
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
@@ -56,7 +59,7 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (i >= order.size()) {
-      c.metrics().refused(Side.EGRESS, order.isEmpty() ? "no-source" : "all-sources-failed");
+      meters(c, imp, "").refused(order.isEmpty() ? "no-source" : "all-sources-failed");
       log.debug("import {}: connection from {} reset: {}", importName, clientCh.remoteAddress(),
           order.isEmpty() ? "no sources" : why);
       Channels.reset(clientCh);
@@ -67,14 +70,14 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
     String target = source.peer() + ":" + exportNs + "/" + source.exportName();
     Decision d = c.authorizer().egress(imp, source, client);
     if (d instanceof Decision.Deny deny) {
-      c.metrics().refused(Side.EGRESS, "denied");
+      meters(c, imp, source.peer()).refused("denied");
       note(why, target, deny.reason() + " (at " + c.authorizer().self() + ")");
       attempt(ctx, imp, client, order, i + 1, why);
       return;
     }
     PeerClient peer = c.peers().apply(source.peer());
     if (peer == null) {
-      c.metrics().refused(Side.EGRESS, "unknown-peer");
+      meters(c, imp, source.peer()).refused("unknown-peer");
       note(why, target, "no Peer object named " + source.peer());
       attempt(ctx, imp, client, order, i + 1, why);
       return;
@@ -89,24 +92,28 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
               return;
             }
             listener.balancer().succeeded(source);
-            GatewayMetrics m = c.metrics();
-            m.opened(Side.EGRESS);
+            GatewayMetrics.TunnelMeters m = meters(c, imp, source.peer());
+            m.opened(System.nanoTime() - acceptedAt);
             log.debug("import {}: connection from {} tunneled to {}", importName, clientCh.remoteAddress(), target);
             clientCh.closeFuture().addListener(x -> {
-              m.closed(Side.EGRESS);
+              m.closed();
               log.debug("import {}: connection from {} to {} closed", importName, clientCh.remoteAddress(), target);
             });
-            stream.attach(clientCh, m::bytesFromPeer);
-            ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m::bytesToPeer));
+            stream.attach(clientCh, m.fromPeer);
+            ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m.toPeer));
           } else {
             Throwable cause = done.cause();
             String label = cause instanceof TunnelRefusedException r ? r.refusal().label() : "peer-unavailable";
-            c.metrics().refused(Side.EGRESS, label);
+            meters(c, imp, source.peer()).refused(label);
             listener.balancer().failed(source, System.nanoTime());
             note(why, target, cause.getMessage());
             clientCh.eventLoop().execute(() -> attempt(ctx, imp, client, order, i + 1, why));
           }
         });
+  }
+
+  private static GatewayMetrics.TunnelMeters meters(EgressContext c, Import imp, String peer) {
+    return c.metrics().tunnels(Side.EGRESS, peer, imp.metadata().namespace(), imp.metadata().name());
   }
 
   private static void note(StringBuilder why, String target, String reason) {

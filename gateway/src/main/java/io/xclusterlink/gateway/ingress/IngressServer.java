@@ -9,8 +9,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
+import io.xclusterlink.gateway.GatewayLimits;
 import io.xclusterlink.gateway.GatewayStartException;
 import io.xclusterlink.gateway.control.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
@@ -36,6 +38,7 @@ public final class IngressServer implements AutoCloseable {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Transport transport;
+  private final PreAuthGate preAuth;
   private final ChannelGroup connections = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
 
@@ -44,7 +47,8 @@ public final class IngressServer implements AutoCloseable {
       Authorizer authorizer,
       GatewayMetrics metrics,
       Transport transport,
-      Supplier<Map<String, String>> ownLabels) {}
+      Supplier<Map<String, String>> ownLabels,
+      GatewayLimits limits) {}
 
   public IngressServer(
       InetSocketAddress bind,
@@ -58,6 +62,7 @@ public final class IngressServer implements AutoCloseable {
     this.boss = boss;
     this.workers = workers;
     this.transport = context.transport();
+    this.preAuth = new PreAuthGate(context.limits(), context.metrics());
   }
 
   public IngressServer start() {
@@ -75,8 +80,11 @@ public final class IngressServer implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     connections.add(ch);
+                    SslHandler ssl = tls.server().newHandler(ch.alloc());
+                    ssl.setHandshakeTimeoutMillis(context.limits().handshakeTimeout().toMillis());
                     ch.pipeline()
-                        .addLast("tls", tls.server().newHandler(ch.alloc()))
+                        .addLast("tls", ssl)
+                        .addLast("preauth", new PreAuthLimitHandler(preAuth))
                         .addLast("flush", new FlushConsolidationHandler(Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                         .addLast("handshake", new PeerHandshakeHandler(context));
                   }
@@ -87,12 +95,19 @@ public final class IngressServer implements AutoCloseable {
       throw new GatewayStartException(
           "gateway port " + hostPort(bind) + " cannot be bound: " + Failures.describe(e) + " (expected: a free port)", e);
     }
-    log.info("gateway port listening on {} ({} transport, TLS {})", hostPort(address()), transport.name(), tls.provider());
+    log.info("gateway port listening on {} ({} transport, TLS {}; at most {} connections in their TLS handshake, {} per source, {} ms each)",
+        hostPort(address()), transport.name(), tls.provider(), preAuth.maxTotal(),
+        context.limits().preAuthConnectionsPerSource(), context.limits().handshakeTimeout().toMillis());
     return this;
   }
 
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Connections on the gateway port that have not completed their TLS handshake (tests). */
+  public int connectionsInHandshake() {
+    return preAuth.inHandshake();
   }
 
   /** Closes every accepted connection, e.g. after this peer's certificates were replaced. */

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Error;
 import io.xclusterlink.api.Export;
+import io.xclusterlink.gateway.GatewayLimits;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.relay.RelayHandler;
@@ -35,10 +37,18 @@ final class IngressStreams implements TunnelConnection.Acceptor {
 
   private final IngressServer.IngressContext context;
   private final String peer;
+  private final GatewayLimits limits;
+  /** Tunnel requests of this connection waiting for their backend. */
+  private int unanswered;
+  /** Requests the peer reset before they were answered, in the window that began at {@link #windowStart}. */
+  private int earlyResets;
+  private long windowStart;
 
   IngressStreams(IngressServer.IngressContext context, String peer) {
     this.context = context;
     this.peer = peer;
+    this.limits = context.limits();
+    this.windowStart = System.nanoTime();
   }
 
   @Override
@@ -49,29 +59,40 @@ final class IngressStreams implements TunnelConnection.Acceptor {
     } else if (path != null && TunnelProtocol.TUNNEL_PATH.contentEquals(path)) {
       tunnel(stream, h);
     } else {
-      refuse(stream, Refusal.BAD_REQUEST, "unknown path '" + path + "' (expected: " + TunnelProtocol.TUNNEL_PATH + ")");
+      refuse(stream, unknownExport(), Refusal.BAD_REQUEST, "unknown path '" + path + "' (expected: " + TunnelProtocol.TUNNEL_PATH + ")");
     }
   }
 
   private void tunnel(TunnelStream stream, Http2Headers h) {
+    long requestedAt = System.nanoTime();
     TunnelRequest req;
     try {
       req = TunnelProtocol.parseTunnelRequest(h);
     } catch (IllegalArgumentException e) {
-      refuse(stream, Refusal.BAD_REQUEST, e.getMessage());
+      refuse(stream, unknownExport(), Refusal.BAD_REQUEST, e.getMessage());
       return;
     }
     String target = req.exportNamespace() + "/" + req.exportName();
     Export export = context.authorizer().export(req.exportNamespace(), req.exportName());
     if (export == null) {
-      refuse(stream, Refusal.NO_SUCH_EXPORT, "no such export " + target);
+      refuse(stream, unknownExport(), Refusal.NO_SUCH_EXPORT, "no such export " + target);
       return;
     }
+    GatewayMetrics.TunnelMeters meters =
+        context.metrics().tunnels(Side.INGRESS, peer, export.metadata().namespace(), export.metadata().name());
     Decision d = context.authorizer().ingress(peer, export, req.clientAttributes());
     if (d instanceof Decision.Deny deny) {
-      refuse(stream, Refusal.DENIED, "export " + target + " " + deny.reason() + " (at " + context.authorizer().self() + ")");
+      refuse(stream, meters, Refusal.DENIED, "export " + target + " " + deny.reason() + " (at " + context.authorizer().self() + ")");
       return;
     }
+    if (unanswered >= limits.unansweredTunnelsPerConnection()) {
+      refuse(stream, meters, Refusal.UNAVAILABLE, "export " + target + ": " + unanswered
+          + " tunnels of this connection are waiting for their backend (limit "
+          + limits.unansweredTunnelsPerConnection() + ")");
+      return;
+    }
+    unanswered++;
+    Pending pending = new Pending();
     String host = export.spec().host();
     int port = export.spec().port();
     DialFailureHandler legFailures = new DialFailureHandler();
@@ -90,30 +111,81 @@ final class IngressStreams implements TunnelConnection.Acceptor {
                 stream.connection().channel().eventLoop(),
                 () -> bootstrap.connect(host, port),
                 stream::isOpen,
-                backend -> relay(stream, backend, legFailures, target),
-                cause ->
-                    refuse(stream, Refusal.BACKEND_UNREACHABLE,
-                        "export " + target + ": backend " + host + ":" + port + " unreachable: "
-                            + Failures.describe(legFailures.explain(cause))))
+                backend -> {
+                  pending.answered();
+                  relay(stream, backend, legFailures, target, meters, requestedAt);
+                },
+                cause -> {
+                  pending.answered();
+                  refuse(stream, meters, Refusal.BACKEND_UNREACHABLE,
+                      "export " + target + ": backend " + host + ":" + port + " unreachable: "
+                          + Failures.describe(legFailures.explain(cause)));
+                })
             .start();
-    stream.onClosed(dial::cancel);
+    stream.onClosed(() -> {
+      dial.cancel();
+      if (!pending.answered() && stream.connection().channel().isActive()) {
+        resetBeforeAnswer(stream);
+      }
+    });
   }
 
-  private void relay(TunnelStream stream, Channel backend, DialFailureHandler legFailures, String target) {
+  /** The state of one tunnel request until it is answered; on the connection's event loop. */
+  private final class Pending {
+    private boolean done;
+
+    /** Marks the request answered (once); returns whether it already was. */
+    boolean answered() {
+      if (done) {
+        return true;
+      }
+      done = true;
+      unanswered--;
+      return false;
+    }
+  }
+
+  /**
+   * The peer reset a request whose backend was still being dialed. A client that hangs up early
+   * does this now and then; doing it by the thousand is the HTTP/2 "rapid reset" pattern, which
+   * would make this gateway dial backends for nobody as fast as the peer can send two frames.
+   */
+  private void resetBeforeAnswer(TunnelStream stream) {
+    long now = System.nanoTime();
+    if (now - windowStart > limits.earlyResetWindow().toNanos()) {
+      windowStart = now;
+      earlyResets = 0;
+    }
+    if (++earlyResets > limits.earlyResetsPerWindow()) {
+      context.metrics().peerConnectionClosed("rapid-reset");
+      log.warn("peer {} reset more than {} tunnel requests before their answer within {} s: closing its connection {}",
+          peer, limits.earlyResetsPerWindow(), limits.earlyResetWindow().toSeconds(), stream.connection().channel().remoteAddress());
+      earlyResets = 0;
+      stream.connection().goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many tunnel requests reset before their answer");
+    }
+  }
+
+  private GatewayMetrics.TunnelMeters unknownExport() {
+    // not the requested name: a peer must not be able to create metric series at will
+    return context.metrics().tunnels(Side.INGRESS, peer, "", "");
+  }
+
+  private void relay(
+      TunnelStream stream, Channel backend, DialFailureHandler legFailures, String target,
+      GatewayMetrics.TunnelMeters m, long requestedAt) {
     if (!stream.isOpen()) {
       backend.close();
       return;
     }
-    GatewayMetrics m = context.metrics();
-    m.opened(Side.INGRESS);
+    m.opened(System.nanoTime() - requestedAt);
     log.debug("tunnel from peer {} to export {} opened ({})", peer, target, backend.localAddress());
     backend.closeFuture().addListener(c -> {
-      m.closed(Side.INGRESS);
+      m.closed();
       log.debug("tunnel from peer {} to export {} closed", peer, target);
     });
     stream.answer(TunnelProtocol.accepted(), false);
-    stream.attach(backend, m::bytesFromPeer);
-    backend.pipeline().replace(legFailures, "relay", new RelayHandler(stream, m::bytesToPeer));
+    stream.attach(backend, m.fromPeer);
+    backend.pipeline().replace(legFailures, "relay", new RelayHandler(stream, m.toPeer));
   }
 
   /**
@@ -139,8 +211,8 @@ final class IngressStreams implements TunnelConnection.Acceptor {
     }
   }
 
-  private void refuse(TunnelStream stream, Refusal refusal, String reason) {
-    context.metrics().refused(Side.INGRESS, refusal.label());
+  private void refuse(TunnelStream stream, GatewayMetrics.TunnelMeters meters, Refusal refusal, String reason) {
+    meters.refused(refusal.label());
     log.debug("refused tunnel from peer {}: {}", peer, reason);
     stream.refuse(TunnelProtocol.refused(refusal, reason));
   }

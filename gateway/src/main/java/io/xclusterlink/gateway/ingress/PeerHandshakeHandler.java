@@ -7,6 +7,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.time.Duration;
+import org.slf4j.event.Level;
 import io.netty.util.AttributeKey;
 import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
@@ -27,6 +30,9 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
   /** The authenticated peer name of a gateway-to-gateway connection. */
   static final AttributeKey<String> PEER = AttributeKey.valueOf("xcl.peer");
 
+  /** Refusals of strangers: one INFO line each, but a flood gets one line a second with a count. */
+  private static final LimitLog refusals = new LimitLog(log, Level.INFO, Duration.ofSeconds(1));
+
   private final IngressServer.IngressContext context;
 
   PeerHandshakeHandler(IngressServer.IngressContext context) {
@@ -40,7 +46,7 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!done.isSuccess()) {
-      log.info("refused connection from {}: TLS handshake failed: {}", ctx.channel().remoteAddress(), Failures.describe(done.cause()));
+      refusals.hit("refused connection from {}: {}", ctx.channel().remoteAddress(), handshakeFailure(done.cause()));
       ctx.close();
       return;
     }
@@ -49,12 +55,12 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
     try {
       peer = PeerIdentity.fromSession(ssl.engine().getSession());
     } catch (PkiException e) {
-      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+      refusals.hit("refused connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
       ctx.close();
       return;
     }
     if (!TunnelProtocol.ALPN.equals(ssl.applicationProtocol())) {
-      log.info(
+      refusals.hit(
           "refused connection from peer {} at {}: ALPN '{}' (expected: {})",
           peer, ctx.channel().remoteAddress(), ssl.applicationProtocol(), TunnelProtocol.ALPN);
       ctx.close();
@@ -67,15 +73,24 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
     ctx.pipeline().remove(this);
   }
 
+  /**
+   * A failed handshake also surfaces here, before or after its completion event; the event logs
+   * it, once. Anything else before the handshake completes is the stranger's loss too.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof NotSslRecordException
-        || (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException)) {
-      log.info("refused connection from {}: not TLS (expected: a TLS 1.3 ClientHello)", ctx.channel().remoteAddress());
-    } else {
-      log.info("refused connection from {}: {}", ctx.channel().remoteAddress(), Failures.describe(cause));
-    }
+    log.debug("connection from {} failed before its handshake completed: {}", ctx.channel().remoteAddress(), cause.toString());
     ctx.close();
   }
 
+  private static String handshakeFailure(Throwable cause) {
+    if (cause instanceof NotSslRecordException
+        || (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException)) {
+      return "not TLS (expected: a TLS 1.3 ClientHello)";
+    }
+    if (cause instanceof SslHandshakeTimeoutException) {
+      return "TLS handshake not completed in time: " + cause.getMessage();
+    }
+    return "TLS handshake failed: " + Failures.describe(cause);
+  }
 }

@@ -2,17 +2,30 @@ package io.xclusterlink.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
- * The gateway's counters. Increments are lock-free (Micrometer counters are striped adders), so
- * they are safe on the event loops.
+ * The gateway's meters, in Prometheus form on {@code /metrics}: per peer and per import (egress)
+ * or export (ingress), tunnels opened and refused by reason, bytes each way and tunnel setup time;
+ * per gateway, active tunnels and what the gateway port refused before authentication. Names follow
+ * Prometheus conventions ({@code _total} counters, base units). Increments are lock-free (striped
+ * adders), so they are safe on the event loops.
+ *
+ * <p>Label values come from configuration (peer, import and export names), never from what a
+ * stranger or a peer sends, so the number of series is bounded by the objects in the store.
  */
 public final class GatewayMetrics {
   /** Which gateway of a tunnel counts: the importing (egress) or the exporting (ingress) one. */
@@ -21,71 +34,64 @@ public final class GatewayMetrics {
     INGRESS;
 
     String tag() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Counter egressOpened;
-  private final Counter ingressOpened;
+  private final Map<Key, TunnelMeters> tunnels = new ConcurrentHashMap<>();
+  private final Map<String, Counter> gatewayCounters = new ConcurrentHashMap<>();
   private final AtomicLong egressActive = new AtomicLong();
   private final AtomicLong ingressActive = new AtomicLong();
+  // totals for the status answer, without summing over every series at each request
+  private final LongAdder egressOpened = new LongAdder();
+  private final LongAdder ingressOpened = new LongAdder();
   private final LongAdder bytesOut = new LongAdder();
   private final LongAdder bytesIn = new LongAdder();
-  private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> refusedByReason = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
-    egressOpened = Counter.builder("xcl_tunnels_opened").tag("side", "egress").register(registry);
-    ingressOpened = Counter.builder("xcl_tunnels_opened").tag("side", "ingress").register(registry);
-    Gauge.builder("xcl_tunnels_active", egressActive, AtomicLong::get).tag("side", "egress").register(registry);
-    Gauge.builder("xcl_tunnels_active", ingressActive, AtomicLong::get).tag("side", "ingress").register(registry);
-    Gauge.builder("xcl_tunnel_bytes_to_peer", bytesOut, LongAdder::sum).register(registry);
-    Gauge.builder("xcl_tunnel_bytes_from_peer", bytesIn, LongAdder::sum).register(registry);
+    Gauge.builder("xcl.tunnels.active", egressActive, AtomicLong::get)
+        .description("Tunnels open now").tag("side", "egress").register(registry);
+    Gauge.builder("xcl.tunnels.active", ingressActive, AtomicLong::get)
+        .description("Tunnels open now").tag("side", "ingress").register(registry);
   }
 
-  public void opened(Side side) {
-    (side == Side.EGRESS ? egressOpened : ingressOpened).increment();
-    (side == Side.EGRESS ? egressActive : ingressActive).incrementAndGet();
+  /**
+   * The meters of one import's tunnels to one peer (egress) or one peer's tunnels to one export
+   * (ingress). {@code peer}, {@code namespace} and {@code name} may be empty when not known (a
+   * client refused before any source was chosen, a request for an export that does not exist).
+   */
+  public TunnelMeters tunnels(Side side, String peer, String namespace, String name) {
+    return tunnels.computeIfAbsent(new Key(side, nz(peer), nz(namespace), nz(name)), TunnelMeters::new);
   }
 
-  public void closed(Side side) {
-    (side == Side.EGRESS ? egressActive : ingressActive).decrementAndGet();
+  /** A connection on the gateway port closed before authentication; {@code reason} a short label. */
+  public void preAuthRefused(String reason) {
+    gatewayCounter("xcl.gateway.preauth.refused", "Gateway-port connections closed before authentication", reason).increment();
   }
 
-  /** Counts one refusal; {@code reason} is a short label such as {@code denied}. */
-  public void refused(Side side, String reason) {
-    refused
-        .computeIfAbsent(
-            side.tag() + "/" + reason,
-            k ->
-                Counter.builder("xcl_tunnels_refused")
-                    .tag("side", side.tag())
-                    .tag("reason", reason)
-                    .register(registry))
-        .increment();
+  /** A peer's connection closed by this gateway for misbehaving; {@code reason} a short label. */
+  public void peerConnectionClosed(String reason) {
+    gatewayCounter("xcl.peer.connections.closed", "Peer connections closed for misbehaving", reason).increment();
   }
 
-  /** Bytes carried from this gateway's TCP legs into tunnels. */
-  public void bytesToPeer(long n) {
-    bytesOut.add(n);
-  }
-
-  /** Bytes carried from tunnels out to this gateway's TCP legs. */
-  public void bytesFromPeer(long n) {
-    bytesIn.add(n);
+  private Counter gatewayCounter(String name, String description, String reason) {
+    return gatewayCounters.computeIfAbsent(name + "/" + reason,
+        k -> Counter.builder(name).description(description).tag("reason", reason).register(registry));
   }
 
   /** A summary for the status answer. */
   public Map<String, Object> summary() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("egressTunnelsOpened", (long) egressOpened.count());
-    m.put("ingressTunnelsOpened", (long) ingressOpened.count());
+    m.put("egressTunnelsOpened", egressOpened.sum());
+    m.put("ingressTunnelsOpened", ingressOpened.sum());
     m.put("egressTunnelsActive", egressActive.get());
     m.put("ingressTunnelsActive", ingressActive.get());
     long refusedTotal = 0;
-    Map<String, Long> byReason = new LinkedHashMap<>();
-    for (Map.Entry<String, Counter> e : refused.entrySet()) {
-      long c = (long) e.getValue().count();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Map.Entry<String, LongAdder> e : refusedByReason.entrySet()) {
+      long c = e.getValue().sum();
       refusedTotal += c;
       byReason.put(e.getKey(), c);
     }
@@ -98,5 +104,72 @@ public final class GatewayMetrics {
 
   public String scrape() {
     return registry.scrape();
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private record Key(Side side, String peer, String namespace, String name) {}
+
+  /** The meters of one (side, peer, import or export); thread-safe. */
+  public final class TunnelMeters {
+    private final Side side;
+    private final Tags tags;
+    private final Counter opened;
+    private final Counter bytesToPeer;
+    private final Counter bytesFromPeer;
+    private final Timer setup;
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+    /** Counts bytes carried from this gateway's TCP legs into tunnels. */
+    public final LongConsumer toPeer;
+    /** Counts bytes carried from tunnels out to this gateway's TCP legs. */
+    public final LongConsumer fromPeer;
+
+    private TunnelMeters(Key k) {
+      side = k.side();
+      tags = Tags.of("side", side.tag(), "peer", k.peer(), "namespace", k.namespace(), "name", k.name());
+      opened = Counter.builder("xcl.tunnels.opened").description("Tunnels opened").tags(tags).register(registry);
+      bytesToPeer = Counter.builder("xcl.tunnel.bytes").description("Bytes carried by tunnels")
+          .baseUnit("bytes").tags(tags).tag("direction", "to_peer").register(registry);
+      bytesFromPeer = Counter.builder("xcl.tunnel.bytes").description("Bytes carried by tunnels")
+          .baseUnit("bytes").tags(tags).tag("direction", "from_peer").register(registry);
+      setup = Timer.builder("xcl.tunnel.setup").description("Time from a client's connection (egress) or a peer's"
+              + " request (ingress) to the tunnel's answer")
+          .tags(tags)
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofNanos(100_000))
+          .maximumExpectedValue(Duration.ofSeconds(10))
+          .register(registry);
+      toPeer = n -> {
+        bytesToPeer.increment(n);
+        bytesOut.add(n);
+      };
+      fromPeer = n -> {
+        bytesFromPeer.increment(n);
+        bytesIn.add(n);
+      };
+    }
+
+    /** One tunnel opened after {@code setupNanos}; it counts as active until {@link #closed()}. */
+    public void opened(long setupNanos) {
+      opened.increment();
+      setup.record(setupNanos, TimeUnit.NANOSECONDS);
+      (side == Side.EGRESS ? egressOpened : ingressOpened).increment();
+      (side == Side.EGRESS ? egressActive : ingressActive).incrementAndGet();
+    }
+
+    public void closed() {
+      (side == Side.EGRESS ? egressActive : ingressActive).decrementAndGet();
+    }
+
+    /** Counts one refusal; {@code reason} is a short label such as {@code denied}. */
+    public void refused(String reason) {
+      refused.computeIfAbsent(reason, r -> Counter.builder("xcl.tunnels.refused").description("Tunnels refused")
+              .tags(tags).tag("reason", r).register(registry))
+          .increment();
+      refusedByReason.computeIfAbsent(side.tag() + "/" + reason, r -> new LongAdder()).increment();
+    }
+
   }
 }

@@ -107,6 +107,17 @@ public final class TunnelConnection extends Http2ConnectionHandler {
         && !connection().goAwayReceived() && !connection().goAwaySent();
   }
 
+  /**
+   * Tells the peer this connection is going away with {@code error} (GOAWAY with the last stream
+   * it opened) and closes it once that is flushed: every tunnel on it ends.
+   */
+  public void goAwayAndClose(Http2Error error, String reason) {
+    goAway(ctx, connection().remote().lastStreamCreated(), error.code(),
+        io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), reason), ctx.newPromise())
+        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    flush(ctx);
+  }
+
   /** Lowers the stream id from which on the connection retires (tests; the default is 2^31 - 2^21). */
   void retireAfterStreamId(int id) {
     lastStreamId = id;
