@@ -37,7 +37,8 @@ class GatewayBadInputIT {
 
       byte[] junk = new byte[4096];
       new Random(1).nextBytes(junk);
-      try (Socket s = new Socket()) {
+      try (LogCapture logs = new LogCapture("io.xclusterlink.gateway.ingress.PeerHandshakeHandler");
+          Socket s = new Socket()) {
         s.connect(f.gw("p0").tunnelAddress(), 2000);
         s.setSoTimeout(5000);
         OutputStream out = s.getOutputStream();
@@ -52,10 +53,23 @@ class GatewayBadInputIT {
           read += n;
         }
         assertThat(read).isLessThan(64);
+        // one line per refused stranger, saying what was wrong and what was expected
+        await().untilAsserted(() -> assertThat(logs.messages(ch.qos.logback.classic.Level.INFO, "refused connection from"))
+            .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+            .endsWith("not TLS (expected: a TLS 1.3 ClientHello)"));
       } catch (java.net.SocketException reset) {
         // a reset is also a fine way to refuse
       }
       assertThat(access(port)).isEqualTo(answer("hello from p0"));
+      // meters per import and peer (egress) and per export and peer (ingress), Prometheus-style
+      await().untilAsserted(() -> {
+        assertThat(f.gw("p1").metrics().scrape())
+            .contains("xcl_tunnels_opened_total{name=\"echo\",namespace=\"default\",peer=\"p0\",side=\"egress\"} 2")
+            .containsPattern("xcl_tunnel_bytes_total\\{direction=\"from_peer\",name=\"echo\",namespace=\"default\",peer=\"p0\",side=\"egress\"} [1-9]")
+            .contains("xcl_tunnel_setup_seconds_count{name=\"echo\",namespace=\"default\",peer=\"p0\",side=\"egress\"} 2");
+        assertThat(f.gw("p0").metrics().scrape())
+            .contains("xcl_tunnels_opened_total{name=\"echo\",namespace=\"default\",peer=\"p1\",side=\"ingress\"} 2");
+      });
     }
   }
 
