@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDirFactory;
 class EmbeddedStoreCrashIT {
   private static final int KILLS = 3;
   private static final int BATCH = 3_500;
-  private static final int RANDOM_KILLS = 8;
+  private static final int RANDOM_KILLS = 6;
 
   @TempDir Path dir;
   @TempDir Path logs;
@@ -188,8 +188,8 @@ class EmbeddedStoreCrashIT {
   private static Process startApplyWriter(Path stateDir, Path log, String haltAt) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-        // a short-lived writer: skip the optimising compiler's warm-up, it only competes for the cores
-        "-XX:TieredStopAtLevel=1", ApplyWriterMain.class.getName(), stateDir.toString(), String.valueOf(BATCH)));
+        // a short-lived writer: no optimising compiler and no parallel GC threads competing for the cores
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", ApplyWriterMain.class.getName(), stateDir.toString(), String.valueOf(BATCH)));
     if (haltAt != null) {
       command.add(haltAt);
     }
