@@ -1,8 +1,11 @@
 package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,10 +44,14 @@ public final class ObjectCodec {
                   .build()));
 
   private static final Pattern NUMBER = Pattern.compile("\\(([-0-9.eE+]+)\\)");
+  // the message of Jackson's duplicate detection (JsonReadContext); there is no exception type for it
+  private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '");
 
   private ObjectCodec() {}
 
   private static ObjectMapper configure(ObjectMapper m) {
+    // "port: 80" and "port: 81" in one mapping is a mistake, not "the last one wins"
+    m.getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         // "port: 80.5" is a mistake, not 80
@@ -72,7 +79,9 @@ public final class ObjectCodec {
           }
           node = it.nextValue();
         } catch (IOException | RuntimeException e) {
-          throw new InvalidObjectException("document " + doc + ": not valid YAML: " + yamlProblem(e));
+          String duplicate = duplicateKeyPath(e);
+          throw new InvalidObjectException("document " + doc + ": "
+              + (duplicate != null ? duplicate + ": duplicate key (expected: each key once)" : "not valid YAML: " + yamlProblem(e)));
         }
         // Only empty documents (read as null or "") are skipped; any other scalar or {} is a
         // mistake to report, not to drop silently.
@@ -101,7 +110,10 @@ public final class ObjectCodec {
     try {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new InvalidObjectException("not valid JSON: " + firstLine(e.getOriginalMessage()));
+      String duplicate = duplicateKeyPath(e);
+      throw new InvalidObjectException(duplicate != null
+          ? duplicate + ": duplicate key (expected: each key once)"
+          : "not valid JSON: " + firstLine(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new InvalidObjectException("body: expected a JSON object");
@@ -203,6 +215,32 @@ public final class ObjectCodec {
       }
     }
     return firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
+  }
+
+  /**
+   * The path of the key that Jackson's duplicate detection refused (for example {@code
+   * spec.sources[0].peer}), read from the parser's context at the moment it threw; null when {@code
+   * e} is another problem.
+   */
+  private static String duplicateKeyPath(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StreamReadException r
+          && r.getProcessor() != null
+          && DUPLICATE.matcher(String.valueOf(r.getOriginalMessage())).find()) {
+        JsonParser parser = r.getProcessor();
+        List<String> parts = new ArrayList<>();
+        // the innermost context names the duplicated key; each enclosing one the field or item index that leads to it
+        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+          if (c.inObject()) {
+            parts.add(0, (c.getParent() != null && c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+          } else if (c.inArray()) {
+            parts.add(0, "[" + c.getCurrentIndex() + "]");
+          }
+        }
+        return parts.isEmpty() ? null : String.join("", parts);
+      }
+    }
+    return null;
   }
 
   private static Kind kindByName(String name) {

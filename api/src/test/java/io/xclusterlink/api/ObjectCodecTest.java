@@ -267,6 +267,59 @@ class ObjectCodecTest {
   }
 
   @Test
+  void rejectsADuplicateKeyNamingTheDocumentAndItsPath() {
+    String yaml = HEADER + "kind: Export\nmetadata: {name: a}\n---\n"
+        + HEADER + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: 80, port: 81}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo("document 2: spec.port: duplicate key (expected: each key once)");
+  }
+
+  @Test
+  void rejectsADuplicateKeyInBlockStyleYaml() {
+    String yaml = HEADER + "kind: Export\nmetadata:\n  name: e\n  namespace: a\n  namespace: b\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo("document 1: metadata.namespace: duplicate key (expected: each key once)");
+  }
+
+  @Test
+  void rejectsADuplicateTopLevelKey() {
+    String yaml = HEADER + "kind: Export\nkind: Import\nmetadata: {name: e}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo("document 1: kind: duplicate key (expected: each key once)");
+  }
+
+  @Test
+  void rejectsADuplicateKeyInAListItem() {
+    String yaml = HEADER + "kind: Import\nmetadata: {name: i}\n"
+        + "spec:\n  port: 1\n  sources:\n  - peer: p\n    exportName: e\n  - peer: p\n    exportName: e\n    peer: q\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo("document 1: spec.sources[1].peer: duplicate key (expected: each key once)");
+  }
+
+  @Test
+  void rejectsADuplicateKeyInJson() {
+    assertThat(messageOf(() -> ObjectCodec.readJson(
+            "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Export\", \"metadata\": {\"name\": \"e\"},"
+                + " \"spec\": {\"host\": \"h\", \"port\": 80, \"port\": 81}}")))
+        .isEqualTo("spec.port: duplicate key (expected: each key once)");
+    assertThat(messageOf(() -> ObjectCodec.readJson(
+            "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"apiVersion\": \"v2\"}")))
+        .isEqualTo("apiVersion: duplicate key (expected: each key once)");
+  }
+
+  @Test
+  void acceptsTheSameKeyInSeparateMappings() {
+    String yaml = HEADER + "kind: Import\nmetadata: {name: i}\n"
+        + "spec: {port: 1, sources: [{peer: p, exportName: e}, {peer: p, exportName: e}]}\n";
+
+    assertThat(ObjectCodec.readYaml(yaml)).hasSize(1);
+  }
+
+  @Test
   void rejectsNonNumericPortNamingTheFieldValueAndType() {
     String yaml = HEADER + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: \"abc\"}\n";
 

@@ -19,7 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +35,25 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one crash-safe state directory per gateway. Each object is one JSON file,
- * {@code <kind plural>/<namespace or _cluster>/<name>.json}, written to a temporary file, forced to
- * disk and renamed over the old one, so that a crash at any point leaves either the old or the new
- * version. Status is kept in memory only. An exclusive lock on {@code .lock} keeps a second gateway
- * out of the same directory.
+ * {@code <kind plural>/<namespace or _cluster>/<name>.json}. Status is kept in memory only. An
+ * exclusive lock on {@code .lock} keeps a second gateway out of the same directory.
+ *
+ * <p>An apply ({@link #putAll}, {@link #delete}) is all-or-nothing across a crash:
+ *
+ * <ol>
+ *   <li>each changed object is written to {@code <name>.json.tmp} beside its file and forced to
+ *       disk, then the folders holding them are forced (the temporary files' entries are durable);
+ *   <li>an intent record, {@code .intent} ({@link IntentRecord}: every rename and unlink, ending in
+ *       a line with their count and a CRC-32C), is written and forced, then the state directory is
+ *       forced. <b>That is the commit point.</b> Memory and listeners are updated after it only;
+ *   <li>the renames and unlinks are done, their folders forced, {@code .intent} removed and the
+ *       state directory forced again (a stale record must never be replayed over a later apply).
+ * </ol>
+ *
+ * {@link #open} recovers before it loads: a whole {@code .intent} is rolled forward (a rename whose
+ * temporary file is gone was done already; unlinks are repeated), a torn one is discarded with the
+ * temporary files it names; then any leftover {@code *.tmp} is removed. An apply of one change
+ * writes no intent record: one rename or one unlink is atomic by itself.
  */
 public final class EmbeddedStore implements Store {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
@@ -47,6 +62,9 @@ public final class EmbeddedStore implements Store {
   private static final String LOCK_FILE = ".lock";
   private static final String OBJECT_SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
+  private static final String INTENT_FILE = ".intent";
+  // the intent record is written in parts so that a test can stop the process inside it
+  private static final int INTENT_PART_BYTES = 64 * 1024;
   private static final Comparator<ObjectKey> KEY_ORDER =
       Comparator.comparing(ObjectKey::kind)
           .thenComparing(ObjectKey::namespace, Comparator.nullsFirst(Comparator.naturalOrder()))
@@ -58,22 +76,32 @@ public final class EmbeddedStore implements Store {
   private final ConcurrentSkipListMap<ObjectKey, XclObject> objects;
   private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
   private final Object writeLock = new Object();
+  private final CommitProbe probe;
   private boolean closed;
+  // set when a committed apply could not be completed: the disk is between two states until reopened
+  private String incomplete;
 
-  private EmbeddedStore(Path dir, FileChannel lockChannel, ConcurrentSkipListMap<ObjectKey, XclObject> objects) {
+  private EmbeddedStore(Path dir, FileChannel lockChannel, ConcurrentSkipListMap<ObjectKey, XclObject> objects,
+      CommitProbe probe) {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.objects = objects;
+    this.probe = probe;
   }
 
   /**
-   * Opens (creating it if needed) a state directory: locks it, removes temporary files a crash left
-   * behind and loads every object. Refuses to start, rather than drop data, when a file does not
-   * hold a valid object.
+   * Opens (creating it if needed) a state directory: locks it, completes or discards an apply that a
+   * crash interrupted, removes temporary files a crash left behind and loads every object. Refuses to
+   * start, rather than drop data, when a file does not hold a valid object.
    *
    * @throws StoreException when the directory is locked by another gateway or cannot be read
    */
   public static EmbeddedStore open(Path stateDir) {
+    return open(stateDir, CommitProbe.NONE);
+  }
+
+  /** {@link #open(Path)} with a probe that sees every step of every commit; for crash tests. */
+  static EmbeddedStore open(Path stateDir, CommitProbe probe) {
     Path dir = stateDir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
@@ -82,9 +110,10 @@ public final class EmbeddedStore implements Store {
     }
     FileChannel lockChannel = lock(dir);
     try {
+      recover(dir, probe);
       ConcurrentSkipListMap<ObjectKey, XclObject> objects = load(dir);
       log.info("state directory {} opened: {} objects", dir, objects.size());
-      return new EmbeddedStore(dir, lockChannel, objects);
+      return new EmbeddedStore(dir, lockChannel, objects, probe);
     } catch (RuntimeException e) {
       closeQuietly(lockChannel);
       throw e;
@@ -113,6 +142,57 @@ public final class EmbeddedStore implements Store {
       throw new StoreException("state directory " + dir + " is in use by another gateway");
     }
     return channel;
+  }
+
+  /** Rolls a committed apply forward, or a torn one back; see the class comment. */
+  private static void recover(Path dir, CommitProbe probe) {
+    Path intentFile = dir.resolve(INTENT_FILE);
+    if (!Files.exists(intentFile)) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(intentFile);
+    } catch (IOException e) {
+      throw new StoreException(intentFile + " cannot be read: " + describe(e), e);
+    }
+    IntentRecord.Read read = IntentRecord.decode(dir, intentFile, bytes);
+    Path current = intentFile;
+    try {
+      if (read instanceof IntentRecord.Complete c) {
+        Set<Path> folders = new LinkedHashSet<>();
+        int done = 0;
+        for (IntentRecord.Change change : c.changes()) {
+          current = change.target();
+          // idempotent: a crash during recovery is recovered the same way at the next open
+          if (change instanceof IntentRecord.Rename r) {
+            if (Files.exists(r.temp())) {
+              Files.move(r.temp(), r.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+          } else {
+            Files.deleteIfExists(change.target());
+          }
+          folders.add(change.target().getParent());
+          probe.reached(CommitStep.RECOVERY_APPLIED, ++done);
+        }
+        for (Path folder : folders) {
+          current = folder;
+          forceDirectory(folder);
+        }
+        log.info("state directory {}: completed an apply of {} changes that a crash interrupted", dir, done);
+      } else {
+        for (Path temp : ((IntentRecord.Torn) read).temps()) {
+          current = temp;
+          Files.deleteIfExists(temp);
+        }
+        log.info("state directory {}: discarded an apply that a crash interrupted before its commit", dir);
+      }
+      current = intentFile;
+      Files.delete(intentFile);
+      forceDirectory(dir);
+    } catch (IOException e) {
+      throw new StoreException(current + " cannot be recovered from " + intentFile + ": " + describe(e), e);
+    }
   }
 
   private static ConcurrentSkipListMap<ObjectKey, XclObject> load(Path dir) {
@@ -193,69 +273,154 @@ public final class EmbeddedStore implements Store {
   }
 
   /**
-   * {@inheritDoc} Every changed object is first written to its temporary file; only when all of them
-   * are on disk are they renamed into place, so a failure while writing changes nothing.
+   * {@inheritDoc} All-or-nothing across a crash: every changed object is first written to its
+   * temporary file, and the renames happen only after an intent record commits them (see the class
+   * comment), so a failure or crash before the commit changes nothing and one after it changes all.
    */
   @Override
   public List<PutResult> putAll(List<XclObject> incoming) {
     synchronized (writeLock) {
-      checkOpen();
+      checkWritable();
       List<PutResult> results = new ArrayList<>(incoming.size());
-      List<PendingWrite> writes = new ArrayList<>();
-      // later objects of the same call see the earlier ones, as if put one by one
-      Map<ObjectKey, XclObject> pending = new HashMap<>();
+      List<StoreEvent> events = new ArrayList<>();
+      // later objects of the same call see the earlier ones, as if put one by one; the files only
+      // need the last version of each object
+      Map<ObjectKey, XclObject> pending = new LinkedHashMap<>();
+      for (XclObject in : incoming) {
+        XclObject candidate = in.normalized();
+        ObjectKey key = candidate.key();
+        checkPathSafe(key);
+        XclObject current = pending.containsKey(key) ? pending.get(key) : objects.get(key);
+        XclObject next = candidate.withStatus(current == null ? Status.EMPTY : current.status());
+        if (next.equals(current)) {
+          results.add(new PutResult(PutResult.Outcome.UNCHANGED, current));
+          continue;
+        }
+        events.add(new StoreEvent(current == null ? EventType.ADDED : EventType.MODIFIED, next));
+        pending.put(key, next);
+        results.add(new PutResult(current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED, next));
+      }
+      List<IntentRecord.Change> changes = new ArrayList<>(pending.size());
       try {
-        for (XclObject in : incoming) {
-          XclObject candidate = in.normalized();
-          ObjectKey key = candidate.key();
-          checkPathSafe(key);
-          XclObject current = pending.containsKey(key) ? pending.get(key) : objects.get(key);
-          XclObject next = candidate.withStatus(current == null ? Status.EMPTY : current.status());
-          if (next.equals(current)) {
-            results.add(new PutResult(PutResult.Outcome.UNCHANGED, current));
-            continue;
-          }
-          Path target = fileOf(key);
-          writes.add(new PendingWrite(writeTemp(target, serialise(next)), target,
-              new StoreEvent(current == null ? EventType.ADDED : EventType.MODIFIED, next)));
-          pending.put(key, next);
-          results.add(new PutResult(current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED, next));
+        for (XclObject next : pending.values()) {
+          Path target = fileOf(next.key());
+          changes.add(new IntentRecord.Rename(writeTemp(target, serialise(next)), target));
+          probe.reached(CommitStep.TEMP_WRITTEN, changes.size());
         }
       } catch (RuntimeException e) {
-        writes.forEach(w -> deleteQuietly(w.temp()));
+        deleteTemps(changes);
         throw e;
       }
-      commit(writes);
+      commit(changes, events);
       return results;
     }
   }
 
-  /** Renames every prepared file into place, makes the renames durable, then publishes them. */
-  private void commit(List<PendingWrite> writes) {
+  /**
+   * Makes the changes durable as one, then publishes the events. Before the commit point a failure
+   * changes nothing; after it, memory and listeners get the whole apply, since that is what a
+   * restart will load.
+   */
+  private void commit(List<IntentRecord.Change> changes, List<StoreEvent> events) {
+    if (changes.isEmpty()) {
+      return;
+    }
     Set<Path> folders = new LinkedHashSet<>();
+    changes.forEach(c -> folders.add(c.target().getParent()));
+    boolean logged = changes.size() > 1;
+    Path intentFile = dir.resolve(INTENT_FILE);
+    if (logged) {
+      writeIntent(intentFile, changes, folders);
+      probe.reached(CommitStep.COMMITTED, 0);
+    }
     int done = 0;
     try {
-      for (PendingWrite w : writes) {
-        Files.move(w.temp(), w.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        folders.add(w.target().getParent());
-        done++;
+      for (IntentRecord.Change c : changes) {
+        if (c instanceof IntentRecord.Rename r) {
+          Files.move(r.temp(), r.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          Files.deleteIfExists(c.target());
+        }
+        probe.reached(CommitStep.APPLIED, ++done);
       }
       for (Path folder : folders) {
         forceDirectory(folder);
       }
+      probe.reached(CommitStep.FOLDERS_FORCED, 0);
+      if (logged) {
+        Files.delete(intentFile);
+        forceDirectory(dir);
+        probe.reached(CommitStep.INTENT_REMOVED, 0);
+      }
     } catch (IOException e) {
-      String file = done < writes.size() ? writes.get(done).target().toString() : folders.toString();
-      throw new StoreException(file + " cannot be written: " + describe(e), e);
-    } finally {
-      // what was renamed is what a restart will load: memory and listeners must agree with it
-      for (int i = 0; i < writes.size(); i++) {
-        PendingWrite w = writes.get(i);
-        if (i < done) {
-          objects.put(w.event().object().key(), w.event().object());
-          publish(w.event());
-        } else {
-          deleteQuietly(w.temp());
+      IntentRecord.Change failed = changes.get(Math.min(done, changes.size() - 1));
+      String what = failed.target() + (failed instanceof IntentRecord.Unlink ? " cannot be deleted: " : " cannot be written: ")
+          + describe(e);
+      if (!logged && done == 0) {
+        deleteTemps(changes);
+        throw new StoreException(what, e);
+      }
+      if (logged) {
+        incomplete = what;
+        log.error("state directory {}: a committed apply is not complete ({}); it completes when the directory is reopened",
+            dir, what);
+      }
+      publishAll(events);
+      throw new StoreException(what + (logged ? " (the apply is committed and completes when the state directory is reopened)" : ""), e);
+    }
+    publishAll(events);
+  }
+
+  /** Forces the temporary files' folders, then writes and forces the intent record: the commit point. */
+  private void writeIntent(Path intentFile, List<IntentRecord.Change> changes, Set<Path> folders) {
+    byte[] record = IntentRecord.encode(dir, changes);
+    boolean created = false;
+    try {
+      // a temporary file the record names must survive a power loss as surely as the record does
+      for (Path folder : folders) {
+        forceDirectory(folder);
+      }
+      try (FileChannel ch = FileChannel.open(intentFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        created = true;
+        int parts = 0;
+        for (int at = 0; at < record.length; ) {
+          ByteBuffer buf = ByteBuffer.wrap(record, at, Math.min(INTENT_PART_BYTES, record.length - at));
+          while (buf.hasRemaining()) {
+            at += ch.write(buf);
+          }
+          if (at < record.length) {
+            probe.reached(CommitStep.INTENT_PART_WRITTEN, ++parts);
+          }
         }
+        probe.reached(CommitStep.INTENT_WRITTEN, 0);
+        ch.force(true);
+      }
+      forceDirectory(dir);
+    } catch (IOException e) {
+      if (created) {
+        deleteQuietly(intentFile);
+      }
+      deleteTemps(changes);
+      throw new StoreException(intentFile + " cannot be written: " + describe(e), e);
+    }
+  }
+
+  private void publishAll(List<StoreEvent> events) {
+    for (StoreEvent event : events) {
+      XclObject obj = event.object();
+      if (event.type() == EventType.DELETED) {
+        objects.remove(obj.key());
+      } else {
+        objects.put(obj.key(), obj);
+      }
+      publish(event);
+    }
+  }
+
+  private static void deleteTemps(List<IntentRecord.Change> changes) {
+    for (IntentRecord.Change c : changes) {
+      if (c instanceof IntentRecord.Rename r) {
+        deleteQuietly(r.temp());
       }
     }
   }
@@ -282,20 +447,12 @@ public final class EmbeddedStore implements Store {
   public boolean delete(ObjectKey key) {
     ObjectKey k = normalize(key);
     synchronized (writeLock) {
-      checkOpen();
+      checkWritable();
       XclObject current = objects.get(k);
       if (current == null) {
         return false;
       }
-      Path file = fileOf(k);
-      try {
-        Files.deleteIfExists(file);
-        forceDirectory(file.getParent());
-      } catch (IOException e) {
-        throw new StoreException(file + " cannot be deleted: " + describe(e), e);
-      }
-      objects.remove(k);
-      publish(new StoreEvent(EventType.DELETED, current));
+      commit(List.of(new IntentRecord.Unlink(fileOf(k))), List.of(new StoreEvent(EventType.DELETED, current)));
       return true;
     }
   }
@@ -345,14 +502,18 @@ public final class EmbeddedStore implements Store {
     return (ObjectCodec.toJson(obj.withStatus(Status.EMPTY)) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Writes the content to a new temporary file beside {@code target} and forces it to disk. */
+  /**
+   * Writes the content to {@code <target>.tmp} and forces it to disk. The name is fixed: one apply
+   * writes each file once, applies do not overlap, and the intent record names it anyway.
+   */
   private Path writeTemp(Path target, byte[] content) {
     Path folder = target.getParent();
     Path temp = null;
     try {
       ensureDirectory(folder);
-      temp = Files.createTempFile(folder, target.getFileName() + ".", TEMP_SUFFIX);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      temp = folder.resolve(target.getFileName() + TEMP_SUFFIX);
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -429,9 +590,13 @@ public final class EmbeddedStore implements Store {
     }
   }
 
-  private void checkOpen() {
+  private void checkWritable() {
     if (closed) {
       throw new StoreException("state directory " + dir + " is closed");
+    }
+    if (incomplete != null) {
+      throw new StoreException("state directory " + dir + " has a committed apply that is not complete ("
+          + incomplete + "); reopen it to complete it");
     }
   }
 
@@ -455,5 +620,34 @@ public final class EmbeddedStore implements Store {
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
-  private record PendingWrite(Path temp, Path target, StoreEvent event) {}
+  /** The steps of a commit and of recovery, in order, as a {@link CommitProbe} sees them. */
+  enum CommitStep {
+    /** {@code n} temporary files are written and forced. */
+    TEMP_WRITTEN,
+    /** {@code n} parts of the intent record are written, and more are to come. */
+    INTENT_PART_WRITTEN,
+    /** The whole intent record is written, not yet forced. */
+    INTENT_WRITTEN,
+    /** The intent record and its folder are forced: the apply is committed. */
+    COMMITTED,
+    /** {@code n} renames or unlinks are done. */
+    APPLIED,
+    /** The folders of the changed files are forced. */
+    FOLDERS_FORCED,
+    /** The intent record is removed and its removal forced. */
+    INTENT_REMOVED,
+    /** Recovery at open has redone {@code n} changes of a committed apply. */
+    RECOVERY_APPLIED
+  }
+
+  /**
+   * Test seam: told of every step of every commit on the writer's thread, so that a crash test can
+   * halt the process exactly there. Production code passes {@link #NONE}.
+   */
+  @FunctionalInterface
+  interface CommitProbe {
+    CommitProbe NONE = (step, n) -> {};
+
+    void reached(CommitStep step, int n);
+  }
 }

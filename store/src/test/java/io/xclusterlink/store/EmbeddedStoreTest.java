@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -324,6 +325,116 @@ class EmbeddedStoreTest {
     try (Stream<Path> files = Files.walk(dir)) {
       assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toList()))
           .containsExactlyInAnyOrder(".lock", "imports/prod/db-1.json", "imports/prod/db-2.json", "imports/prod/db-3.json");
+    }
+  }
+
+  @Test
+  void writesABatchWithoutLeavingAnIntentRecordBehind() throws IOException {
+    EmbeddedStore store = open();
+
+    store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), export("prod", "a", 1)));
+
+    assertThat(regularFiles()).containsExactlyInAnyOrder(
+        ".lock", "imports/prod/a.json", "imports/prod/b.json", "exports/prod/a.json");
+  }
+
+  @Test
+  void rollsACompleteIntentRecordForwardOnOpen() throws IOException {
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), importOf("prod", "c", 1)));
+    }
+    // a crash after the commit point and the first rename: b is renamed, a is not, c is not deleted
+    Files.writeString(dir.resolve("imports/prod/b.json"), ObjectCodec.toJson(importOf("prod", "b", 2)));
+    Files.writeString(dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
+    writeIntent("xcl-intent 1\n"
+        + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
+        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+        + "unlink imports/prod/c.json\n", 3);
+
+    EmbeddedStore store = open();
+
+    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 2), importOf("prod", "b", 2));
+    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+  }
+
+  @Test
+  void rollsAnIntentRecordCutShortBackOnOpen() throws IOException {
+    writeOldVersionsAndNewTemps();
+    // no end line: the crash came while the record was being written
+    Files.writeString(dir.resolve(".intent"), "xcl-intent 1\n"
+        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+        + "rename imports/prod/b.json.tmp imports/prod/b.js");
+
+    EmbeddedStore store = open();
+
+    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
+    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+  }
+
+  @Test
+  void rollsAnIntentRecordWithAWrongChecksumBackOnOpen() throws IOException {
+    writeOldVersionsAndNewTemps();
+    // whole lines, but not the bytes the end line vouches for (after a power loss, say)
+    Files.writeString(dir.resolve(".intent"), "xcl-intent 1\n"
+        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+        + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
+        + "end 2 00000000\n");
+
+    EmbeddedStore store = open();
+
+    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
+    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+  }
+
+  @Test
+  void refusesToOpenWhenACompleteIntentRecordNamesAFileOutsideTheStateDirectory() throws IOException {
+    writeIntent("xcl-intent 1\n"
+        + "rename ../../etc/passwd.tmp imports/prod/a.json\n"
+        + "unlink imports/prod/b.json\n", 2);
+
+    assertThatThrownBy(() -> EmbeddedStore.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(dir.toAbsolutePath().normalize().resolve(".intent") + ": line 2: "
+            + "'rename ../../etc/passwd.tmp imports/prod/a.json' "
+            + "(expected: rename <temp> <target> or unlink <target>, inside the state directory)");
+  }
+
+  @Test
+  void changesNothingWhenTheIntentRecordCannotBeWritten() throws IOException {
+    EmbeddedStore store = open();
+    store.put(importOf("prod", "a", 1));
+    List<StoreEvent> events = new ArrayList<>();
+    store.addListener(events::add);
+    Files.createDirectory(dir.resolve(".intent"));
+
+    assertThatThrownBy(() -> store.putAll(List.of(importOf("prod", "a", 2), importOf("prod", "b", 2))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(dir.toAbsolutePath().normalize().resolve(".intent") + " cannot be written: ");
+
+    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1));
+    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED);
+    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json");
+  }
+
+  private void writeOldVersionsAndNewTemps() throws IOException {
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1)));
+    }
+    Files.writeString(dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
+    Files.writeString(dir.resolve("imports/prod/b.json.tmp"), ObjectCodec.toJson(importOf("prod", "b", 2)));
+  }
+
+  /** Writes {@code body} as .intent with the end line the store writes: count and CRC-32C of the body. */
+  private void writeIntent(String body, int changes) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    Files.writeString(dir.resolve(".intent"), body + "end " + changes + " " + String.format("%08x", crc.getValue()) + "\n");
+  }
+
+  private List<String> regularFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toList());
     }
   }
 }
