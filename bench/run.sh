@@ -26,6 +26,8 @@ esac
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=lib/objects.sh
 . "$BENCH/lib/objects.sh"
+# shellcheck source=lib/proc.sh
+. "$BENCH/lib/proc.sh"
 ROOT=$(dirname "$BENCH")
 cd "$ROOT"
 
@@ -52,34 +54,6 @@ fail() {
 
 # --- processes ---------------------------------------------------------------------------------
 
-# True while process $1 exists and is not a zombie.
-alive() {
-  local st
-  st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-  [ -n "$st" ] && [ "$st" != Z ]
-}
-
-# Stops the given processes (all started by this script): SIGTERM, up to 10 s, then SIGKILL.
-stop_pids() {
-  local p keep=() _
-  [ $# -gt 0 ] || return 0
-  for p in "$@"; do kill -TERM "$p" 2>/dev/null || true; done
-  for _ in $(seq 50); do
-    local any=0
-    for p in "$@"; do if alive "$p"; then any=1; fi; done
-    [ $any = 0 ] && break
-    sleep 0.2
-  done
-  for p in "$@"; do
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-  done
-  for p in ${PIDS[@]+"${PIDS[@]}"}; do
-    case " $* " in *" $p "*) ;; *) keep+=("$p") ;; esac
-  done
-  PIDS=(${keep[@]+"${keep[@]}"})
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT
@@ -93,17 +67,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# bounded poll: up to $1 tries, $2 seconds apart, of the command that follows
-retry() {
-  local n=$1 gap=$2 _
-  shift 2
-  for _ in $(seq "$n"); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep "$gap"
-  done
-  return 1
-}
 
 # --- 1. tools ----------------------------------------------------------------------------------
 
@@ -165,7 +128,6 @@ H1_IPERF=${P[10]} H1_WEB=${P[11]} H2_IPERF=${P[12]} H2_WEB=${P[13]}
 S1_IPERF=${P[14]} S1_WEB=${P[15]} S2_IPERF=${P[16]} S2_WEB=${P[17]}
 M_E_GW=${P[18]} M_E_ADM=${P[19]} M_W_GW=${P[20]} M_W_ADM=${P[21]} M_X_IPERF=${P[22]} M_X_WEB=${P[23]} M_X_HOLD=${P[24]}
 
-port_open() { python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()' "$1"; }
 http_ok() {
   python3 - "$1" <<'EOF'
 import sys, urllib.request
@@ -563,10 +525,6 @@ active_at_most() { # N
   local w e
   read -r w e <<<"$(active_counts)" || return 1
   [ -n "$w" ] && [ -n "$e" ] && [ "$w" -le "$1" ] && [ "$e" -le "$1" ]
-}
-rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-heap_used_kb() { # sums "used NK" of the heap lines of GC.heap_info (not Metaspace / class space)
-  timeout 60 jcmd "$1" GC.heap_info 2>&1 | awk '!/Metaspace|class space/ && match($0, /used [0-9]+K/) {s += substr($0, RSTART + 5, RLENGTH - 6)} END {if (s > 0) print s; else exit 1}'
 }
 snapshot() { # when: before|after. Heap as found, then a full GC, then live heap and RSS.
   local gw pid v
