@@ -77,20 +77,20 @@ class GatewayPortLimitsIT {
   @Test
   void idleConnectionsThatNeverStartTlsAreCappedAndTimedOutWhileTunnelsFlow() throws Exception {
     int port = f.gw("p0").tunnelAddress().getPort();
-    // 1 500 idle connections from ten source addresses: both caps are hit
+    // 2 000 idle connections from ten source addresses: both caps are hit
     try (Flood flood = new Flood()) {
       for (int s = 2; s <= 11; s++) {
-        flood.open("127.0.0." + s, port, 150);
+        flood.open("127.0.0." + s, port, 200);
       }
       // everything above the caps is closed at once, not after the deadline
-      await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() >= 1500 - TOTAL);
+      await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() >= 2000 - TOTAL);
       assertThat(f.gw("p0").ingressServer().connectionsInHandshake()).isLessThanOrEqualTo(TOTAL);
       // established peers and their tunnels keep working meanwhile
       for (int i = 0; i < 20; i++) {
         assertThat(access(importPort).toString()).isEqualTo("hello from p0");
       }
       // the handshake deadline closes the rest
-      await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() == 1500);
+      await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() == 2000);
       await().atMost(Duration.ofSeconds(5)).until(() -> f.gw("p0").ingressServer().connectionsInHandshake() == 0);
     }
     String metrics = f.gw("p0").metrics().scrape();
