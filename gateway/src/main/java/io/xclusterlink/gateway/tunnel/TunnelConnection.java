@@ -59,6 +59,7 @@ public final class TunnelConnection extends Http2ConnectionHandler {
    * stream has, so that no tunnel is cut and the next request goes to a new connection.
    */
   private boolean retiring;
+  private long halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(TunnelStream.HALF_CLOSE_TIMEOUT_MILLIS);
 
   TunnelConnection(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings, Acceptor acceptor) {
@@ -110,6 +111,11 @@ public final class TunnelConnection extends Http2ConnectionHandler {
   /** Lowers the stream id from which on the connection retires (tests; the default is 2^31 - 2^21). */
   void retireAfterStreamId(int id) {
     lastStreamId = id;
+  }
+
+  /** Sets how long a half-closed tunnel lives without a byte (tests; the default is {@link TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}). */
+  void halfCloseTimeout(long millis) {
+    halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
   }
 
   /**
@@ -171,6 +177,10 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     } catch (Http2Exception e) {
       onError(ctx, false, e);
     }
+  }
+
+  long halfCloseTimeoutNanos() {
+    return halfCloseTimeoutNanos;
   }
 
   void flushConnection() {
