@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.channel.socket.DuplexChannel;
 import io.xclusterlink.gateway.tunnel.TunnelStream;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -45,6 +46,11 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       // the leg died before the relay was in place: take the stream down too
       stream.cancel();
+      return;
+    }
+    if (ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
+      // its FIN was read before the relay ran: nothing is left to read, and with epoll (Netty
+      // 4.2.18) re-arming the read of a half-closed socket fails and closes it
       return;
     }
     ctx.channel().config().setAutoRead(true);

@@ -282,7 +282,9 @@ public final class TunnelStream {
   }
 
   void sendWritabilityChanged() {
-    if (leg != null && !closed && connection.canSend(stream)) {
+    // a leg whose input has ended is never asked to read again: nothing is left to read, and with
+    // epoll (Netty 4.2.18) re-arming the read of a half-closed socket fails and closes the leg
+    if (leg != null && !closed && !localEnded && connection.canSend(stream)) {
       leg.config().setAutoRead(true);
     }
   }
