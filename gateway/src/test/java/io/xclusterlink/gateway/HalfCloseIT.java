@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,6 +138,44 @@ class HalfCloseIT {
     byte[] backendGot = received.get(10, TimeUnit.SECONDS);
     assertThat(backendGot.length).as("request bytes").isEqualTo(request.length);
     assertThat(Arrays.equals(backendGot, request)).as("request intact").isTrue();
+    awaitTunnelsClosed();
+  }
+
+  @Test
+  void aClientThatReadsOnlyOnceEveryBufferOnTheWayIsFullStillGetsEveryByteAfterItsFin() throws Exception {
+    int answerBytes = 32 << 20;
+    AtomicLong written = new AtomicLong();
+    int port = importOf("big-answer", backend(s -> {
+      s.getInputStream().readAllBytes();
+      byte[] chunk = new byte[64 * 1024];
+      Arrays.fill(chunk, (byte) 'x');
+      for (int sent = 0; sent < answerBytes; sent += chunk.length) {
+        s.getOutputStream().write(chunk);
+        written.addAndGet(chunk.length);
+      }
+    }));
+
+    try (Socket client = connect(port)) {
+      client.getOutputStream().write("send me a lot\n".getBytes(UTF_8));
+      client.shutdownOutput();
+      // the backend blocks once the tunnel's windows and both gateways' socket buffers are full:
+      // the importing gateway's writes to this client had to wait for the socket to drain
+      long[] last = {-1};
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        long now = written.get();
+        boolean stalled = now > 0 && now == last[0];
+        last[0] = now;
+        return stalled;
+      });
+      assertThat(written.get()).as("the backend is blocked before the end").isLessThan(answerBytes);
+      long got = 0;
+      InputStream in = client.getInputStream();
+      byte[] buf = new byte[256 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        got += n;
+      }
+      assertThat(got).as("answer bytes").isEqualTo(answerBytes);
+    }
     awaitTunnelsClosed();
   }
 

@@ -49,8 +49,7 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
-      // its FIN was read before the relay ran: nothing is left to read, and with epoll (Netty
-      // 4.2.18) re-arming the read of a half-closed socket fails and closes it
+      // its FIN was read before the relay ran (see EgressConnectionHandler): nothing is left to read
       return;
     }
     ctx.channel().config().setAutoRead(true);

@@ -282,8 +282,7 @@ public final class TunnelStream {
   }
 
   void sendWritabilityChanged() {
-    // a leg whose input has ended is never asked to read again: nothing is left to read, and with
-    // epoll (Netty 4.2.18) re-arming the read of a half-closed socket fails and closes the leg
+    // a leg whose input has ended is not asked to read again: nothing is left to read
     if (leg != null && !closed && !localEnded && connection.canSend(stream)) {
       leg.config().setAutoRead(true);
     }
