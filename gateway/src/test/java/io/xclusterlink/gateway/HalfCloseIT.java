@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TCP half-close through two real gateways on 127.0.0.1 (p1 imports from p0): a FIN from the
  * client or from the backend ends only its own direction, and the other one still carries every
  * byte. Sizes cross the 1 MiB stream window, so flow control runs while a direction is ended.
+ * One test uses real programs: a {@code python3} client that half-closes, against
+ * {@code python3 -m http.server} (skipped without python3).
  */
 class HalfCloseIT {
   private static final int BULK = (1 << 20) + 12_345;
@@ -191,7 +193,8 @@ class HalfCloseIT {
 
     try (Socket client = connect(port)) {
       InputStream in = client.getInputStream();
-      assertThat(new String(in.readAllBytes(), UTF_8)).as("the greeting, then EOF").isEqualTo("hello, send me your bytes\n");
+      assertThat(new String(in.readAllBytes(), UTF_8)).as("the greeting, then EOF")
+          .isEqualTo("hello, send me your bytes\n");
       client.getOutputStream().write(upload);
       client.shutdownOutput();
       byte[] backendGot = received.get(10, TimeUnit.SECONDS);
@@ -245,7 +248,10 @@ class HalfCloseIT {
 
   private static boolean runs(String... command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;

@@ -113,7 +113,10 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     lastStreamId = id;
   }
 
-  /** Sets how long a half-closed tunnel lives without a byte (tests; the default is {@link TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}). */
+  /**
+   * Sets how long a half-closed tunnel lives without a byte (tests; the default is
+   * {@link TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}).
+   */
   void halfCloseTimeout(long millis) {
     halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
   }

@@ -316,7 +316,10 @@ public final class TunnelStream {
     }
   }
 
-  /** The peer is done sending: the leg's output ends after what was written to it, or the whole leg if our half is done too. */
+  /**
+   * The peer is done sending: the leg's output ends after what was written to it, or the whole
+   * leg if our half is done too.
+   */
   private void endLegOutput() {
     if (localEnded) {
       closeLeg();
@@ -346,7 +349,8 @@ public final class TunnelStream {
       scheduleHalfCloseCheck(left);
       return;
     }
-    log.debug("{} half-closed and idle for {} ms: closed", this, TimeUnit.NANOSECONDS.toMillis(connection.halfCloseTimeoutNanos()));
+    log.debug("{} half-closed and idle for {} ms: closed", this,
+        TimeUnit.NANOSECONDS.toMillis(connection.halfCloseTimeoutNanos()));
     if (leg != null) {
       legClosing = true;
       leg.close();
