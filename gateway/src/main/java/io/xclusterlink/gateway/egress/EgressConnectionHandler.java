@@ -1,8 +1,10 @@
 package io.xclusterlink.gateway.egress;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.Future;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.gateway.control.Authorizer;
@@ -16,6 +18,7 @@ import io.xclusterlink.gateway.tunnel.TunnelRefusedException;
 import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.policy.Decision;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Carries one client connection of an import: orders the sources, and for each in turn checks
  * the egress policies and asks the source's peer for a tunnel; the first that answers 200 gets the
  * connection. A denied or failed source falls through to the next; when none is left the client
- * connection is reset. The client's bytes stay in the kernel (auto-read off) until the relay runs.
+ * connection is reset. The client's bytes stay in the kernel (auto-read off) until the relay runs,
+ * except that epoll reads a connection whose FIN came in: those bytes and the FIN are held here and
+ * handed to the stream when the relay starts.
  */
 final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EgressConnectionHandler.class);
@@ -33,6 +38,9 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
   private final ImportListener listener;
   /** When the client connected: a tunnel's setup time counts from here. */
   private long acceptedAt;
+  /** Bytes read before the relay runs (see the class comment). */
+  private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+  private boolean inputEnded;
 
   EgressConnectionHandler(ImportListener listener) {
     this.listener = listener;
@@ -101,6 +109,14 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
             });
             stream.attach(clientCh, m.fromPeer);
             ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m.toPeer));
+            for (ByteBuf b; (b = early.poll()) != null; ) {
+              m.toPeer.accept(b.readableBytes());
+              stream.send(b);
+            }
+            stream.flush();
+            if (inputEnded) {
+              stream.end();
+            }
           } else {
             Throwable cause = done.cause();
             String label = cause instanceof TunnelRefusedException r ? r.refusal().label() : "peer-unavailable";
@@ -121,6 +137,27 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
       why.append("; ");
     }
     why.append(target).append(": ").append(reason);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    early.add((ByteBuf) msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputEnded = true;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    for (ByteBuf b; (b = early.poll()) != null; ) {
+      b.release();
+    }
+    ctx.fireChannelInactive();
   }
 
   @Override

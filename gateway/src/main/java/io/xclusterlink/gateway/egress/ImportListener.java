@@ -43,6 +43,8 @@ public final class ImportListener implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // a client's FIN ends one direction of its tunnel, not the tunnel (docs/protocol.md)
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
             .childOption(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())
             .childHandler(

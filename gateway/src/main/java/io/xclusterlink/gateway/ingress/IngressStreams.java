@@ -101,6 +101,8 @@ final class IngressStreams implements TunnelConnection.Acceptor {
             .group(stream.connection().channel().eventLoop())
             .channel(context.transport().channelClass())
             .option(ChannelOption.TCP_NODELAY, true)
+            // the backend's FIN ends one direction of the tunnel, not the tunnel (docs/protocol.md)
+            .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .option(ChannelOption.AUTO_READ, false)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Http2Codecs.LEG_WATER_MARK)
             .option(ChannelOption.RCVBUF_ALLOCATOR, Http2Codecs.readSizes())

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 
 /** Closing rules shared by every pipeline. */
 public final class Channels {
@@ -15,6 +16,24 @@ public final class Channels {
       ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else if (ch != null) {
       ch.close();
+    }
+  }
+
+  /**
+   * Shuts down the channel's output (TCP FIN) once everything written so far has been flushed;
+   * its input stays open. A channel that cannot half-close is closed instead.
+   */
+  public static void shutdownOutputOnFlush(Channel ch) {
+    if (ch instanceof DuplexChannel d && ch.isActive()) {
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+        if (f.isSuccess()) {
+          d.shutdownOutput();
+        } else {
+          ch.close();
+        }
+      });
+    } else {
+      closeOnFlush(ch);
     }
   }
 

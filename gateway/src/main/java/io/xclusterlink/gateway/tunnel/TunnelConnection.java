@@ -59,6 +59,7 @@ public final class TunnelConnection extends Http2ConnectionHandler {
    * stream has, so that no tunnel is cut and the next request goes to a new connection.
    */
   private boolean retiring;
+  private long halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(TunnelStream.HALF_CLOSE_TIMEOUT_MILLIS);
 
   TunnelConnection(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings, Acceptor acceptor) {
@@ -124,6 +125,14 @@ public final class TunnelConnection extends Http2ConnectionHandler {
   }
 
   /**
+   * Sets how long a half-closed tunnel lives without a byte (tests; the default is
+   * {@link TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}).
+   */
+  void halfCloseTimeout(long millis) {
+    halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+  }
+
+  /**
    * Opens a stream with {@code request}. The future completes on a 200 answer; any other status
    * fails it with a {@link TunnelRefusedException}, as do no answer within {@code timeoutMillis}
    * and the stream or connection closing first.
@@ -182,6 +191,10 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     } catch (Http2Exception e) {
       onError(ctx, false, e);
     }
+  }
+
+  long halfCloseTimeoutNanos() {
+    return halfCloseTimeoutNanos;
   }
 
   void flushConnection() {

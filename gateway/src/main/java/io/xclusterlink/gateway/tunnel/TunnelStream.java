@@ -11,18 +11,32 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.xclusterlink.gateway.relay.Channels;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/2 stream of a {@link TunnelConnection}: a request and its answer, then the stream half
  * of a tunnel whose other half is a TCP leg (the client connection on the egress side, the backend
  * connection on the ingress side). Used on the connection's event loop only.
  *
- * <p>Closing: END_STREAM from the peer closes the leg once what was written to it is flushed; the
- * leg closing ends our half with END_STREAM ({@link #end}); a reset or the connection's loss
- * closes the leg.
+ * <p>Closing, one direction at a time (TCP half-close, docs/protocol.md): the leg's input ending
+ * (FIN) ends our half with END_STREAM ({@link #end}); END_STREAM from the peer shuts down the
+ * leg's output once what was written to it is flushed; when both directions are done the stream
+ * closes and so does the leg. A half-closed tunnel whose open direction carries no byte for
+ * {@link #HALF_CLOSE_TIMEOUT_MILLIS} is closed and reset. A reset, the connection's loss, or the
+ * leg closing while the peer may still send ({@link #legClosed}) closes both sides at once.
  */
 public final class TunnelStream {
+  private static final Logger log = LoggerFactory.getLogger(TunnelStream.class);
+
+  /**
+   * How long a half-closed tunnel may stay while its open direction carries no byte: long enough
+   * for a slow answer to a request, short enough that peers that never close cannot pile up.
+   */
+  static final long HALF_CLOSE_TIMEOUT_MILLIS = 60_000;
+
   private final TunnelConnection connection;
   /** Completed by the answer; null on the accepting side. */
   private final Promise<TunnelConnection.Answered> answer;
@@ -38,6 +52,10 @@ public final class TunnelStream {
   private boolean localEnded;
   private boolean closed;
   private boolean flushQueued;
+  /** Runs once one direction is done; closes the tunnel when the other one goes quiet. */
+  private ScheduledFuture<?> halfCloseTimer;
+  /** When the open direction of a half-closed tunnel last carried bytes (the executor's ticker). */
+  private long lastByteNanos;
   /** Received bytes the leg has not taken yet: returned to the window when it drains. */
   private int unconsumed;
   private Runnable onClosed;
@@ -122,7 +140,7 @@ public final class TunnelStream {
       }
     }
     if (remoteEnded) {
-      closeLeg();
+      endLegOutput();
     }
   }
 
@@ -131,6 +149,9 @@ public final class TunnelStream {
     if (closed || localEnded) {
       data.release();
       return;
+    }
+    if (halfCloseTimer != null) {
+      lastByteNanos = now();
     }
     connection.writeData(stream, data, false);
     if (!connection.canSend(stream)) {
@@ -144,18 +165,37 @@ public final class TunnelStream {
   }
 
   /**
-   * The leg closed: ends our half of the stream, and gives back the window of bytes the leg
-   * will now never take.
+   * The leg's input ended (the client or backend shut down its output): ends our half of the
+   * stream with END_STREAM, after what {@link #send} queued. The other direction keeps flowing.
    */
   public void end() {
+    if (closed || localEnded) {
+      return;
+    }
+    localEnded = true;
+    connection.writeData(stream, Unpooled.EMPTY_BUFFER, true);
+    connection.flushConnection();
+    if (remoteEnded) {
+      closeLeg();
+    } else {
+      startHalfCloseTimer();
+    }
+  }
+
+  /**
+   * The leg closed. If the peer may still send, nobody will take its bytes: the stream is reset,
+   * which closes the peer's leg at once (an abortive close stays abortive across the tunnel).
+   * Otherwise our half ends too, and the window of bytes the leg will now never take is given back.
+   */
+  public void legClosed() {
     if (closed) {
       return;
     }
-    if (!localEnded) {
-      localEnded = true;
-      connection.writeData(stream, Unpooled.EMPTY_BUFFER, true);
-      connection.flushConnection();
+    if (!remoteEnded) {
+      cancel();
+      return;
     }
+    end();
     returnUnconsumed();
   }
 
@@ -199,6 +239,9 @@ public final class TunnelStream {
   int dataRead(ByteBuf data, boolean endOfStream) {
     int n = data.readableBytes();
     int consumedNow = 0;
+    if (halfCloseTimer != null && n > 0) {
+      lastByteNanos = now();
+    }
     if (leg == null) {
       if (n > 0) {
         if (held == null) {
@@ -239,7 +282,8 @@ public final class TunnelStream {
   }
 
   void sendWritabilityChanged() {
-    if (leg != null && !closed && connection.canSend(stream)) {
+    // a leg whose input has ended is not asked to read again: nothing is left to read
+    if (leg != null && !closed && !localEnded && connection.canSend(stream)) {
       leg.config().setAutoRead(true);
     }
   }
@@ -248,6 +292,9 @@ public final class TunnelStream {
     closed = true;
     if (answerTimeout != null) {
       answerTimeout.cancel(false);
+    }
+    if (halfCloseTimer != null) {
+      halfCloseTimer.cancel(false);
     }
     if (answer != null) {
       answer.tryFailure(new IOException("stream closed before an answer"));
@@ -263,10 +310,59 @@ public final class TunnelStream {
 
   private void remoteEnd() {
     remoteEnded = true;
-    closeLeg();
+    endLegOutput();
+    if (!localEnded) {
+      startHalfCloseTimer();
+    }
   }
 
-  /** Closes the leg after what was written to it is flushed; END_STREAM and the stream's close both ask. */
+  /**
+   * The peer is done sending: the leg's output ends after what was written to it, or the whole
+   * leg if our half is done too.
+   */
+  private void endLegOutput() {
+    if (localEnded) {
+      closeLeg();
+    } else if (leg != null && !legClosing) {
+      Channels.shutdownOutputOnFlush(leg);
+    }
+  }
+
+  private void startHalfCloseTimer() {
+    if (halfCloseTimer == null && !closed) {
+      lastByteNanos = now();
+      scheduleHalfCloseCheck(connection.halfCloseTimeoutNanos());
+    }
+  }
+
+  private void scheduleHalfCloseCheck(long delayNanos) {
+    halfCloseTimer = connection.channel().eventLoop().schedule(this::checkHalfClose, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Like Netty's IdleStateHandler: bytes seen meanwhile push the deadline on by what is left of it. */
+  private void checkHalfClose() {
+    if (closed) {
+      return;
+    }
+    long left = connection.halfCloseTimeoutNanos() - (now() - lastByteNanos);
+    if (left > 0) {
+      scheduleHalfCloseCheck(left);
+      return;
+    }
+    log.debug("{} half-closed and idle for {} ms: closed", this,
+        TimeUnit.NANOSECONDS.toMillis(connection.halfCloseTimeoutNanos()));
+    if (leg != null) {
+      legClosing = true;
+      leg.close();
+    }
+    cancel();
+  }
+
+  private long now() {
+    return connection.channel().eventLoop().ticker().nanoTime();
+  }
+
+  /** Closes the leg after what was written to it is flushed; both ends and the stream's close all ask. */
   private void closeLeg() {
     if (leg != null && !legClosing) {
       legClosing = true;

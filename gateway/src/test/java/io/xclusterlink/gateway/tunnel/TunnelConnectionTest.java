@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
@@ -22,17 +25,19 @@ import java.io.ByteArrayOutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two {@link TunnelConnection}s wired back to back through embedded channels (no TLS, no sockets):
- * the stream protocol, the relay to and from TCP legs, END_STREAM and reset, and flow control.
+ * the stream protocol, the relay to and from TCP legs, END_STREAM (half-close) and reset, and flow
+ * control.
  */
 class TunnelConnectionTest {
   private final EmbeddedChannel dialer = new EmbeddedChannel(Http2Codecs.client());
   /** The backend leg the accepting side attaches to each accepted tunnel. */
-  private final EmbeddedChannel backend = new EmbeddedChannel();
+  private final Leg backend = new Leg();
   private final AtomicLong toBackend = new AtomicLong();
   private final AtomicLong fromBackend = new AtomicLong();
   private final EmbeddedChannel acceptor = new EmbeddedChannel(Http2Codecs.server(this::accept));
@@ -96,8 +101,8 @@ class TunnelConnectionTest {
   }
 
   /** The client's TCP leg of {@code stream}, relayed both ways. */
-  private static EmbeddedChannel clientLeg(TunnelStream stream, AtomicLong toClient) {
-    EmbeddedChannel client = new EmbeddedChannel();
+  private static Leg clientLeg(TunnelStream stream, AtomicLong toClient) {
+    Leg client = new Leg();
     stream.attach(client, toClient::addAndGet);
     client.pipeline().addLast(new RelayHandler(stream, n -> {}));
     return client;
@@ -145,13 +150,116 @@ class TunnelConnectionTest {
   void dataThatArrivesBeforeTheLegIsAttachedIsHeldInOrder() {
     TunnelStream stream = open("echo");
     backend.writeInbound(Unpooled.copiedBuffer("early ", UTF_8), Unpooled.copiedBuffer("bird", UTF_8));
-    backend.close();
+    backend.finFromOtherEnd();
     pump();
-    EmbeddedChannel client = new EmbeddedChannel();
+    Leg client = new Leg();
     stream.attach(client, n -> {});
     client.runPendingTasks();
     assertThat(readAll(client)).isEqualTo("early bird");
-    assertThat(client.isOpen()).as("END_STREAM arrived before the leg did").isFalse();
+    assertThat(client.isOutputShutdown()).as("END_STREAM arrived before the leg did").isTrue();
+    assertThat(client.isOpen()).isTrue();
+  }
+
+  @Test
+  void aClientFinShutsDownOnlyTheBackendsOutputAndTheAnswerStillFlows() {
+    TunnelStream stream = open("echo");
+    Leg client = clientLeg(stream, new AtomicLong());
+    client.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.0\r\n\r\n", UTF_8));
+    client.finFromOtherEnd();
+    pump();
+    assertThat(readAll(backend)).isEqualTo("GET / HTTP/1.0\r\n\r\n");
+    assertThat(backend.isOutputShutdown()).as("the request is done").isTrue();
+    assertThat(backend.isOpen()).isTrue();
+    assertThat(accepted.isOpen()).isTrue();
+
+    backend.writeInbound(Unpooled.copiedBuffer("HTTP/1.0 200 OK", UTF_8));
+    pump();
+    assertThat(readAll(client)).isEqualTo("HTTP/1.0 200 OK");
+    assertThat(client.isOutputShutdown()).isFalse();
+    assertThat(client.isOpen()).isTrue();
+
+    backend.finFromOtherEnd();
+    pump();
+    assertThat(client.isOpen()).as("both directions done").isFalse();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(stream.isOpen()).isFalse();
+    assertThat(accepted.isOpen()).isFalse();
+  }
+
+  @Test
+  void aBackendFinShutsDownOnlyTheClientsOutputAndTheClientStillSends() {
+    TunnelStream stream = open("echo");
+    Leg client = clientLeg(stream, new AtomicLong());
+    backend.writeInbound(Unpooled.copiedBuffer("hello, then goodbye", UTF_8));
+    backend.finFromOtherEnd();
+    pump();
+    assertThat(readAll(client)).isEqualTo("hello, then goodbye");
+    assertThat(client.isOutputShutdown()).isTrue();
+    assertThat(client.isOpen()).isTrue();
+    assertThat(backend.isOutputShutdown()).isFalse();
+
+    client.writeInbound(Unpooled.copiedBuffer("still ", UTF_8));
+    pump();
+    client.writeInbound(Unpooled.copiedBuffer("talking", UTF_8));
+    pump();
+    assertThat(readAll(backend)).isEqualTo("still talking");
+    assertThat(backend.isOpen()).isTrue();
+
+    client.finFromOtherEnd();
+    pump();
+    assertThat(backend.isOpen()).as("both directions done").isFalse();
+    assertThat(client.isOpen()).isFalse();
+    assertThat(stream.isOpen()).isFalse();
+    assertThat(accepted.isOpen()).isFalse();
+  }
+
+  @Test
+  void aLegThatClosesAfterHalfClosingResetsTheTunnelAtOnce() {
+    TunnelStream stream = open("echo");
+    Leg client = clientLeg(stream, new AtomicLong());
+    client.finFromOtherEnd();
+    pump();
+    assertThat(backend.isOutputShutdown()).isTrue();
+    // the client leg fails while the backend may still answer: nobody could take the answer
+    client.close();
+    pump();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(accepted.isOpen()).isFalse();
+  }
+
+  @Test
+  void aHalfClosedTunnelWhoseOpenDirectionGoesQuietIsClosedAfterTheTimeout() {
+    pump();
+    client().halfCloseTimeout(1_000);
+    acceptor.pipeline().get(TunnelConnection.class).halfCloseTimeout(1_000);
+    TunnelStream stream = open("echo");
+    Leg client = clientLeg(stream, new AtomicLong());
+    client.finFromOtherEnd();
+    pump();
+    assertThat(backend.isOutputShutdown()).isTrue();
+
+    elapse(600);
+    backend.writeInbound(Unpooled.copiedBuffer("slow answer", UTF_8));
+    pump();
+    assertThat(readAll(client)).isEqualTo("slow answer");
+    elapse(600);
+    assertThat(stream.isOpen()).as("a byte 600 ms ago pushed the deadline on").isTrue();
+    assertThat(backend.isOpen()).isTrue();
+
+    elapse(500);
+    assertThat(client.isOpen()).isFalse();
+    assertThat(backend.isOpen()).isFalse();
+    assertThat(stream.isOpen()).isFalse();
+    assertThat(accepted.isOpen()).isFalse();
+  }
+
+  /** Moves both gateways' clocks on and runs what fell due, then lets the frames through. */
+  private void elapse(long millis) {
+    for (EmbeddedChannel ch : new EmbeddedChannel[] {dialer, acceptor}) {
+      ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+      ch.runScheduledPendingTasks();
+    }
+    pump();
   }
 
   @Test
@@ -232,7 +340,7 @@ class TunnelConnectionTest {
     client.close(); // the client hangs up with bytes still queued for it
     pump();
     assertThat(unconsumedOnDialer()).isZero();
-    assertThat(backend.isOpen()).as("END_STREAM arrived, but the backend is not reading").isTrue();
+    assertThat(backend.isOpen()).as("the reset arrived, but the backend is not reading").isTrue();
     backend.writeInbound(Unpooled.wrappedBuffer(chunk)); // and it still sends
     pump();
     assertThat(unconsumedOnDialer()).isZero();
@@ -308,6 +416,70 @@ class TunnelConnectionTest {
       b.release();
     }
     assertThat(got.toByteArray()).isEqualTo(sent);
+  }
+
+  /**
+   * A TCP leg that half-closes like a socket: {@link #finFromOtherEnd} is the other end's FIN as
+   * Netty reports it with ALLOW_HALF_CLOSURE; {@link #shutdownOutput} only records the FIN we send.
+   */
+  private static final class Leg extends EmbeddedChannel implements DuplexChannel {
+    private boolean inputShutdown;
+    private boolean outputShutdown;
+
+    void finFromOtherEnd() {
+      inputShutdown = true;
+      pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      runPendingTasks();
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+      return inputShutdown;
+    }
+
+    @Override
+    public ChannelFuture shutdownInput() {
+      return shutdownInput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownInput(ChannelPromise promise) {
+      inputShutdown = true;
+      return promise.setSuccess();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+      return outputShutdown;
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput() {
+      return shutdownOutput(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(ChannelPromise promise) {
+      outputShutdown = true;
+      return promise.setSuccess();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return inputShutdown && outputShutdown;
+    }
+
+    @Override
+    public ChannelFuture shutdown() {
+      return shutdown(newPromise());
+    }
+
+    @Override
+    public ChannelFuture shutdown(ChannelPromise promise) {
+      inputShutdown = true;
+      outputShutdown = true;
+      return promise.setSuccess();
+    }
   }
 
   /** Holds a channel's writes (counted against its writability) until released. */
