@@ -76,7 +76,7 @@ public final class StartGatewayCommand implements Callable<Integer> {
   Path adminSocket;
 
   @Option(
-      names = {"--admin-listen", "--admin"},
+      names = {"--admin-listen", "--admin", "--admin-address"},
       paramLabel = "HOST:PORT",
       converter = HostPortConverter.class,
       description = "Also serve the admin API on TCP; needs --admin-mtls and/or --admin-token-file,"
