@@ -343,25 +343,27 @@ for peer in east west; do
     fail "xcl peer-cert create $peer failed (see $W/xcl-pki.log)"
 done
 
-xcl_status_json() { timeout 60 ./xcl --admin "http://127.0.0.1:$1" status -o json; }
-peer_reachable() { # admin-port peer-name
+xcl_status_json() { timeout 60 ./xcl --admin "$1" status -o json; }
+peer_reachable() { # admin-socket peer-name
   xcl_status_json "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(p["name"]==sys.argv[1] and p["reachable"] for p in d["peers"]) else 1)' "$2"
 }
 
 # start_gateways TAG JAVA_OPTS EAST_GW EAST_ADMIN WEST_GW WEST_ADMIN IMPORT_IPERF IMPORT_WEB IMPORT_HOLD
+# The admin ports are unused: each gateway's admin API is the socket WORK/state-TAG-SIDE/admin.sock.
 # Sets EAST_PID and WEST_PID. East exports iperf, web and hold; west imports them; allow-all on both.
 start_gateways() {
   local tag=$1 opts=$2 egw=$3 eadm=$4 wgw=$5 wadm=$6 iiperf=$7 iweb=$8 ihold=$9 side
+  eadm="$W/state-$tag-east/admin.sock" wadm="$W/state-$tag-west/admin.sock"
   XCL_JAVA_OPTS="$opts" ./xcl gateway start --fabric bench --name east --dir "$W/pki" --port "$egw" --bind 127.0.0.1 \
-    --admin "127.0.0.1:$eadm" --state-dir "$W/state-$tag-east" >"$W/gw-$tag-east.log" 2>&1 &
+    --state-dir "$W/state-$tag-east" >"$W/gw-$tag-east.log" 2>&1 &
   EAST_PID=$!
   PIDS+=($EAST_PID)
   XCL_JAVA_OPTS="$opts" ./xcl gateway start --fabric bench --name west --dir "$W/pki" --port "$wgw" --bind 127.0.0.1 \
-    --admin "127.0.0.1:$wadm" --state-dir "$W/state-$tag-west" >"$W/gw-$tag-west.log" 2>&1 &
+    --state-dir "$W/state-$tag-west" >"$W/gw-$tag-west.log" 2>&1 &
   WEST_PID=$!
   PIDS+=($WEST_PID)
-  retry 300 0.1 port_open "$eadm" || fail "east gateway ($tag) did not open its admin port (see $W/gw-$tag-east.log)"
-  retry 300 0.1 port_open "$wadm" || fail "west gateway ($tag) did not open its admin port (see $W/gw-$tag-west.log)"
+  retry 300 0.1 test -S "$eadm" || fail "east gateway ($tag) did not open its admin socket (see $W/gw-$tag-east.log)"
+  retry 300 0.1 test -S "$wadm" || fail "west gateway ($tag) did not open its admin socket (see $W/gw-$tag-west.log)"
   retry 60 0.5 xcl_status_json "$eadm" || fail "east gateway ($tag) did not start (see $W/gw-$tag-east.log)"
   retry 60 0.5 xcl_status_json "$wadm" || fail "west gateway ($tag) did not start (see $W/gw-$tag-west.log)"
   for side in "$EAST_PID" "$WEST_PID"; do
@@ -369,9 +371,9 @@ start_gateways() {
   done
   bench_export_side_yaml west "$wgw" iperf="$IPERF" web="$WEB" hold="$HOLD" >"$W/xcl-$tag-east.yaml"
   bench_import_side_yaml east "$egw" iperf=5201:"$iiperf" web=80:"$iweb" hold=9000:"$ihold" >"$W/xcl-$tag-west.yaml"
-  timeout 60 ./xcl --admin "http://127.0.0.1:$eadm" apply -f "$W/xcl-$tag-east.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
+  timeout 60 ./xcl --admin "$eadm" apply -f "$W/xcl-$tag-east.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
     fail "apply on east ($tag) failed: $(tail -n 1 "$W/gw-$tag-apply.log")"
-  timeout 60 ./xcl --admin "http://127.0.0.1:$wadm" apply -f "$W/xcl-$tag-west.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
+  timeout 60 ./xcl --admin "$wadm" apply -f "$W/xcl-$tag-west.yaml" >>"$W/gw-$tag-apply.log" 2>&1 ||
     fail "apply on west ($tag) failed: $(tail -n 1 "$W/gw-$tag-apply.log")"
   retry 60 0.5 peer_reachable "$wadm" east || fail "west ($tag) never saw east reachable"
   retry 60 0.5 peer_reachable "$eadm" west || fail "east ($tag) never saw west reachable"
@@ -465,9 +467,9 @@ run_lat() {
   echo '```'
   echo "iperf3 -s -B 127.0.0.1 -p $IPERF"
   echo "nginx -p WORK/nginx -c WORK/nginx/nginx.conf -e WORK/nginx/error.log   # worker_processes 2, returns $BODY_BYTES bytes"
-  echo "XCL_JAVA_OPTS= ./xcl gateway start --fabric bench --name east --dir WORK/pki --port $E_GW --bind 127.0.0.1 --admin 127.0.0.1:$E_ADM --state-dir WORK/state-perf-east"
-  echo "XCL_JAVA_OPTS= ./xcl gateway start --fabric bench --name west --dir WORK/pki --port $W_GW --bind 127.0.0.1 --admin 127.0.0.1:$W_ADM --state-dir WORK/state-perf-west"
-  echo "./xcl --admin http://127.0.0.1:ADMIN apply -f WORK/xcl-perf-{east,west}.yaml   # exports/imports + allow-all AccessPolicy on both"
+  echo "XCL_JAVA_OPTS= ./xcl gateway start --fabric bench --name east --dir WORK/pki --port $E_GW --bind 127.0.0.1 --state-dir WORK/state-perf-east"
+  echo "XCL_JAVA_OPTS= ./xcl gateway start --fabric bench --name west --dir WORK/pki --port $W_GW --bind 127.0.0.1 --state-dir WORK/state-perf-west"
+  echo "./xcl --admin WORK/state-perf-{east,west}/admin.sock apply -f WORK/xcl-perf-{east,west}.yaml   # exports/imports + allow-all AccessPolicy on both"
   echo "haproxy -db -f WORK/haproxy2.cfg ; haproxy -db -f WORK/haproxy1.cfg"
   echo "stunnel4 WORK/stunnel2.conf ; stunnel4 WORK/stunnel1.conf"
   echo "# warm-up per path (not recorded): iperf3 -c 127.0.0.1 -p PORT -t $WARM -P 1; wrk ... -d${WARM}s; latency_client.py PORT $LAT_INTERVAL_MS $WARM"
@@ -512,8 +514,8 @@ M_EAST=$EAST_PID M_WEST=$WEST_PID
 
 active_counts() { # prints "west-egress east-ingress"
   local w e
-  w=$(xcl_status_json "$M_W_ADM" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["egressTunnelsActive"])') || return 1
-  e=$(xcl_status_json "$M_E_ADM" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["ingressTunnelsActive"])') || return 1
+  w=$(xcl_status_json "$W/state-mem-west/admin.sock" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["egressTunnelsActive"])') || return 1
+  e=$(xcl_status_json "$W/state-mem-east/admin.sock" | python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"]["ingressTunnelsActive"])') || return 1
   echo "$w $e"
 }
 active_at_least() { # N

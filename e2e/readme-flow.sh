@@ -25,19 +25,24 @@ retry() { local n=$1; shift; for _ in $(seq "$n"); do if "$@" >/dev/null 2>&1; t
 ./xcl peer-cert create --fabric demo --name west --dir "$T"
 [ "$(stat -c %a "$T/demo/east/tls.key")" = 600 ] || fail "peer key is not mode 0600"
 
-EAST_GW=$(free_port); EAST_ADMIN=$(free_port); WEST_GW=$(free_port); WEST_ADMIN=$(free_port)
+EAST_GW=$(free_port); WEST_GW=$(free_port)
 WEB=$(free_port); IMPORT=$(free_port)
 mkdir -p "$T/www" && echo "hello through X-ClusterLink" > "$T/www/hello.txt"
 python3 -m http.server "$WEB" --bind 127.0.0.1 --directory "$T/www" >"$T/web.log" 2>&1 & PIDS+=($!)
 
 ./xcl gateway start --fabric demo --name east --dir "$T" --port "$EAST_GW" --bind 127.0.0.1 \
-  --admin "127.0.0.1:$EAST_ADMIN" --state-dir "$T/state-east" --label zone=east >"$T/east.log" 2>&1 & PIDS+=($!)
+  --state-dir "$T/state-east" --label zone=east >"$T/east.log" 2>&1 & PIDS+=($!)
 ./xcl gateway start --fabric demo --name west --dir "$T" --port "$WEST_GW" --bind 127.0.0.1 \
-  --admin "127.0.0.1:$WEST_ADMIN" --state-dir "$T/state-west" --label zone=west >"$T/west.log" 2>&1 & PIDS+=($!)
-EAST="./xcl --admin http://127.0.0.1:$EAST_ADMIN"
-WEST="./xcl --admin http://127.0.0.1:$WEST_ADMIN"
+  --state-dir "$T/state-west" --label zone=west >"$T/west.log" 2>&1 & PIDS+=($!)
+EAST="./xcl --admin $T/state-east/admin.sock"
+WEST="./xcl --admin $T/state-west/admin.sock"
 retry 150 $EAST status || fail "east gateway did not start"
 retry 150 $WEST status || fail "west gateway did not start"
+[ "$(stat -c %a "$T/state-east/admin.sock")" = 600 ] || fail "admin socket is not mode 0600"
+code=$(curl -s -o /dev/null -w '%{http_code}' --unix-socket "$T/state-east/admin.sock" -X POST \
+  -H 'Content-Type: text/plain' -H 'Origin: http://evil.example' --data-binary 'x' http://localhost/v1/apply)
+[ "$code" = 403 ] || fail "a request with a foreign Origin got $code (expected: 403)"
+echo "e2e: admin socket is private and refuses web pages: ok"
 
 cat >"$T/east.yaml" <<YAML
 apiVersion: xclusterlink.io/v1alpha1
@@ -108,7 +113,7 @@ echo "e2e: default deny after deleting the policy: ok"
 # the state survives a restart of the gateway process
 kill "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null || true
 ./xcl gateway start --fabric demo --name east --dir "$T" --port "$EAST_GW" --bind 127.0.0.1 \
-  --admin "127.0.0.1:$EAST_ADMIN" --state-dir "$T/state-east" >>"$T/east.log" 2>&1 & PIDS+=($!)
+  --state-dir "$T/state-east" >>"$T/east.log" 2>&1 & PIDS+=($!)
 retry 150 $EAST get exports web || fail "export web did not survive a restart"
 echo "e2e: state survived a gateway restart: ok"
 echo "e2e: all passed"

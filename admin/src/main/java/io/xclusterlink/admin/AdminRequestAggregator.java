@@ -9,12 +9,16 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Collects a request and its body into one message, up to a limit; a larger body is answered with
  * 413 in the API's error format instead of Netty's empty one.
  */
 final class AdminRequestAggregator extends HttpObjectAggregator {
+  private static final Logger log = LoggerFactory.getLogger(AdminRequestAggregator.class);
+
   private final int maxBody;
 
   AdminRequestAggregator(int maxBody) {
@@ -28,8 +32,11 @@ final class AdminRequestAggregator extends HttpObjectAggregator {
       super.handleOversizedMessage(ctx, oversized);
       return;
     }
-    FullHttpResponse res = AdminResponse.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-        "request body: more than " + maxBody + " bytes (expected: at most " + (maxBody >> 20) + " MiB)").toHttp();
+    String message = "request body: more than " + maxBody + " bytes (expected: at most "
+        + (maxBody % (1 << 20) == 0 ? (maxBody >> 20) + " MiB" : maxBody + " bytes") + ")";
+    log.warn("admin {} {} from {} refused: 413 {}", ((HttpRequest) oversized).method(), ((HttpRequest) oversized).uri(),
+        AdminAccessHandler.remote(ctx), message);
+    FullHttpResponse res = AdminResponse.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, message).toHttp();
     // as Netty does: when part of the body was already read, or the client will not keep the
     // connection, close it; otherwise the aggregator skips the rest of the body and the connection lives on
     boolean close = oversized instanceof FullHttpMessage

@@ -41,6 +41,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+    ctx.pipeline().fireUserEventTriggered(AdminRequestTimeoutHandler.REQUEST_COMPLETE);
     Request req = new Request(msg.method(), msg.uri(), msg.content().toString(StandardCharsets.UTF_8),
         HttpUtil.isKeepAlive(msg) && msg.decoderResult().isSuccess(),
         msg.decoderResult().isFailure() ? msg.decoderResult().cause() : null);
@@ -56,7 +57,7 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     AdminResponse res = req.decodeFailure() != null
         ? AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "request cannot be decoded: " + oneLine(req.decodeFailure()))
         : respond(ctx, req);
-    log.debug("admin {} {} {} -> {}", ctx.channel().remoteAddress(), req.method(), req.uri(), res.status().code());
+    log.debug("admin {} {} {} -> {}", AdminAccessHandler.remote(ctx), req.method(), req.uri(), res.status().code());
     FullHttpResponse http = res.toHttp();
     HttpUtil.setKeepAlive(http, req.keepAlive());
     ctx.writeAndFlush(http)
@@ -74,20 +75,20 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
       return AdminResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, e.getMessage())
           .withHeader(HttpHeaderNames.ALLOW.toString(), e.allow());
     } catch (StoreException e) {
-      log.warn("admin {} {} from {} failed: {}", req.method(), req.uri(), ctx.channel().remoteAddress(), e.getMessage(), e);
+      log.warn("admin {} {} from {} failed: {}", req.method(), req.uri(), AdminAccessHandler.remote(ctx), e.getMessage(), e);
       return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, oneLine(e));
     } catch (RuntimeException e) {
-      log.warn("admin {} {} from {} failed", req.method(), req.uri(), ctx.channel().remoteAddress(), e);
+      log.warn("admin {} {} from {} failed", req.method(), req.uri(), AdminAccessHandler.remote(ctx), e);
       return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + oneLine(e));
     }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
-      log.debug("admin connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+      log.debug("admin connection {} failed: {}", AdminAccessHandler.remote(ctx), cause.toString());
     } else {
-      log.warn("admin connection {} failed", ctx.channel().remoteAddress(), cause);
+      log.warn("admin connection {} failed", AdminAccessHandler.remote(ctx), cause);
     }
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }

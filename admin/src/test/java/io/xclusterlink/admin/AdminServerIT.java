@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Kind;
@@ -18,12 +18,15 @@ import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.store.EmbeddedStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The admin API over real sockets on 127.0.0.1. */
+/** The admin API's routes over real sockets: a TCP listener on 127.0.0.1 with a bearer token. */
 class AdminServerIT {
   private static final String PEER_WEST = """
       apiVersion: xclusterlink.io/v1alpha1
@@ -50,7 +53,10 @@ class AdminServerIT {
       spec: {host: 127.0.0.1, port: 5432}
       """;
 
+  static final String TOKEN = "s3cret-token";
+
   @TempDir Path stateDir;
+  @TempDir Path work;
   private EventLoopGroup group;
   private EmbeddedStore store;
   private final List<AdminServer> servers = new ArrayList<>();
@@ -62,11 +68,11 @@ class AdminServerIT {
 
   @BeforeEach
   void start() {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     store = EmbeddedStore.open(stateDir);
     AdminServer server = startServer(new InetSocketAddress("127.0.0.1", 0), AdminServerIT::admit,
         () -> Map.of("peer", "east", "imports", 1), () -> "xcl_tunnels_active 3\n");
-    base = "http://127.0.0.1:" + server.address().getPort();
+    base = "http://127.0.0.1:" + server.tcpAddress().getPort();
   }
 
   @AfterEach
@@ -78,9 +84,21 @@ class AdminServerIT {
 
   private AdminServer startServer(InetSocketAddress bind, Admission admission, Supplier<Object> status,
       Supplier<String> metrics) {
-    AdminServer s = new AdminServer(bind, store, admission, status, metrics, group, NioServerSocketChannel.class);
+    AdminServer s = new AdminServer(config(bind), store, admission, status, metrics, null, group,
+        EpollServerSocketChannel.class);
     servers.add(s);
     return s.start();
+  }
+
+  private AdminConfig config(InetSocketAddress bind) {
+    Path token = work.resolve("token");
+    try {
+      Files.writeString(token, TOKEN + "\n");
+      Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new AdminConfig(work.resolve("admin-" + servers.size() + ".sock"), new AdminTcp(bind, false, token), null);
   }
 
   /** Standalone admission: validate, and give imports a default lbScheme. */
@@ -115,6 +133,8 @@ class AdminServerIT {
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(10))
+        .header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "application/yaml")
         .method(method, publisher)
         .build();
     HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -327,7 +347,7 @@ class AdminServerIT {
   @Test
   void metricsAreNotFoundWhenTheGatewayHasNone() throws Exception {
     AdminServer noMetrics = startServer(new InetSocketAddress("127.0.0.1", 0), AdminServerIT::admit, Map::of, null);
-    base = "http://127.0.0.1:" + noMetrics.address().getPort();
+    base = "http://127.0.0.1:" + noMetrics.tcpAddress().getPort();
 
     Answer a = get("/metrics");
 
@@ -336,13 +356,13 @@ class AdminServerIT {
   }
 
   @Test
-  void aBodyOverOneMebibyteIsTooLarge() throws Exception {
-    String huge = "# " + "x".repeat(1 << 20) + "\n" + PEER_WEST;
+  void aBodyOverFourMebibytesIsTooLarge() throws Exception {
+    String huge = "# " + "x".repeat(4 << 20) + "\n" + PEER_WEST;
 
     Answer a = apply(huge);
 
     assertThat(a.status()).isEqualTo(413);
-    assertThat(a.json().get("error").asText()).startsWith("request body: more than 1048576 bytes");
+    assertThat(a.json().get("error").asText()).startsWith("request body: more than 4194304 bytes (expected: at most 4 MiB)");
     assertThat(store.list(Kind.PEER, null)).isEmpty();
     // the connection, or a new one, still serves requests
     assertThat(get("/healthz").status()).isEqualTo(200);
@@ -353,7 +373,7 @@ class AdminServerIT {
     AdminServer buggy = startServer(new InetSocketAddress("127.0.0.1", 0), o -> {
       throw new IllegalStateException("admission exploded\nsecond line");
     }, Map::of, null);
-    base = "http://127.0.0.1:" + buggy.address().getPort();
+    base = "http://127.0.0.1:" + buggy.tcpAddress().getPort();
 
     Answer a = apply(PEER_WEST);
 
@@ -364,9 +384,9 @@ class AdminServerIT {
 
   @Test
   void refusesToStartOnAnAddressInUse() {
-    int port = servers.get(0).address().getPort();
-    AdminServer second = new AdminServer(new InetSocketAddress("127.0.0.1", port), store, AdminServerIT::admit,
-        Map::of, null, group, NioServerSocketChannel.class);
+    int port = servers.get(0).tcpAddress().getPort();
+    AdminServer second = new AdminServer(config(new InetSocketAddress("127.0.0.1", port)), store,
+        AdminServerIT::admit, Map::of, null, null, group, EpollServerSocketChannel.class);
     servers.add(second);
 
     assertThatThrownBy(second::start)

@@ -2,7 +2,9 @@ package io.xclusterlink.cli;
 
 import io.xclusterlink.cli.bench.RunBenchCommand;
 import io.xclusterlink.cli.demo.DemoCommand;
+import io.xclusterlink.cli.admin.AdminAddress;
 import io.xclusterlink.cli.admin.AdminClient;
+import io.xclusterlink.cli.pki.AdminCertCommand;
 import io.xclusterlink.cli.gateway.GatewayCommand;
 import io.xclusterlink.cli.objects.ApplyObjectsCommand;
 import io.xclusterlink.cli.objects.DeleteObjectCommand;
@@ -10,8 +12,7 @@ import io.xclusterlink.cli.objects.GetObjectsCommand;
 import io.xclusterlink.cli.pki.FabricCommand;
 import io.xclusterlink.cli.pki.PeerCertCommand;
 import io.xclusterlink.cli.status.ShowStatusCommand;
-import java.net.URI;
-import java.util.Locale;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,7 @@ import picocli.CommandLine.TypeConversionException;
     subcommands = {
       FabricCommand.class,
       PeerCertCommand.class,
+      AdminCertCommand.class,
       GatewayCommand.class,
       ApplyObjectsCommand.class,
       GetObjectsCommand.class,
@@ -47,18 +49,29 @@ import picocli.CommandLine.TypeConversionException;
       HelpCommand.class
     })
 public final class XclMain implements Callable<Integer> {
-  /** The admin API address the client commands talk to unless told otherwise. */
-  public static final String DEFAULT_ADMIN_URL = "http://127.0.0.1:9443";
-
   @Spec CommandSpec spec;
 
   @Option(
       names = "--admin",
-      paramLabel = "URL",
-      defaultValue = DEFAULT_ADMIN_URL,
-      converter = AdminUrlConverter.class,
-      description = "Admin REST API of the gateway to manage (default: ${DEFAULT-VALUE}).")
-  URI adminUrl;
+      paramLabel = "SOCKET|URL",
+      defaultValue = AdminAddress.DEFAULT,
+      converter = AdminAddressConverter.class,
+      description = "Admin API of the gateway to manage: its socket (STATE-DIR/admin.sock, or unix:///abs/path),"
+          + " or the URL of its TCP admin listener (default: ${DEFAULT-VALUE}).")
+  AdminAddress admin;
+
+  @Option(
+      names = "--admin-cert",
+      paramLabel = "DIR",
+      description = "For an https:// admin URL: a folder with the fabric's ca.crt and an admin certificate"
+          + " (tls.crt, tls.key) from `xcl admin-cert create`.")
+  Path adminCert;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = "For a TCP admin URL: a file holding the bearer token of the gateway's --admin-token-file.")
+  Path adminTokenFile;
 
   @Option(
       names = "--verbose",
@@ -68,7 +81,7 @@ public final class XclMain implements Callable<Integer> {
 
   /** A client of the gateway named by {@code --admin}. Does no I/O until a request is made. */
   public AdminClient adminClient() {
-    return new AdminClient(adminUrl);
+    return new AdminClient(admin, adminCert, adminTokenFile);
   }
 
   boolean verbose() {
@@ -117,36 +130,15 @@ public final class XclMain implements Callable<Integer> {
     }
   }
 
-  /** Accepts {@code http://host:port}, {@code https://...}, or a bare {@code host:port}. */
-  static final class AdminUrlConverter implements ITypeConverter<URI> {
+  /** Accepts a socket path, {@code unix:///abs/path}, {@code http(s)://host:port} or a bare {@code host:port}. */
+  static final class AdminAddressConverter implements ITypeConverter<AdminAddress> {
     @Override
-    public URI convert(String value) {
-      String text = value.trim();
-      if (!text.contains("://")) {
-        text = "http://" + text;
-      }
-      while (text.endsWith("/")) {
-        text = text.substring(0, text.length() - 1);
-      }
-      URI uri;
+    public AdminAddress convert(String value) {
       try {
-        uri = URI.create(text);
+        return AdminAddress.parse(value);
       } catch (IllegalArgumentException e) {
-        throw invalid(value);
+        throw new TypeConversionException(e.getMessage());
       }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!(scheme.equals("http") || scheme.equals("https"))
-          || uri.getHost() == null
-          || (uri.getPath() != null && !uri.getPath().isEmpty())
-          || uri.getQuery() != null) {
-        throw invalid(value);
-      }
-      return uri;
-    }
-
-    private static TypeConversionException invalid(String value) {
-      return new TypeConversionException(
-          "'" + value + "' (expected: a URL such as " + DEFAULT_ADMIN_URL + ")");
     }
   }
 }

@@ -77,7 +77,8 @@ class XclMainTest {
   void badAdminUrlIsAUsageError() {
     Result r = run("--admin", "ftp://somewhere", "status");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("'ftp://somewhere' (expected: a URL such as http://127.0.0.1:9443)");
+    assertThat(r.err()).contains("'ftp://somewhere' (expected: a socket path such as ./state/admin.sock or"
+        + " unix:///abs/path/admin.sock, or a URL such as https://127.0.0.1:9443)");
   }
 
   @Test

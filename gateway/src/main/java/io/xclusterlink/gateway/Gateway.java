@@ -17,7 +17,11 @@ import io.xclusterlink.pki.TlsContexts;
 import io.xclusterlink.store.EmbeddedStore;
 import io.xclusterlink.store.Store;
 import io.xclusterlink.store.StoreException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -62,8 +66,9 @@ public final class Gateway implements AutoCloseable {
       }
       throw new GatewayStartException(e.getMessage(), e);
     }
-    log.info("gateway {} started: peers connect to {}, admin API on http://{}",
-        config.peerName(), hostPort(ingress.address()), hostPort(admin.address()));
+    log.info("gateway {} started: peers connect to {}, admin API on unix:{}{}",
+        config.peerName(), hostPort(ingress.address()), admin.socketPath(),
+        admin.tcpAddress() == null ? "" : " and " + hostPort(admin.tcpAddress()));
     return this;
   }
 
@@ -79,6 +84,7 @@ public final class Gateway implements AutoCloseable {
           + "' (expected: '" + config.peerName() + "')", null);
     }
     Workloads workloads = config.workloadsFile() == null ? Workloads.NONE : Workloads.load(config.workloadsFile());
+    createPrivateStateDir();
     try {
       store = EmbeddedStore.open(config.stateDir());
     } catch (StoreException e) {
@@ -97,8 +103,9 @@ public final class Gateway implements AutoCloseable {
     started.push(ingress);
     control = new ControlPlane(config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
     started.push(control);
-    admin = new AdminServer(config.admin(), store, this::admit, this::status, metrics::scrape, boss,
-        transport.serverChannelClass());
+    // after the store: its lock keeps a second gateway on this state folder away from the socket
+    admin = new AdminServer(config.admin(), store, this::admit, this::status, metrics::scrape, tls::adminServer,
+        boss, transport.serverChannelClass());
     try {
       admin.start();
     } catch (RuntimeException e) {
@@ -112,6 +119,19 @@ public final class Gateway implements AutoCloseable {
       control.dropPeerConnections();
     });
     tls.startWatching(Duration.ofSeconds(1));
+  }
+
+  /** A state folder this gateway creates is its user's alone (0700): it holds the admin socket. */
+  private void createPrivateStateDir() {
+    if (Files.isDirectory(config.stateDir())) {
+      return;
+    }
+    try {
+      Files.createDirectories(config.stateDir(),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new GatewayStartException("state folder " + config.stateDir() + " cannot be created: " + e, e);
+    }
   }
 
   /** Admission: validation for standalone mode; an import re-applied without its port keeps it. */
@@ -142,9 +162,14 @@ public final class Gateway implements AutoCloseable {
     return ingress.address();
   }
 
-  /** The bound admin REST address. */
-  public InetSocketAddress adminAddress() {
-    return admin.address();
+  /** The admin API's Unix socket (absolute). */
+  public Path adminSocket() {
+    return admin.socketPath();
+  }
+
+  /** The bound TCP admin address, or null when the admin API has no TCP listener. */
+  public InetSocketAddress adminTcpAddress() {
+    return admin.tcpAddress();
   }
 
   /** The gateway port's server (tests: its pre-authentication counters). */

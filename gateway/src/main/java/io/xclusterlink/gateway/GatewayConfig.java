@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway;
 
+import io.xclusterlink.admin.AdminConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +13,8 @@ import java.util.Map;
  * @param credentialsDir the peer's credentials folder {@code DIR/FABRIC/PEER} (ca.crt, tls.crt,
  *     tls.key), watched for replacement
  * @param listen the one gateway-to-gateway port (mTLS)
- * @param admin the admin REST address (loopback by default)
+ * @param admin where the admin REST API listens: its Unix socket (by default {@code
+ *     <stateDir>/admin.sock}) and an optional authenticated TCP listener
  * @param stateDir the embedded store's state folder
  * @param labels this peer's labels, sent to other peers in heartbeat answers
  * @param importAddress the address import listeners bind to
@@ -28,7 +30,7 @@ public record GatewayConfig(
     String peerName,
     Path credentialsDir,
     InetSocketAddress listen,
-    InetSocketAddress admin,
+    AdminConfig admin,
     Path stateDir,
     Map<String, String> labels,
     String importAddress,
@@ -43,11 +45,15 @@ public record GatewayConfig(
   public GatewayConfig {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     limits = limits == null ? GatewayLimits.defaults() : limits;
+    admin = admin == null && stateDir != null ? AdminConfig.inStateDir(stateDir) : admin;
   }
 
-  /** The defaults of semantics.md: 1 s / 10 s heartbeats, 5 failures down, 3 successes up. */
+  /**
+   * The defaults of semantics.md: 1 s / 10 s heartbeats, 5 failures down, 3 successes up; {@code
+   * admin} null for the admin socket in the state folder only.
+   */
   public static GatewayConfig defaults(
-      String peerName, Path credentialsDir, InetSocketAddress listen, InetSocketAddress admin, Path stateDir) {
+      String peerName, Path credentialsDir, InetSocketAddress listen, AdminConfig admin, Path stateDir) {
     return new GatewayConfig(
         peerName, credentialsDir, listen, admin, stateDir, Map.of(), "127.0.0.1", null,
         Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true, GatewayLimits.defaults());
@@ -65,8 +71,18 @@ public record GatewayConfig(
         successThreshold, preferOpenSsl, limits);
   }
 
+  /** Another state folder; an admin socket in the old one moves along. */
   public GatewayConfig withStateDir(Path d) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, d, labels, importAddress,
+    AdminConfig a = admin != null && stateDir != null && admin.socket().equals(stateDir.resolve(AdminConfig.SOCKET_FILE))
+        ? new AdminConfig(d.resolve(AdminConfig.SOCKET_FILE), admin.tcp(), admin.limits())
+        : admin;
+    return new GatewayConfig(peerName, credentialsDir, listen, a, d, labels, importAddress,
+        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
+        successThreshold, preferOpenSsl, limits);
+  }
+
+  public GatewayConfig withAdmin(AdminConfig a) {
+    return new GatewayConfig(peerName, credentialsDir, listen, a, stateDir, labels, importAddress,
         workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
         successThreshold, preferOpenSsl, limits);
   }

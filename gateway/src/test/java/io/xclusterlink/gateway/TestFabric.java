@@ -13,7 +13,12 @@ import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.pki.FabricCa;
 import io.xclusterlink.pki.KeyType;
+import io.xclusterlink.admin.AdminConfig;
+import io.xclusterlink.admin.AdminTcp;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +31,7 @@ import java.util.function.UnaryOperator;
 
 /** Several peers of one fabric, each a real gateway on 127.0.0.1 with an echo backend. */
 final class TestFabric implements AutoCloseable {
+  static final String ADMIN_TOKEN = "test-admin-token";
   final Path dir;
   final String fabric = "test";
   final Map<String, Gateway> gateways = new LinkedHashMap<>();
@@ -42,10 +48,27 @@ final class TestFabric implements AutoCloseable {
     }
   }
 
+  /** The token of every gateway's TCP admin listener, in {@code DIR/admin-token} (mode 0600). */
+  private Path tokenFile() {
+    Path file = dir.resolve("admin-token");
+    try {
+      if (!Files.exists(file)) {
+        Files.writeString(file, ADMIN_TOKEN + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   GatewayConfig config(String peer, Map<String, String> labels) {
+    Path state = dir.resolve("state-" + peer);
+    // the admin socket in the state folder, and a TCP listener with a token for java.net.http
     return GatewayConfig.defaults(peer, dir.resolve(fabric).resolve(peer),
-            new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-            dir.resolve("state-" + peer))
+            new InetSocketAddress("127.0.0.1", 0),
+            AdminConfig.inStateDir(state).withTcp(new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, tokenFile())),
+            state)
         .withLabels(labels)
         .withHeartbeat(Duration.ofMillis(150), Duration.ofMillis(150), 5, 3);
   }
@@ -134,10 +157,11 @@ final class TestFabric implements AutoCloseable {
 
   /** POSTs YAML to a gateway's admin API, the real admission path ({@code xcl apply}). */
   java.net.http.HttpResponse<String> applyThroughAdminApi(String peer, String yaml) throws IOException, InterruptedException {
-    InetSocketAddress a = gw(peer).adminAddress();
+    InetSocketAddress a = gw(peer).adminTcpAddress();
     java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + a.getPort() + "/v1/apply"))
         .timeout(Duration.ofSeconds(5))
+        .header("Authorization", "Bearer " + ADMIN_TOKEN)
         .header("Content-Type", "application/yaml")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString(yaml))
         .build();

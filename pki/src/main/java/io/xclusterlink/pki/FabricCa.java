@@ -40,13 +40,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Creates a fabric's root CA ({@code DIR/FABRIC/ca.crt, ca.key}) and its peers' credentials
- * ({@code DIR/FABRIC/PEER/ca.crt, tls.crt, tls.key}) on disk.
+ * ({@code DIR/FABRIC/PEER/ca.crt, tls.crt, tls.key}) and admins' client credentials
+ * ({@code DIR/FABRIC/admins/NAME/...}) on disk.
  */
 public final class FabricCa {
   static final String CA_CERT_FILE = "ca.crt";
   static final String CA_KEY_FILE = "ca.key";
   static final Duration CA_VALIDITY = Duration.ofDays(3650);
   static final Duration PEER_VALIDITY = Duration.ofDays(365);
+  static final String ADMINS_DIR = "admins";
 
   // A certificate made on one host must already be valid on another whose clock is a little behind.
   private static final Duration BACKDATE = Duration.ofHours(1);
@@ -121,10 +123,38 @@ public final class FabricCa {
     requireName("fabric", fabric);
     requireName("peer", peer);
     Path fabricDir = dir.resolve(fabric);
-    Path peerDir = fabricDir.resolve(peer);
+    return issue(fabricDir, fabric, "peer", peer, fabricDir.resolve(peer), type,
+        new GeneralName(GeneralName.dNSName, peer),
+        new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
+  }
+
+  /**
+   * Creates the admin folder {@code DIR/FABRIC/admins/NAME} with {@code ca.crt}, {@code tls.crt}
+   * and {@code tls.key}: a client certificate of the fabric CA ({@code CN=NAME}, clientAuth only,
+   * URI SAN {@code urn:xclusterlink:admin:NAME} and no DNS SAN, valid for 1 year) that a gateway's
+   * TCP admin listener accepts as an administrator ({@link AdminIdentity}). It cannot serve as a
+   * peer certificate: peers are named by their DNS SAN, which it lacks.
+   *
+   * @return the admin folder
+   * @throws PkiException when the admin already has a {@code tls.crt}, the fabric's CA files are
+   *     missing or do not match, or the files cannot be written
+   */
+  public static Path createAdmin(Path dir, String fabric, String admin, KeyType type) {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(type, "type");
+    requireName("fabric", fabric);
+    requireName("admin", admin);
+    Path fabricDir = dir.resolve(fabric);
+    return issue(fabricDir, fabric, "admin", admin, fabricDir.resolve(ADMINS_DIR).resolve(admin), type,
+        new GeneralName(GeneralName.uniformResourceIdentifier, AdminIdentity.URI_PREFIX + admin),
+        new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth});
+  }
+
+  private static Path issue(Path fabricDir, String fabric, String role, String name, Path peerDir, KeyType type,
+      GeneralName san, KeyPurposeId[] purposes) {
     PeerCredentials out = PeerCredentials.inDir(peerDir);
     if (Files.exists(out.cert(), LinkOption.NOFOLLOW_LINKS)) {
-      throw new PkiException("peer '" + peer + "' already exists: " + out.cert()
+      throw new PkiException(role + " '" + name + "' already exists: " + out.cert()
           + " (expected: no " + PeerCredentials.CERT_FILE + " in " + peerDir + ")");
     }
     Path caCertFile = fabricDir.resolve(CA_CERT_FILE);
@@ -147,22 +177,20 @@ public final class FabricCa {
     }
     KeyPair keys = generate(type);
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(peer), keys.getPublic());
+        ca, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(name), keys.getPublic());
     boolean rsa = keys.getPublic().getAlgorithm().equals("RSA");
     int usage = KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0);
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-      builder.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      builder.addExtension(
-          Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, peer)));
+      builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+      builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
       builder.addExtension(
           Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
       builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
     } catch (CertIOException | GeneralSecurityException e) {
-      throw new PkiException("cannot build the certificate of peer '" + peer + "': " + e.getMessage(), e);
+      throw new PkiException("cannot build the certificate of " + role + " '" + name + "': " + e.getMessage(), e);
     }
     X509Certificate cert = sign(builder, caKey);
     try {

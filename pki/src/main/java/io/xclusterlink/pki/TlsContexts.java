@@ -64,7 +64,8 @@ public final class TlsContexts implements AutoCloseable {
   private boolean closed;
 
   /** One successfully loaded set of credentials and the contexts built from it. */
-  private record Generation(long number, String peerName, SslContext server, SslContext client, String fingerprint) {}
+  private record Generation(
+      long number, String peerName, SslContext server, SslContext client, SslContext admin, String fingerprint) {}
 
   /** The three files' bytes as read in one pass, and a digest of them to notice a change. */
   private record Snapshot(byte[] caCert, byte[] cert, byte[] key, String fingerprint) {
@@ -115,6 +116,15 @@ public final class TlsContexts implements AutoCloseable {
   /** The current server context: TLS 1.3, client certificate required, ALPN {@code h2}. */
   public SslContext server() {
     return current.server();
+  }
+
+  /**
+   * The current context of the TCP admin listener: this peer's certificate, TLS 1.3, HTTP/1.1, a
+   * client certificate of the fabric optional (probes may come without one; the admin API checks
+   * it is an {@link AdminIdentity admin certificate} for every route but health and metrics).
+   */
+  public SslContext adminServer() {
+    return current.admin();
   }
 
   /**
@@ -297,7 +307,14 @@ public final class TlsContexts implements AutoCloseable {
           .endpointIdentificationAlgorithm(null)
           .applicationProtocolConfig(ALPN)
           .build();
-      return new Generation(number, peerName, server, client, files.fingerprint());
+      SslContext admin = SslContextBuilder.forServer(key, chain)
+          .sslProvider(provider)
+          .protocols(SslProtocols.TLS_v1_3)
+          .ciphers(CIPHERS)
+          .clientAuth(ClientAuth.OPTIONAL)
+          .trustManager(trust)
+          .build();
+      return new Generation(number, peerName, server, client, admin, files.fingerprint());
     } catch (SSLException | RuntimeException e) {
       throw new PkiException("cannot build TLS contexts from " + folder(credentials) + ": " + e.getMessage(), e);
     }

@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     say("  waiting for the peers to answer each other's heartbeats (every " + GatewayProcess.HEARTBEAT + ")...");
     long started = System.nanoTime();
-    AdminClient admin1 = new AdminClient(p1.adminUrl());
+    AdminClient admin1 = new AdminClient(p1.admin());
     boolean ready =
         poller.until(
             CONVERGE_TIMEOUT,
@@ -160,7 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
           lastLines(fabric.gateway("p1")));
     }
     say("  all three peers reachable from p1 after " + seconds(started) + "; the import listens.");
-    command("--admin " + p1.adminUrl() + " status");
+    command("--admin " + p1.admin() + " status");
   }
 
   private void awaitAdminApis(LoopbackFabric fabric, Poller poller) throws InterruptedException {
@@ -194,7 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static boolean everyPeer(LoopbackFabric fabric, Predicate<GatewayStatus> check) {
     for (DemoPeer p : fabric.peers()) {
       try {
-        if (!check.test(new GatewayStatus(new AdminClient(p.adminUrl()).status()))) {
+        if (!check.test(new GatewayStatus(new AdminClient(p.admin()).status()))) {
           return false;
         }
       } catch (AdminException e) {
@@ -221,7 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
     say("  p3 now refuses connections from p1 (AccessPolicy deny-p1; on each side a deny beats an allow):");
     String deny = DemoObjects.denyPeer("p1");
     apply(p3, fabric.write("p3-deny-p1.yaml", deny), deny);
-    AdminClient admin3 = new AdminClient(p3.adminUrl());
+    AdminClient admin3 = new AdminClient(p3.admin());
     if (!poller.until(CONVERGE_TIMEOUT, () -> new GatewayStatus(admin3.status()).policies() >= 2)) {
       throw new DemoFailure(
           "p3 did not enforce the new policy within " + CONVERGE_TIMEOUT.toSeconds() + " s",
@@ -242,7 +242,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (!p2.stop()) {
       throw new DemoFailure("p2's gateway did not exit", List.of());
     }
-    AdminClient admin1 = new AdminClient(p1.adminUrl());
+    AdminClient admin1 = new AdminClient(p1.admin());
     boolean noticed =
         poller.until(
             CONVERGE_TIMEOUT,
@@ -254,7 +254,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     say("  p1 marked p2 unreachable " + seconds(started) + " after it stopped (missed heartbeats, "
         + GatewayProcess.HEARTBEAT + " apart):");
-    command("--admin " + p1.adminUrl() + " status");
+    command("--admin " + p1.admin() + " status");
     StepOutcome o = connect(fabric, "step 3 (failover)", Set.of("p1"));
     conclude(o, "Only p1 answered: p2 is gone and p3 refuses p1, so traffic failed over to p1.");
   }
@@ -311,9 +311,9 @@ public final class DemoCommand implements Callable<Integer> {
   // ---- printing and pausing -------------------------------------------------------------------
 
   private void apply(DemoPeer peer, Path file, String yaml) {
-    command("--admin " + peer.adminUrl() + " apply -f " + file);
+    command("--admin " + peer.admin() + " apply -f " + file);
     try {
-      new AdminClient(peer.adminUrl()).apply(yaml);
+      new AdminClient(peer.admin()).apply(yaml);
     } catch (AdminException e) {
       throw new DemoFailure(peer.name() + " refused " + file.getFileName() + ": " + e.getMessage(), List.of());
     }

@@ -1,16 +1,18 @@
 package io.xclusterlink.cli.demo;
 
-import java.net.URI;
+import io.xclusterlink.cli.admin.AdminAddress;
+import java.nio.file.Path;
 
 /**
- * One peer of the demo: its name and the loopback ports of its gateway, its admin API and the
- * service it exports.
+ * One peer of the demo: its name, the loopback port of its gateway, its state folder (which holds
+ * the admin socket) and the port of the service it exports.
  */
-record DemoPeer(String name, int gatewayPort, int adminPort, int servicePort) {
+record DemoPeer(String name, int gatewayPort, Path stateDir, int servicePort) {
   static final String HOST = "127.0.0.1";
 
-  URI adminUrl() {
-    return URI.create("http://" + HOST + ":" + adminPort);
+  /** The gateway's admin socket, {@code STATE/admin.sock}. */
+  AdminAddress.Socket admin() {
+    return new AdminAddress.Socket(stateDir.resolve("admin.sock"));
   }
 
   /** What the peer's service answers, one line. */

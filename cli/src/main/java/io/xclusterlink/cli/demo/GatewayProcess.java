@@ -45,8 +45,7 @@ final class GatewayProcess implements AutoCloseable {
         "--dir", dir.toString(),
         "--port", String.valueOf(peer.gatewayPort()),
         "--bind", DemoPeer.HOST,
-        "--admin", DemoPeer.HOST + ":" + peer.adminPort(),
-        "--state-dir", dir.resolve("state").resolve(peer.name()).toString(),
+        "--state-dir", peer.stateDir().toString(),
         "--label", "demo=" + peer.name(),
         "--heartbeat", HEARTBEAT,
         "--heartbeat-unreachable", HEARTBEAT);

@@ -47,8 +47,8 @@ final class LoopbackFabric implements AutoCloseable {
 
   /**
    * Creates the folder, the fabric's CA and a certificate per peer, starts the services and picks
-   * free ports for the gateways, admin APIs and the import. Gateways are started by {@link
-   * #startGateways}.
+   * free ports for the gateways and the import (admin APIs are sockets in the state folders).
+   * Gateways are started by {@link #startGateways}.
    */
   static LoopbackFabric create(boolean keep) {
     Path dir;
@@ -63,13 +63,13 @@ final class LoopbackFabric implements AutoCloseable {
       for (String name : PEERS) {
         FabricCa.createPeer(dir, GatewayProcess.FABRIC, name, KeyType.EC_P256);
       }
-      int[] ports = freePorts(2 * PEERS.size() + 1);
+      int[] ports = freePorts(PEERS.size() + 1);
       List<DemoPeer> peers = new ArrayList<>();
       for (int i = 0; i < PEERS.size(); i++) {
         String name = PEERS.get(i);
         EchoService service = EchoService.start("hello from " + name);
         services.add(service);
-        peers.add(new DemoPeer(name, ports[2 * i], ports[2 * i + 1], service.port()));
+        peers.add(new DemoPeer(name, ports[i], dir.resolve("state").resolve(name), service.port()));
       }
       return new LoopbackFabric(dir, keep, services, List.copyOf(peers), ports[ports.length - 1]);
     } catch (RuntimeException e) {

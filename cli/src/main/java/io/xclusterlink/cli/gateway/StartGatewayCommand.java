@@ -1,5 +1,8 @@
 package io.xclusterlink.cli.gateway;
 
+import io.xclusterlink.admin.AdminConfig;
+import io.xclusterlink.admin.AdminLimits;
+import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.gateway.Gateway;
 import io.xclusterlink.gateway.GatewayConfig;
 import io.xclusterlink.gateway.GatewayStartException;
@@ -66,12 +69,31 @@ public final class StartGatewayCommand implements Callable<Integer> {
   String bind;
 
   @Option(
-      names = {"--admin-address", "--admin"},
+      names = "--admin-socket",
+      paramLabel = "PATH",
+      description = "The admin API's Unix socket, mode 0600: only this user and root may use it"
+          + " (default: STATE-DIR/admin.sock).")
+  Path adminSocket;
+
+  @Option(
+      names = {"--admin-listen", "--admin", "--admin-address"},
       paramLabel = "HOST:PORT",
-      defaultValue = "127.0.0.1:9443",
       converter = HostPortConverter.class,
-      description = "Address of the admin REST API; keep it on loopback (default: ${DEFAULT-VALUE}).")
-  InetSocketAddress admin;
+      description = "Also serve the admin API on TCP; needs --admin-mtls and/or --admin-token-file,"
+          + " and beyond loopback --admin-mtls (default: no TCP listener).")
+  InetSocketAddress adminListen;
+
+  @Option(
+      names = "--admin-mtls",
+      description = "The TCP admin listener speaks TLS with this peer's certificate and accepts admin"
+          + " certificates of the fabric (`xcl admin-cert create`).")
+  boolean adminMtls;
+
+  @Option(
+      names = "--admin-token-file",
+      paramLabel = "FILE",
+      description = "The TCP admin listener accepts `Authorization: Bearer TOKEN` with the token in FILE (mode 0600).")
+  Path adminTokenFile;
 
   @Option(
       names = "--state-dir",
@@ -131,10 +153,11 @@ public final class StartGatewayCommand implements Callable<Integer> {
     MDC.put("peer", name);
     Gateway gateway = new Gateway(config).start();
     log.info(
-        "gateway {} listening on {}, admin on http://{}",
+        "gateway {} listening on {}, admin on unix:{}{}",
         name,
         hostPort(gateway.tunnelAddress()),
-        hostPort(gateway.adminAddress()));
+        gateway.adminSocket(),
+        gateway.adminTcpAddress() == null ? "" : " and " + hostPort(gateway.adminTcpAddress()));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -161,6 +184,14 @@ public final class StartGatewayCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--label: empty key (expected: KEY=VALUE)");
       }
     }
+    if (adminListen == null && (adminMtls || adminTokenFile != null)) {
+      throw new ParameterException(spec.commandLine(), (adminMtls ? "--admin-mtls" : "--admin-token-file")
+          + " without --admin-listen (expected: --admin-listen HOST:PORT for a TCP admin listener)");
+    }
+    AdminConfig admin = new AdminConfig(
+        adminSocket != null ? adminSocket : stateDir.resolve(AdminConfig.SOCKET_FILE),
+        adminListen == null ? null : new AdminTcp(adminListen, adminMtls, adminTokenFile),
+        AdminLimits.DEFAULT);
     Path credentials = dir.resolve(fabric).resolve(name);
     GatewayConfig defaults = GatewayConfig.defaults(name, credentials, listen, admin, stateDir);
     return defaults

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 class DemoObjectsTest {
   private static final List<DemoPeer> PEERS =
       List.of(
-          new DemoPeer("p1", 7001, 8001, 9001),
-          new DemoPeer("p2", 7002, 8002, 9002),
-          new DemoPeer("p3", 7003, 8003, 9003));
+          new DemoPeer("p1", 7001, java.nio.file.Path.of("/demo/state/p1"), 9001),
+          new DemoPeer("p2", 7002, java.nio.file.Path.of("/demo/state/p2"), 9002),
+          new DemoPeer("p3", 7003, java.nio.file.Path.of("/demo/state/p3"), 9003));
 
   private static List<XclObject> parseValid(String yaml) {
     List<XclObject> objects = ObjectCodec.readYaml(yaml);

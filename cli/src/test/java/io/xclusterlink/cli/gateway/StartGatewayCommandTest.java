@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xclusterlink.cli.CliRun.Result;
 import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.gateway.GatewayConfig;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +31,8 @@ class StartGatewayCommandTest {
     GatewayConfig c =
         parse(
             "gateway", "start", "--fabric", "acme", "--name", "east", "--dir", "/pki", "--port", "8443",
-            "--bind", "127.0.0.1", "--admin", "127.0.0.1:9555", "--state-dir", "/state", "--label", "zone=eu",
+            "--bind", "127.0.0.1", "--admin-listen", "127.0.0.1:9555", "--admin-token-file", "/token", "--admin-mtls",
+            "--state-dir", "/state", "--label", "zone=eu",
             "--label", "tier=gold", "--import-address", "127.0.0.2", "--workloads", "/w.yaml",
             "--heartbeat", "500ms", "--heartbeat-unreachable", "2m", "--jdk-tls");
 
@@ -37,7 +40,8 @@ class StartGatewayCommandTest {
     assertThat(c.credentialsDir()).isEqualTo(Path.of("/pki/acme/east"));
     assertThat(c.listen().getHostString()).isEqualTo("127.0.0.1");
     assertThat(c.listen().getPort()).isEqualTo(8443);
-    assertThat(c.admin().getPort()).isEqualTo(9555);
+    assertThat(c.admin().socket()).isEqualTo(Path.of("/state/admin.sock"));
+    assertThat(c.admin().tcp()).isEqualTo(new AdminTcp(new InetSocketAddress("127.0.0.1", 9555), true, Path.of("/token")));
     assertThat(c.stateDir()).isEqualTo(Path.of("/state"));
     assertThat(c.labels()).isEqualTo(Map.of("zone", "eu", "tier", "gold"));
     assertThat(c.importAddress()).isEqualTo("127.0.0.2");
@@ -53,8 +57,8 @@ class StartGatewayCommandTest {
 
     assertThat(c.credentialsDir()).isEqualTo(Path.of("./acme/east"));
     assertThat(c.listen().getAddress().isAnyLocalAddress()).isTrue();
-    assertThat(c.admin().getHostString()).isEqualTo("127.0.0.1");
-    assertThat(c.admin().getPort()).isEqualTo(9443);
+    assertThat(c.admin().socket()).isEqualTo(Path.of("s/admin.sock"));
+    assertThat(c.admin().tcp()).isNull();
     assertThat(c.importAddress()).isEqualTo("127.0.0.1");
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.heartbeatIntervalUnreachable()).isEqualTo(Duration.ofSeconds(10));
@@ -63,13 +67,23 @@ class StartGatewayCommandTest {
   }
 
   @Test
-  void acceptsAdminAddressAsTheLongSpelling() {
+  void acceptsAdminAddressAsAnotherSpellingOfAdminListen() {
     GatewayConfig c =
         parse("gateway", "start", "--fabric", "f", "--name", "p", "--port", "0", "--state-dir", "s",
-            "--admin-address", ":9600");
+            "--admin-address", ":9600", "--admin-token-file", "t", "--admin-socket", "/run/xcl.sock");
 
-    assertThat(c.admin().getHostString()).isEqualTo("127.0.0.1");
-    assertThat(c.admin().getPort()).isEqualTo(9600);
+    assertThat(c.admin().tcp().address().getHostString()).isEqualTo("127.0.0.1");
+    assertThat(c.admin().tcp().address().getPort()).isEqualTo(9600);
+    assertThat(c.admin().socket()).isEqualTo(Path.of("/run/xcl.sock"));
+  }
+
+  @Test
+  void adminAuthenticationWithoutATcpListenerIsAUsageError() {
+    Result r = run("gateway", "start", "--fabric", "f", "--name", "p", "--port", "1", "--state-dir", "s",
+        "--admin-token-file", "t");
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--admin-token-file without --admin-listen (expected: --admin-listen HOST:PORT");
   }
 
   @Test
@@ -97,7 +111,7 @@ class StartGatewayCommandTest {
   void missingCredentialsExitOneWithAHint() {
     Result r =
         run("gateway", "start", "--fabric", "acme", "--name", "east", "--dir", dir.toString(), "--port", "0",
-            "--admin", "127.0.0.1:0", "--state-dir", dir.resolve("state").toString());
+            "--state-dir", dir.resolve("state").toString());
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.xclusterlink.admin.AdminConfig;
 import io.xclusterlink.admin.AdminServer;
 import io.xclusterlink.api.Validation;
 import io.xclusterlink.cli.CliRun.Result;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The object commands against the real admin REST server and embedded store on 127.0.0.1. */
+/** The object commands against the real admin REST server and embedded store, over its Unix socket. */
 class AdminApiIT {
   private static final String OBJECTS =
       """
@@ -49,11 +50,11 @@ class AdminApiIT {
 
   @BeforeEach
   void startAdminServer() {
-    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     store = EmbeddedStore.open(dir.resolve("state"));
     admin =
         new AdminServer(
-                new InetSocketAddress("127.0.0.1", 0),
+                AdminConfig.inStateDir(dir.resolve("state")),
                 store,
                 incoming -> {
                   Validation.validate(incoming, true);
@@ -61,10 +62,11 @@ class AdminApiIT {
                 },
                 () -> Map.of("peer", "west", "peers", List.of()),
                 null,
+                null,
                 group,
-                NioServerSocketChannel.class)
+                EpollServerSocketChannel.class)
             .start();
-    url = "http://127.0.0.1:" + admin.address().getPort();
+    url = dir.resolve("state").resolve("admin.sock").toString();
   }
 
   @AfterEach
