@@ -80,22 +80,23 @@ nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
 PIDS+=($!)
 
 declare -A EAST WEST
-start_gateway() { # TAG JAR "JVM OPTS" NAME PORT: the gateway's admin API is on PORT+1
+# Builds from the admin-socket change on (ADR 0006): the admin API is the socket in the state folder.
+start_gateway() { # TAG JAR "JVM OPTS" NAME PORT
   # shellcheck disable=SC2086
   java $3 -jar "$2" gateway start --fabric bench --name "$4" --dir "$W/pki" --port "$5" --bind 127.0.0.1 \
-    --admin 127.0.0.1:$(($5 + 1)) --state-dir "$W/state-$1-$4" >"$W/$1-$4.log" 2>&1 &
+    --state-dir "$W/state-$1-$4" >"$W/$1-$4.log" 2>&1 &
   PIDS+=($!)
 }
-start_pair() { # TAG JAR "JVM OPTS": east on base+1 (admin +2), west on base+3 (admin +4)
+start_pair() { # TAG JAR "JVM OPTS": east on base+1, west on base+3
   local tag=$1 jar=$2 b=${PAIR_BASE[$1]}
   start_gateway "$tag" "$jar" "$3" east $((b + 1)) && EAST[$tag]=$!
   start_gateway "$tag" "$jar" "$3" west $((b + 3)) && WEST[$tag]=$!
-  retry 150 0.2 curl -sf -o /dev/null "http://127.0.0.1:$((b + 2))/metrics" || die "gateway pair $tag did not start (see $W/$tag-east.log)"
-  retry 150 0.2 curl -sf -o /dev/null "http://127.0.0.1:$((b + 4))/metrics" || die "gateway pair $tag did not start (see $W/$tag-west.log)"
+  retry 150 0.2 java -jar "$jar" --admin "$W/state-$tag-east/admin.sock" status || die "gateway pair $tag did not start (see $W/$tag-east.log)"
+  retry 150 0.2 java -jar "$jar" --admin "$W/state-$tag-west/admin.sock" status || die "gateway pair $tag did not start (see $W/$tag-west.log)"
   bench_export_side_yaml west $((b + 3)) iperf="$IPERF" web="$WEB" >"$W/$tag-east.yaml"
   bench_import_side_yaml east $((b + 1)) iperf=5201:$((b + 5)) web=80:$((b + 6)) >"$W/$tag-west.yaml"
-  java -jar "$jar" --admin "http://127.0.0.1:$((b + 2))" apply -f "$W/$tag-east.yaml" >/dev/null
-  java -jar "$jar" --admin "http://127.0.0.1:$((b + 4))" apply -f "$W/$tag-west.yaml" >/dev/null
+  java -jar "$jar" --admin "$W/state-$tag-east/admin.sock" apply -f "$W/$tag-east.yaml" >/dev/null
+  java -jar "$jar" --admin "$W/state-$tag-west/admin.sock" apply -f "$W/$tag-west.yaml" >/dev/null
 }
 start_pair A "$A_JAR" "$A_OPTS"
 start_pair B "$B_JAR" "$B_OPTS"
