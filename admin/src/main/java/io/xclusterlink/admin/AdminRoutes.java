@@ -109,6 +109,7 @@ final class AdminRoutes {
       }
     }
     List<PutResult> results = store.putAll(admitted);
+    admission.settle();
     ObjectNode out = ObjectCodec.json().createObjectNode();
     ArrayNode items = out.putArray("results");
     for (PutResult r : results) {
@@ -120,7 +121,8 @@ final class AdminRoutes {
       }
       item.put("name", key.name());
       item.put("result", r.outcome().name().toLowerCase(Locale.ROOT));
-      item.set("object", ObjectCodec.toTree(r.object()));
+      // as stored, with the status the gateway has given it by now
+      item.set("object", ObjectCodec.toTree(store.get(key).orElse(r.object())));
     }
     return AdminResponse.json(HttpResponseStatus.OK, out);
   }

@@ -2,6 +2,7 @@ package io.xclusterlink.gateway;
 
 import io.netty.channel.EventLoopGroup;
 import io.xclusterlink.admin.AdminServer;
+import io.xclusterlink.admin.Admission;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
@@ -104,7 +105,17 @@ public final class Gateway implements AutoCloseable {
     control = new ControlPlane(config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
     started.push(control);
     // after the store: its lock keeps a second gateway on this state folder away from the socket
-    admin = new AdminServer(config.admin(), store, this::admit, this::status, metrics::scrape, tls::adminServer,
+    admin = new AdminServer(config.admin(), store, new Admission() {
+          @Override
+          public XclObject admit(XclObject incoming) {
+            return Gateway.this.admit(incoming);
+          }
+
+          @Override
+          public void settle() {
+            settleApply();
+          }
+        }, this::status, metrics::scrape, tls::adminServer,
         boss, transport.serverChannelClass());
     try {
       admin.start();
@@ -131,6 +142,15 @@ public final class Gateway implements AutoCloseable {
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new GatewayStartException("state folder " + config.stateDir() + " cannot be created: " + e, e);
+    }
+  }
+
+  /** Waits until the control plane has reconciled an apply; a slow one only costs the status. */
+  private void settleApply() {
+    try {
+      control.sync();
+    } catch (RuntimeException e) {
+      log.warn("apply answered before the control plane reconciled it: {}", e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.xclusterlink.cli.objects;
 
+import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.cli.XclMain;
 import io.xclusterlink.cli.admin.ApplyResult;
@@ -46,10 +47,22 @@ public final class ApplyObjectsCommand implements Callable<Integer> {
           displayName(file) + ": no objects (expected: YAML documents with apiVersion, kind, metadata, spec)");
     }
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     for (ApplyResult r : results) {
-      out.println(new ObjectRef(r.kind(), r.namespace(), r.name()) + " " + r.result());
+      ObjectRef ref = new ObjectRef(r.kind(), r.namespace(), r.name());
+      out.println(ref + " " + r.result());
+      // stored is not ready: say so (the object stays stored; the gateway keeps trying)
+      if (r.object() != null) {
+        for (Condition c : r.object().status().conditions()) {
+          if (!c.isTrue()) {
+            err.println("warning: " + ref + " is stored but not ready: " + c.type() + "=" + c.status()
+                + (c.reason() == null ? "" : " (" + c.reason() + ")") + (c.message() == null ? "" : ": " + c.message()));
+          }
+        }
+      }
     }
     out.flush();
+    err.flush();
     return 0;
   }
 
