@@ -2,7 +2,7 @@ package io.xclusterlink.cli;
 
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.cli.admin.AdminException;
-import io.xclusterlink.gateway.GatewayStartException;
+import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.pki.PkiException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -4,6 +4,8 @@ import io.xclusterlink.cli.bench.RunBenchCommand;
 import io.xclusterlink.cli.demo.DemoCommand;
 import io.xclusterlink.cli.admin.AdminAddress;
 import io.xclusterlink.cli.admin.AdminClient;
+import io.xclusterlink.cli.admin.AdminClients;
+import io.xclusterlink.cli.group.CommandGroup;
 import io.xclusterlink.cli.pki.AdminCertCommand;
 import io.xclusterlink.cli.gateway.GatewayCommand;
 import io.xclusterlink.cli.objects.ApplyObjectsCommand;
@@ -48,7 +50,7 @@ import picocli.CommandLine.TypeConversionException;
       ShowVersionCommand.class,
       HelpCommand.class
     })
-public final class XclMain implements Callable<Integer> {
+public final class XclMain implements Callable<Integer>, AdminClients {
   @Spec CommandSpec spec;
 
   @Option(
@@ -80,6 +82,7 @@ public final class XclMain implements Callable<Integer> {
   boolean verbose;
 
   /** A client of the gateway named by {@code --admin}. Does no I/O until a request is made. */
+  @Override
   public AdminClient adminClient() {
     return new AdminClient(admin, adminCert, adminTokenFile);
   }
@@ -90,17 +93,9 @@ public final class XclMain implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw missingSubcommand(spec);
+    throw CommandGroup.missingSubcommand(spec);
   }
 
-  /** The usage error of a command group run without one of its subcommands. */
-  public static ParameterException missingSubcommand(CommandSpec group) {
-    return new ParameterException(
-        group.commandLine(),
-        "missing command (expected one of: "
-            + String.join(", ", group.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
-            + ")");
-  }
 
   /** The command line with the exception handler installed; {@code main} and tests use it. */
   public static CommandLine commandLine() {

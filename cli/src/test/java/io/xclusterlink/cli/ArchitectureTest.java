@@ -1,6 +1,7 @@
 package io.xclusterlink.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -21,6 +22,11 @@ class ArchitectureTest {
     classes = new ClassFileImporter()
         .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .importPackages("io.xclusterlink");
+  }
+
+  @Test
+  void noPackageTakesPartInACycle() {
+    slices().matching("io.xclusterlink.(**)").should().beFreeOfCycles().check(classes);
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.xclusterlink.gateway;
 
+import io.xclusterlink.gateway.config.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayStartException;
 import io.netty.channel.EventLoopGroup;
 import io.xclusterlink.admin.AdminServer;
 import io.xclusterlink.admin.Admission;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.gateway.control.Authorizer;
+import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.control.ControlPlane;
 import io.xclusterlink.gateway.egress.Workloads;
 import io.xclusterlink.gateway.ingress.IngressServer;

@@ -1,5 +1,7 @@
 package io.xclusterlink.gateway;
 
+import io.xclusterlink.gateway.config.GatewayStartException;
+import io.xclusterlink.gateway.config.GatewayConfig;
 import static io.xclusterlink.gateway.Access.answer;
 import static io.xclusterlink.gateway.TestFabric.access;
 import static io.xclusterlink.gateway.TestFabric.imp;

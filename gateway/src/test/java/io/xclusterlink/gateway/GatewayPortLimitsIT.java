@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway;
 
+import io.xclusterlink.gateway.config.GatewayLimits;
 import static io.xclusterlink.gateway.TestFabric.access;
 import static io.xclusterlink.gateway.TestFabric.imp;
 import static io.xclusterlink.gateway.TestFabric.src;

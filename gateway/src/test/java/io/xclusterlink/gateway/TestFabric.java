@@ -1,5 +1,6 @@
 package io.xclusterlink.gateway;
 
+import io.xclusterlink.gateway.config.GatewayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xclusterlink.api.AccessPolicy;

@@ -1,6 +1,5 @@
 package io.xclusterlink.cli.demo;
 
-import io.xclusterlink.cli.XclMain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -21,6 +20,9 @@ import java.util.concurrent.TimeoutException;
  * {@link #start} launches it, {@link #close} stops it (SIGTERM, then SIGKILL if it lingers).
  */
 final class GatewayProcess implements AutoCloseable {
+  /** The CLI's main class, named rather than referenced: the root command depends on the demo. */
+  static final String MAIN_CLASS = "io.xclusterlink.cli.XclMain";
+
   static final String FABRIC = "demo";
   static final String HEARTBEAT = "300ms";
   private static final Duration GRACE = Duration.ofSeconds(10);
@@ -57,7 +59,7 @@ final class GatewayProcess implements AutoCloseable {
     command.addAll(jvmOptions());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add(XclMain.class.getName());
+    command.add(MAIN_CLASS);
     command.addAll(xclArguments());
     ProcessBuilder builder =
         new ProcessBuilder(command)

@@ -2,7 +2,7 @@ package io.xclusterlink.cli.objects;
 
 import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.InvalidObjectException;
-import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.cli.admin.AdminClients;
 import io.xclusterlink.cli.admin.ApplyResult;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     name = "apply",
     description = "Create or update objects from a YAML file (all or nothing).")
 public final class ApplyObjectsCommand implements Callable<Integer> {
-  @ParentCommand XclMain main;
+  @ParentCommand AdminClients main;
   @Spec CommandSpec spec;
 
   @Option(

@@ -2,7 +2,7 @@ package io.xclusterlink.cli.objects;
 
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.cli.admin.AdminClients;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code xcl delete KIND NAME [-n NS]}: removes one object from the gateway's store. */
 @Command(name = "delete", description = "Delete an object.")
 public final class DeleteObjectCommand implements Callable<Integer> {
-  @ParentCommand XclMain main;
+  @ParentCommand AdminClients main;
   @Spec CommandSpec spec;
 
   @Parameters(

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.cli.admin.AdminClients;
 import io.xclusterlink.cli.admin.AdminClient;
 import java.io.PrintWriter;
 import java.util.List;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "get", description = "List objects of a kind, or show one.")
 public final class GetObjectsCommand implements Callable<Integer> {
-  @ParentCommand XclMain main;
+  @ParentCommand AdminClients main;
   @Spec CommandSpec spec;
 
   @Parameters(

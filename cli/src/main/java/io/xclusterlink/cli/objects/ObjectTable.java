@@ -8,7 +8,7 @@ import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.cli.TextTable;
+import io.xclusterlink.cli.table.TextTable;
 import java.util.List;
 import java.util.stream.Collectors;
 

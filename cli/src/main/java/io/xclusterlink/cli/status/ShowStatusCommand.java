@@ -3,7 +3,7 @@ package io.xclusterlink.cli.status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xclusterlink.api.ObjectCodec;
-import io.xclusterlink.cli.XclMain;
+import io.xclusterlink.cli.admin.AdminClients;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ public final class ShowStatusCommand implements Callable<Integer> {
     JSON
   }
 
-  @ParentCommand XclMain main;
+  @ParentCommand AdminClients main;
   @Spec CommandSpec spec;
 
   @Option(

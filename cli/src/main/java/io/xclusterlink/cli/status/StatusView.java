@@ -1,7 +1,7 @@
 package io.xclusterlink.cli.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.xclusterlink.cli.TextTable;
+import io.xclusterlink.cli.table.TextTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

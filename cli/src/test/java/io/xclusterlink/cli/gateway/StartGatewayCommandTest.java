@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.xclusterlink.cli.CliRun.Result;
 import io.xclusterlink.cli.XclMain;
 import io.xclusterlink.admin.AdminTcp;
-import io.xclusterlink.gateway.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

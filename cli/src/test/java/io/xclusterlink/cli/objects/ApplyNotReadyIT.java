@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.xclusterlink.cli.CliRun.Result;
 import io.xclusterlink.gateway.Gateway;
-import io.xclusterlink.gateway.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.pki.FabricCa;
 import io.xclusterlink.pki.KeyType;
 import java.net.InetAddress;

@@ -1,6 +1,7 @@
 package io.xclusterlink.gateway.control;
 
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.access.Authorizer;
+import io.xclusterlink.gateway.transport.Failures;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
@@ -14,7 +15,7 @@ import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
 import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.gateway.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.egress.EgressContext;
 import io.xclusterlink.gateway.egress.ImportListener;
 import io.xclusterlink.gateway.peer.Endpoint;

@@ -1,6 +1,6 @@
 package io.xclusterlink.gateway.egress;
 
-import io.xclusterlink.gateway.control.Authorizer;
+import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.peer.PeerClient;
 import io.xclusterlink.gateway.transport.Transport;

@@ -1,6 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -12,9 +12,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
-import io.xclusterlink.gateway.GatewayLimits;
-import io.xclusterlink.gateway.GatewayStartException;
-import io.xclusterlink.gateway.control.Authorizer;
+import io.xclusterlink.gateway.config.GatewayLimits;
+import io.xclusterlink.gateway.config.GatewayStartException;
+import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.pki.TlsContexts;

@@ -1,6 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.xclusterlink.api.Export;
-import io.xclusterlink.gateway.GatewayLimits;
+import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.relay.RelayHandler;

@@ -1,6 +1,6 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.transport.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;

@@ -2,7 +2,7 @@ package io.xclusterlink.gateway.ingress;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.xclusterlink.gateway.GatewayLimits;
+import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

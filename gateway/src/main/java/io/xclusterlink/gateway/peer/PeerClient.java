@@ -1,6 +1,6 @@
 package io.xclusterlink.gateway.peer;
 
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

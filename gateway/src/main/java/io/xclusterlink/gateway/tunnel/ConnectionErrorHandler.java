@@ -3,7 +3,7 @@ package io.xclusterlink.gateway.tunnel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.xclusterlink.gateway.Failures;
+import io.xclusterlink.gateway.transport.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.xclusterlink.cli;
+package io.xclusterlink.cli.table;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway;
+package io.xclusterlink.gateway.config;
 
 /** A gateway could not start; the message is one line saying what and why. */
 public class GatewayStartException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway;
+package io.xclusterlink.gateway.transport;
 
 /** Turns a failure into the one line that logs, status conditions and refusals carry. */
 public final class Failures {

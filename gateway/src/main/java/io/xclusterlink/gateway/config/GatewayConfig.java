@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway;
+package io.xclusterlink.gateway.config;
 
 import io.xclusterlink.admin.AdminConfig;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway.relay;
+package io.xclusterlink.gateway.transport;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.xclusterlink.gateway.control;
+package io.xclusterlink.gateway.access;
 
 import io.xclusterlink.api.Export;
 import io.xclusterlink.api.Import;
@@ -29,7 +29,7 @@ public final class Authorizer {
     return self;
   }
 
-  void setPolicies(PolicySet p) {
+  public void setPolicies(PolicySet p) {
     policies = p;
   }
 
@@ -37,11 +37,11 @@ public final class Authorizer {
     return policies;
   }
 
-  void putExport(Export e) {
+  public void putExport(Export e) {
     exports.put(key(e.metadata().namespace(), e.metadata().name()), e);
   }
 
-  void removeExport(String namespace, String name) {
+  public void removeExport(String namespace, String name) {
     exports.remove(key(namespace, name));
   }
 
@@ -50,7 +50,7 @@ public final class Authorizer {
     peerAttributes.put(peer, AttributeKeys.peer(peer, labels));
   }
 
-  void forgetPeer(String peer) {
+  public void forgetPeer(String peer) {
     peerAttributes.remove(peer);
   }
 
