@@ -6,7 +6,7 @@
 # never killed (west) at the start and at the end, what the load saw, and that no tunnel is left.
 #
 #   bash bench/soak.sh                 20 minutes, a kill every 60 s
-#   bash bench/soak.sh --minutes 3     shorter (the same checks)
+#   bash bench/soak.sh --minutes 3 --kill-every 20     shorter (the same checks)
 #
 # Writes bench/results/soak-<date>.md. Scratch in bench/work/soak-<pid>/ (kept on failure). Every
 # process it starts is stopped on exit; every wait is bounded.
@@ -18,11 +18,14 @@ CONCURRENCY=16
 while [ $# -gt 0 ]; do
   case "$1" in
     --minutes) MINUTES=$2; shift 2 ;;
-    *) echo "usage: bash bench/soak.sh [--minutes N]" >&2; exit 2 ;;
+    --kill-every) KILL_EVERY=$2; shift 2 ;;
+    *) echo "usage: bash bench/soak.sh [--minutes N] [--kill-every SECONDS]" >&2; exit 2 ;;
   esac
 done
 case "$MINUTES" in ''|*[!0-9]*) echo "soak: --minutes $MINUTES (expected: a whole number of minutes, 1-120)" >&2; exit 2 ;; esac
 [ "$MINUTES" -ge 1 ] && [ "$MINUTES" -le 120 ] || { echo "soak: --minutes $MINUTES (expected: 1-120)" >&2; exit 2; }
+case "$KILL_EVERY" in ''|*[!0-9]*) echo "soak: --kill-every $KILL_EVERY (expected: whole seconds, 10-600)" >&2; exit 2 ;; esac
+[ "$KILL_EVERY" -ge 10 ] && [ "$KILL_EVERY" -le 600 ] || { echo "soak: --kill-every $KILL_EVERY (expected: 10-600)" >&2; exit 2; }
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=lib/proc.sh
@@ -164,7 +167,7 @@ OUT="$BENCH/results/soak-$(date +%F).md"
 {
   echo "# Soak run $(date +%F)"
   echo
-  echo "Command: \`bash bench/soak.sh --minutes $MINUTES\` at $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "Command: \`bash bench/soak.sh --minutes $MINUTES --kill-every $KILL_EVERY\` at $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -n 1)"
   echo
   echo "Three gateways on 127.0.0.1: east1 and east2 export one python3 http.server backend; west imports it"
@@ -178,7 +181,10 @@ OUT="$BENCH/results/soak-$(date +%F).md"
   echo "| live heap after full GC (KiB) | $HEAP0 | $HEAP1 |"
   echo "| RSS (KiB) | $RSS0 | $RSS1 |"
   echo
-  echo "Kills: $KILLS; west saw the restarted gateway reachable again after (ms, kill to reachable, 3 s of it the wait before the restart): ${RECOVERY[*]:-none}"
+  echo "Kills: $KILLS. Kill to \"west sees the restarted gateway reachable again\" (ms; 3 s of it the wait before"
+  echo "the restart, then the JVM's start, then west's heartbeats at their defaults: every 10 s while a peer is"
+  echo "unreachable, 3 answers to turn it reachable; polled about once a second): ${RECOVERY[*]:-none}"
+  echo "Meanwhile west's round-robin keeps sending to the other exporter (a source that just failed goes last)."
   echo
   echo "Load, one line a minute (ok / err = requests that read the whole answer / that did not; errors are"
   echo "connections that were on a gateway when it was killed):"

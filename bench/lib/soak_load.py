@@ -92,7 +92,8 @@ async def reporter(start, deadline, stats, log):
         if now >= deadline:
             return
         await asyncio.sleep(min(60, deadline - now))
-        line(start, stats, log)
+        if time.monotonic() < deadline:
+            line(start, stats, log)
 
 
 def line(start, stats, log):
