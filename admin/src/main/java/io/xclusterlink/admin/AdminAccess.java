@@ -15,8 +15,9 @@ import java.util.Set;
  *
  * <p>The order: web pages are refused first (any {@code Origin}, a {@code Host} that is not this
  * machine's: CSRF and DNS rebinding), then the caller (the gateway's uid or root on the socket; an
- * admin certificate or the bearer token on TCP, except for {@code GET /healthz}), then the content type of a state-changing request (only YAML or JSON, which a page
- * cannot send without a CORS preflight).
+ * admin certificate or the bearer token on TCP, except for {@code GET /healthz}), then the content
+ * type of a state-changing request (only YAML or JSON, which a page cannot send without a CORS
+ * preflight).
  */
 final class AdminAccess {
   /** The content types a state-changing request may carry. */
@@ -24,10 +25,14 @@ final class AdminAccess {
       List.of("application/yaml", "application/x-yaml", "text/yaml", "application/json");
 
   private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "::1");
-  private static final Set<HttpMethod> WITH_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  private static final Set<HttpMethod> WITH_BODY =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
   /** Which listener a decision is for. */
-  enum Listener { SOCKET, TCP }
+  enum Listener {
+    SOCKET,
+    TCP
+  }
 
   /** What a decision needs of a request and its connection; null for what is absent. */
   record Request(
@@ -43,7 +48,9 @@ final class AdminAccess {
   /** The answer: go on, or refuse with a status and a one-line message. */
   sealed interface Decision permits Allow, Refuse {}
 
-  /** @param caller who was let in, for the log */
+  /**
+   * @param caller who was let in, for the log
+   */
   record Allow(String caller) implements Decision {}
 
   record Refuse(HttpResponseStatus status, String message) implements Decision {}
@@ -60,7 +67,12 @@ final class AdminAccess {
    * @param uids the peer uids the socket admits (the gateway's and root); unused on TCP
    * @param token the bearer token, or null when the TCP listener takes none
    */
-  AdminAccess(Listener listener, Set<String> hosts, Set<Integer> uids, boolean mutualTls, AdminToken token) {
+  AdminAccess(
+      Listener listener,
+      Set<String> hosts,
+      Set<Integer> uids,
+      boolean mutualTls,
+      AdminToken token) {
     this.listener = listener;
     this.hosts = Set.copyOf(hosts);
     this.uids = Set.copyOf(uids);
@@ -70,35 +82,51 @@ final class AdminAccess {
 
   Decision decide(Request r) {
     if (r.origin() != null) {
-      return new Refuse(HttpResponseStatus.FORBIDDEN, "Origin: " + r.origin()
-          + ": requests from web pages are refused (expected: no Origin header; use xcl or curl)");
+      return new Refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "Origin: "
+              + r.origin()
+              + ": requests from web pages are refused (expected: no Origin header; use xcl or curl)");
     }
     if (r.host() != null && !hostAllowed(r.host())) {
-      return new Refuse(HttpResponseStatus.FORBIDDEN, "Host: " + r.host()
-          + " (expected: localhost, 127.0.0.1, [::1] or the admin listener's own address)");
+      return new Refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "Host: "
+              + r.host()
+              + " (expected: localhost, 127.0.0.1, [::1] or the admin listener's own address)");
     }
     Decision caller = listener == Listener.SOCKET ? socketCaller(r) : tcpCaller(r);
     if (caller instanceof Refuse) {
       return caller;
     }
     if (WITH_BODY.contains(r.method()) && !yamlOrJson(r.contentType())) {
-      return new Refuse(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type: "
-          + (r.contentType() == null ? "none" : r.contentType()) + " (expected: " + String.join(", ", CONTENT_TYPES) + ")");
+      return new Refuse(
+          HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type: "
+              + (r.contentType() == null ? "none" : r.contentType())
+              + " (expected: "
+              + String.join(", ", CONTENT_TYPES)
+              + ")");
     }
     return caller;
   }
 
   private Decision socketCaller(Request r) {
     if (r.peerUid() == null || !uids.contains(r.peerUid())) {
-      return new Refuse(HttpResponseStatus.FORBIDDEN, "admin socket: peer uid " + r.peerUid()
-          + " (expected: the gateway's user, uid " + uids.stream().filter(u -> u != 0).findFirst().orElse(0)
-          + ", or root)");
+      return new Refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "admin socket: peer uid "
+              + r.peerUid()
+              + " (expected: the gateway's user, uid "
+              + uids.stream().filter(u -> u != 0).findFirst().orElse(0)
+              + ", or root)");
     }
     return new Allow("uid " + r.peerUid());
   }
 
   private Decision tcpCaller(Request r) {
-    // the probe's route only: /metrics names peers, imports and exports, so it needs credentials too
+    // the probe's route only: /metrics names peers, imports and exports, so it needs credentials
+    // too
     if (r.method().equals(HttpMethod.GET) && r.path().equals("/healthz")) {
       return new Allow("anyone");
     }
@@ -113,18 +141,26 @@ final class AdminAccess {
       return new Allow("bearer token");
     }
     if (r.clientCertificate() != null) {
-      return new Refuse(HttpResponseStatus.FORBIDDEN, "client certificate '"
-          + r.clientCertificate().getSubjectX500Principal().getName()
-          + "' is not an admin certificate (expected: one made by xcl admin-cert create)");
+      return new Refuse(
+          HttpResponseStatus.FORBIDDEN,
+          "client certificate '"
+              + r.clientCertificate().getSubjectX500Principal().getName()
+              + "' is not an admin certificate (expected: one made by xcl admin-cert create)");
     }
     if (bearer != null) {
-      return new Refuse(HttpResponseStatus.UNAUTHORIZED, token == null
-          ? "bearer token: this listener takes none (expected: an admin certificate of the fabric)"
-          : "bearer token: does not match (expected: the token in the gateway's --admin-token-file)");
+      return new Refuse(
+          HttpResponseStatus.UNAUTHORIZED,
+          token == null
+              ? "bearer token: this listener takes none (expected: an admin certificate of the fabric)"
+              : "bearer token: does not match (expected: the token in the gateway's --admin-token-file)");
     }
-    return new Refuse(HttpResponseStatus.UNAUTHORIZED, "authentication required (expected: "
-        + (mutualTls && token != null ? "an admin certificate of the fabric or Authorization: Bearer TOKEN"
-            : mutualTls ? "an admin certificate of the fabric" : "Authorization: Bearer TOKEN") + ")");
+    return new Refuse(
+        HttpResponseStatus.UNAUTHORIZED,
+        "authentication required (expected: "
+            + (mutualTls && token != null
+                ? "an admin certificate of the fabric or Authorization: Bearer TOKEN"
+                : mutualTls ? "an admin certificate of the fabric" : "Authorization: Bearer TOKEN")
+            + ")");
   }
 
   private boolean hostAllowed(String hostHeader) {
@@ -143,7 +179,8 @@ final class AdminAccess {
       return false;
     }
     int semi = contentType.indexOf(';');
-    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+    String type =
+        (semi < 0 ? contentType : contentType.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
     return CONTENT_TYPES.contains(type);
   }
 

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lets a request through only when {@link AdminAccess} allows it, judged on its head before the
- * body is read; a refused request is answered with its status and one-line error, the rest of it
- * is dropped and the connection closed.
+ * body is read; a refused request is answered with its status and one-line error, the rest of it is
+ * dropped and the connection closed.
  */
 final class AdminAccessHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(AdminAccessHandler.class);
@@ -40,9 +40,17 @@ final class AdminAccessHandler extends ChannelInboundHandlerAdapter {
       HttpHeaders h = req.headers();
       AdminAccess.Decision d;
       try {
-        d = access.decide(new AdminAccess.Request(req.method(), new QueryStringDecoder(req.uri()).path(),
-            h.get(HttpHeaderNames.HOST), h.get(HttpHeaderNames.ORIGIN), h.get(HttpHeaderNames.CONTENT_TYPE),
-            h.get(HttpHeaderNames.AUTHORIZATION), peerUid(ctx), clientCertificate(ctx)));
+        d =
+            access.decide(
+                new AdminAccess.Request(
+                    req.method(),
+                    new QueryStringDecoder(req.uri()).path(),
+                    h.get(HttpHeaderNames.HOST),
+                    h.get(HttpHeaderNames.ORIGIN),
+                    h.get(HttpHeaderNames.CONTENT_TYPE),
+                    h.get(HttpHeaderNames.AUTHORIZATION),
+                    peerUid(ctx),
+                    clientCertificate(ctx)));
       } catch (IOException e) {
         ReferenceCountUtil.release(msg);
         ctx.fireExceptionCaught(e);
@@ -51,15 +59,25 @@ final class AdminAccessHandler extends ChannelInboundHandlerAdapter {
       if (d instanceof AdminAccess.Refuse refuse) {
         refusing = true;
         ReferenceCountUtil.release(msg);
-        log.info("admin {} {} from {} refused: {} {}", req.method(), req.uri(), remote(ctx),
-            refuse.status().code(), refuse.message());
+        log.info(
+            "admin {} {} from {} refused: {} {}",
+            req.method(),
+            req.uri(),
+            remote(ctx),
+            refuse.status().code(),
+            refuse.message());
         FullHttpResponse res = AdminResponse.error(refuse.status(), refuse.message()).toHttp();
         HttpUtil.setKeepAlive(res, false);
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
         return;
       }
       refusing = false;
-      log.debug("admin {} {} from {} as {}", req.method(), req.uri(), remote(ctx), ((AdminAccess.Allow) d).caller());
+      log.debug(
+          "admin {} {} from {} as {}",
+          req.method(),
+          req.uri(),
+          remote(ctx),
+          ((AdminAccess.Allow) d).caller());
     } else if (refusing) {
       ReferenceCountUtil.release(msg);
       return;
@@ -86,6 +104,8 @@ final class AdminAccessHandler extends ChannelInboundHandlerAdapter {
 
   static String remote(ChannelHandlerContext ctx) {
     Object remote = ctx.channel().remoteAddress();
-    return remote == null || remote.toString().isEmpty() || remote.toString().equals("null") ? "admin socket" : remote.toString();
+    return remote == null || remote.toString().isEmpty() || remote.toString().equals("null")
+        ? "admin socket"
+        : remote.toString();
   }
 }

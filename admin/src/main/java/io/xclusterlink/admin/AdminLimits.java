@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param idleTimeout a connection that reads and writes nothing this long is closed
  * @param maxConnections admin connections open at once; more are closed at accept
  */
-public record AdminLimits(int maxBody, Duration requestTimeout, Duration idleTimeout, int maxConnections) {
+public record AdminLimits(
+    int maxBody, Duration requestTimeout, Duration idleTimeout, int maxConnections) {
   /**
    * 4 MiB (an apply of 3 500 AccessPolicies is about 1.3 MiB of YAML), 10 s, 60 s, 64 connections.
    */

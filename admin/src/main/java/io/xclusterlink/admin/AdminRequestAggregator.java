@@ -27,21 +27,34 @@ final class AdminRequestAggregator extends HttpObjectAggregator {
   }
 
   @Override
-  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+      throws Exception {
     if (!(oversized instanceof HttpRequest)) {
       super.handleOversizedMessage(ctx, oversized);
       return;
     }
-    String message = "request body: more than " + maxBody + " bytes (expected: at most "
-        + (maxBody % (1 << 20) == 0 ? (maxBody >> 20) + " MiB" : maxBody + " bytes") + ")";
-    log.warn("admin {} {} from {} refused: 413 {}", ((HttpRequest) oversized).method(), ((HttpRequest) oversized).uri(),
-        AdminAccessHandler.remote(ctx), message);
-    FullHttpResponse res = AdminResponse.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, message).toHttp();
+    String message =
+        "request body: more than "
+            + maxBody
+            + " bytes (expected: at most "
+            + (maxBody % (1 << 20) == 0 ? (maxBody >> 20) + " MiB" : maxBody + " bytes")
+            + ")";
+    log.warn(
+        "admin {} {} from {} refused: 413 {}",
+        ((HttpRequest) oversized).method(),
+        ((HttpRequest) oversized).uri(),
+        AdminAccessHandler.remote(ctx),
+        message);
+    FullHttpResponse res =
+        AdminResponse.error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, message).toHttp();
     // as Netty does: when part of the body was already read, or the client will not keep the
-    // connection, close it; otherwise the aggregator skips the rest of the body and the connection lives on
-    boolean close = oversized instanceof FullHttpMessage
-        || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
+    // connection, close it; otherwise the aggregator skips the rest of the body and the connection
+    // lives on
+    boolean close =
+        oversized instanceof FullHttpMessage
+            || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
     HttpUtil.setKeepAlive(res, !close);
-    ctx.writeAndFlush(res).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    ctx.writeAndFlush(res)
+        .addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
   }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers one aggregated request through {@link AdminRoutes}, and is the one place where failures
  * become status codes: invalid object 400, not found 404, wrong method 405, anything else 500
- * (logged once). The routes run on the admin request executor, never on the event loop, because
- * the store forces writes to disk; being one thread, it also answers pipelined requests in order.
+ * (logged once). The routes run on the admin request executor, never on the event loop, because the
+ * store forces writes to disk; being one thread, it also answers pipelined requests in order.
  */
 final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminRequestHandler.class);
@@ -36,15 +36,22 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     this.requestExecutor = requestExecutor;
   }
 
-  /** What the executor needs of a request: the message itself is released when channelRead0 returns. */
-  private record Request(HttpMethod method, String uri, String body, boolean keepAlive, Throwable decodeFailure) {}
+  /**
+   * What the executor needs of a request: the message itself is released when channelRead0 returns.
+   */
+  private record Request(
+      HttpMethod method, String uri, String body, boolean keepAlive, Throwable decodeFailure) {}
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
     ctx.pipeline().fireUserEventTriggered(AdminRequestTimeoutHandler.REQUEST_COMPLETE);
-    Request req = new Request(msg.method(), msg.uri(), msg.content().toString(StandardCharsets.UTF_8),
-        HttpUtil.isKeepAlive(msg) && msg.decoderResult().isSuccess(),
-        msg.decoderResult().isFailure() ? msg.decoderResult().cause() : null);
+    Request req =
+        new Request(
+            msg.method(),
+            msg.uri(),
+            msg.content().toString(StandardCharsets.UTF_8),
+            HttpUtil.isKeepAlive(msg) && msg.decoderResult().isSuccess(),
+            msg.decoderResult().isFailure() ? msg.decoderResult().cause() : null);
     try {
       requestExecutor.execute(() -> answer(ctx, req));
     } catch (RejectedExecutionException e) {
@@ -54,14 +61,23 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
   }
 
   private void answer(ChannelHandlerContext ctx, Request req) {
-    AdminResponse res = req.decodeFailure() != null
-        ? AdminResponse.error(HttpResponseStatus.BAD_REQUEST, "request cannot be decoded: " + oneLine(req.decodeFailure()))
-        : respond(ctx, req);
-    log.debug("admin {} {} {} -> {}", AdminAccessHandler.remote(ctx), req.method(), req.uri(), res.status().code());
+    AdminResponse res =
+        req.decodeFailure() != null
+            ? AdminResponse.error(
+                HttpResponseStatus.BAD_REQUEST,
+                "request cannot be decoded: " + oneLine(req.decodeFailure()))
+            : respond(ctx, req);
+    log.debug(
+        "admin {} {} {} -> {}",
+        AdminAccessHandler.remote(ctx),
+        req.method(),
+        req.uri(),
+        res.status().code());
     FullHttpResponse http = res.toHttp();
     HttpUtil.setKeepAlive(http, req.keepAlive());
     ctx.writeAndFlush(http)
-        .addListener(req.keepAlive() ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+        .addListener(
+            req.keepAlive() ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
   }
 
   private AdminResponse respond(ChannelHandlerContext ctx, Request req) {
@@ -75,11 +91,19 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
       return AdminResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, e.getMessage())
           .withHeader(HttpHeaderNames.ALLOW.toString(), e.allow());
     } catch (StoreException e) {
-      log.warn("admin {} {} from {} failed: {}", req.method(), req.uri(), AdminAccessHandler.remote(ctx), e.getMessage(), e);
+      log.warn(
+          "admin {} {} from {} failed: {}",
+          req.method(),
+          req.uri(),
+          AdminAccessHandler.remote(ctx),
+          e.getMessage(),
+          e);
       return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, oneLine(e));
     } catch (RuntimeException e) {
-      log.warn("admin {} {} from {} failed", req.method(), req.uri(), AdminAccessHandler.remote(ctx), e);
-      return AdminResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + oneLine(e));
+      log.warn(
+          "admin {} {} from {} failed", req.method(), req.uri(), AdminAccessHandler.remote(ctx), e);
+      return AdminResponse.error(
+          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error: " + oneLine(e));
     }
   }
 

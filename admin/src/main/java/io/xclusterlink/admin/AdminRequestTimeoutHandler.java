@@ -11,21 +11,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First in an admin pipeline: once bytes of a request arrive, the complete request must follow
- * within the request timeout (a trickled body or header is cut off), and a connection idle for
- * the idle timeout (an {@link IdleStateEvent} of the {@code IdleStateHandler} behind it) is
- * closed. The request handler ends the request timer by firing {@link #REQUEST_COMPLETE} from the
- * pipeline's head.
+ * within the request timeout (a trickled body or header is cut off), and a connection idle for the
+ * idle timeout (an {@link IdleStateEvent} of the {@code IdleStateHandler} behind it) is closed. The
+ * request handler ends the request timer by firing {@link #REQUEST_COMPLETE} from the pipeline's
+ * head.
  */
 final class AdminRequestTimeoutHandler extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(AdminRequestTimeoutHandler.class);
 
   /** Fired (from the head) when a complete request has been decoded. */
-  static final Object REQUEST_COMPLETE = new Object() {
-    @Override
-    public String toString() {
-      return "REQUEST_COMPLETE";
-    }
-  };
+  static final Object REQUEST_COMPLETE =
+      new Object() {
+        @Override
+        public String toString() {
+          return "REQUEST_COMPLETE";
+        }
+      };
 
   private final Duration timeout;
   private final Duration idle;
@@ -58,7 +59,10 @@ final class AdminRequestTimeoutHandler extends ChannelDuplexHandler {
       return;
     }
     if (evt instanceof IdleStateEvent) {
-      log.info("admin connection from {} closed: idle for {} s (limit)", AdminAccessHandler.remote(ctx), idle.toSeconds());
+      log.info(
+          "admin connection from {} closed: idle for {} s (limit)",
+          AdminAccessHandler.remote(ctx),
+          idle.toSeconds());
       ctx.close();
       return;
     }
@@ -75,14 +79,21 @@ final class AdminRequestTimeoutHandler extends ChannelDuplexHandler {
     if (timer != null) {
       return;
     }
-    timer = ctx.executor().schedule(() -> {
-      timer = null;
-      if (ctx.channel().isActive()) {
-        log.warn("admin connection from {} closed: no complete request within {} ms (limit)",
-            AdminAccessHandler.remote(ctx), timeout.toMillis());
-        ctx.close();
-      }
-    }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  timer = null;
+                  if (ctx.channel().isActive()) {
+                    log.warn(
+                        "admin connection from {} closed: no complete request within {} ms (limit)",
+                        AdminAccessHandler.remote(ctx),
+                        timeout.toMillis());
+                    ctx.close();
+                  }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
   }
 
   private void disarm() {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** One answer of the admin API: status, content type, body and any extra headers. */
-record AdminResponse(HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
+record AdminResponse(
+    HttpResponseStatus status, String contentType, byte[] body, Map<String, String> headers) {
   static final String JSON = "application/json; charset=utf-8";
   static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -21,12 +22,14 @@ record AdminResponse(HttpResponseStatus status, String contentType, byte[] body,
     try {
       return new AdminResponse(status, JSON, ObjectCodec.json().writeValueAsBytes(value), Map.of());
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("answer cannot be written as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "answer cannot be written as JSON: " + e.getOriginalMessage(), e);
     }
   }
 
   static AdminResponse text(String text) {
-    return new AdminResponse(HttpResponseStatus.OK, TEXT, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    return new AdminResponse(
+        HttpResponseStatus.OK, TEXT, text.getBytes(StandardCharsets.UTF_8), Map.of());
   }
 
   /** {@code {"error": "<message>"}} */

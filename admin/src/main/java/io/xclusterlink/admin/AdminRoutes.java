@@ -35,7 +35,8 @@ final class AdminRoutes {
   private final Supplier<Object> status;
   private final Supplier<String> metricsText;
 
-  AdminRoutes(Store store, Admission admission, Supplier<Object> status, Supplier<String> metricsText) {
+  AdminRoutes(
+      Store store, Admission admission, Supplier<Object> status, Supplier<String> metricsText) {
     this.store = store;
     this.admission = admission;
     this.status = status;
@@ -45,7 +46,8 @@ final class AdminRoutes {
   AdminResponse handle(HttpMethod method, String uri, String body) {
     QueryStringDecoder query = new QueryStringDecoder(uri);
     String path = query.path();
-    List<String> parts = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).collect(Collectors.toList());
+    List<String> parts =
+        Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).collect(Collectors.toList());
     if (parts.size() == 1 && parts.get(0).equals("healthz")) {
       allow(method, path, HttpMethod.GET);
       return AdminResponse.json(HttpResponseStatus.OK, Map.of("status", "ok"));
@@ -90,11 +92,13 @@ final class AdminRoutes {
   /** Parses and admits every document; only when all pass is anything stored. */
   private AdminResponse apply(String body) {
     if (body.isBlank()) {
-      throw new InvalidObjectException("body: empty (expected: one or more YAML or JSON documents)");
+      throw new InvalidObjectException(
+          "body: empty (expected: one or more YAML or JSON documents)");
     }
     List<XclObject> parsed = ObjectCodec.readYaml(body);
     if (parsed.isEmpty()) {
-      throw new InvalidObjectException("body: no objects (expected: one or more YAML or JSON documents)");
+      throw new InvalidObjectException(
+          "body: no objects (expected: one or more YAML or JSON documents)");
     }
     List<XclObject> admitted = new ArrayList<>(parsed.size());
     for (int i = 0; i < parsed.size(); i++) {
@@ -105,7 +109,8 @@ final class AdminRoutes {
         }
         admitted.add(obj);
       } catch (InvalidObjectException e) {
-        throw new InvalidObjectException("document " + (i + 1) + ": " + e.getMessage() + "; " + nothingApplied(parsed.get(i)));
+        throw new InvalidObjectException(
+            "document " + (i + 1) + ": " + e.getMessage() + "; " + nothingApplied(parsed.get(i)));
       }
     }
     List<PutResult> results = store.putAll(admitted);
@@ -128,14 +133,16 @@ final class AdminRoutes {
   }
 
   /**
-   * Says what a rejected apply leaves in force: nothing of the request is stored, so an object
-   * that already exists keeps its previous version (semantics.md: say so in the answer).
+   * Says what a rejected apply leaves in force: nothing of the request is stored, so an object that
+   * already exists keeps its previous version (semantics.md: say so in the answer).
    */
   private String nothingApplied(XclObject rejected) {
     boolean stored;
     try {
-      stored = rejected.metadata() != null && rejected.metadata().name() != null
-          && store.get(rejected.normalized().key()).isPresent();
+      stored =
+          rejected.metadata() != null
+              && rejected.metadata().name() != null
+              && store.get(rejected.normalized().key()).isPresent();
     } catch (RuntimeException e) {
       stored = false; // too malformed to have a key: it cannot name a stored object
     }
@@ -176,12 +183,19 @@ final class AdminRoutes {
     try {
       return Kind.parse(text);
     } catch (InvalidObjectException e) {
-      throw new NotFoundException("no such kind: '" + text + "' (expected one of: "
-          + Arrays.stream(Kind.values()).map(Kind::plural).collect(Collectors.joining(", ")) + ")");
+      throw new NotFoundException(
+          "no such kind: '"
+              + text
+              + "' (expected one of: "
+              + Arrays.stream(Kind.values()).map(Kind::plural).collect(Collectors.joining(", "))
+              + ")");
     }
   }
 
-  /** Namespaced kinds default to {@value XclObject#DEFAULT_NAMESPACE}; cluster-scoped ones have none. */
+  /**
+   * Namespaced kinds default to {@value XclObject#DEFAULT_NAMESPACE}; cluster-scoped ones have
+   * none.
+   */
   private static ObjectKey key(Kind kind, String name, String namespace) {
     if (!kind.namespaced()) {
       return new ObjectKey(kind, null, name);

@@ -62,7 +62,8 @@ public final class AdminServer implements AutoCloseable {
   private final Supplier<SslContext> tls;
   private final EventLoopGroup group;
   private final Class<? extends ServerChannel> tcpChannelClass;
-  private final ChannelGroup connections = new DefaultChannelGroup("admin", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("admin", GlobalEventExecutor.INSTANCE);
   private final List<Channel> serverChannels = new ArrayList<>();
   private ExecutorService requestExecutor;
   private InetSocketAddress tcpAddress;
@@ -89,11 +90,12 @@ public final class AdminServer implements AutoCloseable {
       Class<? extends ServerChannel> tcpChannelClass) {
     this.config = Objects.requireNonNull(config, "config");
     this.socketPath = config.socket().toAbsolutePath();
-    this.routes = new AdminRoutes(
-        Objects.requireNonNull(store, "store"),
-        Objects.requireNonNull(admission, "admission"),
-        Objects.requireNonNull(status, "status"),
-        metricsText);
+    this.routes =
+        new AdminRoutes(
+            Objects.requireNonNull(store, "store"),
+            Objects.requireNonNull(admission, "admission"),
+            Objects.requireNonNull(status, "status"),
+            metricsText);
     this.tls = tls;
     this.group = Objects.requireNonNull(group, "group");
     this.tcpChannelClass = Objects.requireNonNull(tcpChannelClass, "tcpChannelClass");
@@ -104,8 +106,8 @@ public final class AdminServer implements AutoCloseable {
    * that is gone is replaced; one that a process answers on is not.
    *
    * @throws AdminStartException with a one-line message when an address is in use or cannot be
-   *     bound, the TCP listener lacks authentication (or is beyond loopback without mutual TLS),
-   *     or the token file is not private
+   *     bound, the TCP listener lacks authentication (or is beyond loopback without mutual TLS), or
+   *     the token file is not private
    */
   public synchronized AdminServer start() {
     if (started || closed) {
@@ -114,7 +116,8 @@ public final class AdminServer implements AutoCloseable {
     started = true;
     AdminTcp tcp = config.tcp();
     AdminToken token = tcp == null ? null : checkTcp(tcp);
-    requestExecutor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("xcl-admin", true));
+    requestExecutor =
+        Executors.newSingleThreadExecutor(new DefaultThreadFactory("xcl-admin", true));
     try {
       bindSocket();
       if (tcp != null) {
@@ -130,12 +133,20 @@ public final class AdminServer implements AutoCloseable {
   private AdminToken checkTcp(AdminTcp tcp) {
     String where = "admin TCP listener " + hostPort(tcp.address());
     if (!tcp.mutualTls() && tcp.tokenFile() == null) {
-      throw new AdminStartException(where + " has no authentication (expected: --admin-mtls and/or"
-          + " --admin-token-file; the admin socket " + socketPath + " needs neither)", null);
+      throw new AdminStartException(
+          where
+              + " has no authentication (expected: --admin-mtls and/or"
+              + " --admin-token-file; the admin socket "
+              + socketPath
+              + " needs neither)",
+          null);
     }
     if (!tcp.mutualTls() && !tcp.address().getAddress().isLoopbackAddress()) {
-      throw new AdminStartException(where + " is beyond loopback without mutual TLS (expected: a loopback"
-          + " address, or --admin-mtls with admin certificates from xcl admin-cert create)", null);
+      throw new AdminStartException(
+          where
+              + " is beyond loopback without mutual TLS (expected: a loopback"
+              + " address, or --admin-mtls with admin certificates from xcl admin-cert create)",
+          null);
     }
     if (tcp.mutualTls() && tls == null) {
       throw new IllegalStateException(where + ": mutual TLS asked for but no TLS context given");
@@ -146,27 +157,55 @@ public final class AdminServer implements AutoCloseable {
   private void bindSocket() {
     byte[] pathBytes = socketPath.toString().getBytes(StandardCharsets.UTF_8);
     if (pathBytes.length > MAX_SOCKET_PATH) {
-      throw new AdminStartException("admin socket " + socketPath + ": " + pathBytes.length + " bytes (expected: at most "
-          + MAX_SOCKET_PATH + ", the limit of a Unix socket address; choose a shorter --admin-socket)", null);
+      throw new AdminStartException(
+          "admin socket "
+              + socketPath
+              + ": "
+              + pathBytes.length
+              + " bytes (expected: at most "
+              + MAX_SOCKET_PATH
+              + ", the limit of a Unix socket address; choose a shorter --admin-socket)",
+          null);
     }
     if (!Epoll.isAvailable()) {
-      throw new AdminStartException("admin socket " + socketPath + " needs Netty's native epoll transport, which did"
-          + " not load: " + Epoll.unavailabilityCause() + " (expected: Linux on x86_64)", Epoll.unavailabilityCause());
+      throw new AdminStartException(
+          "admin socket "
+              + socketPath
+              + " needs Netty's native epoll transport, which did"
+              + " not load: "
+              + Epoll.unavailabilityCause()
+              + " (expected: Linux on x86_64)",
+          Epoll.unavailabilityCause());
     }
     removeStaleSocket();
     int uid = ownUid();
     // this process's user and root may talk to it
-    AdminAccess access = new AdminAccess(AdminAccess.Listener.SOCKET, Set.of(),
-        uid == 0 ? Set.of(0) : Set.of(uid, 0), false, null);
-    bind(new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class),
-        new DomainSocketAddress(socketPath.toFile()), "admin socket " + socketPath,
-        new AdminServerInitializer("socket " + socketPath, routes, requestExecutor, connections, access,
-            config.limits(), null));
+    AdminAccess access =
+        new AdminAccess(
+            AdminAccess.Listener.SOCKET,
+            Set.of(),
+            uid == 0 ? Set.of(0) : Set.of(uid, 0),
+            false,
+            null);
+    bind(
+        new ServerBootstrap().group(group).channel(EpollServerDomainSocketChannel.class),
+        new DomainSocketAddress(socketPath.toFile()),
+        "admin socket " + socketPath,
+        new AdminServerInitializer(
+            "socket " + socketPath,
+            routes,
+            requestExecutor,
+            connections,
+            access,
+            config.limits(),
+            null));
     try {
-      // bind leaves the mode to the umask; until this runs, the peer uid check alone keeps strangers out
+      // bind leaves the mode to the umask; until this runs, the peer uid check alone keeps
+      // strangers out
       Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
     } catch (IOException e) {
-      throw new AdminStartException("admin socket " + socketPath + " cannot be made private: " + e, e);
+      throw new AdminStartException(
+          "admin socket " + socketPath + " cannot be made private: " + e, e);
     }
     log.info("admin API listening on unix:{} (mode 0600; uid {} and root)", socketPath, uid);
   }
@@ -192,20 +231,29 @@ public final class AdminServer implements AutoCloseable {
       throw new AdminStartException("admin socket " + socketPath + " cannot be inspected: " + e, e);
     }
     if (!socket) {
-      throw new AdminStartException("admin socket " + socketPath + " exists and is not a socket"
-          + " (expected: no file there, or a socket left by a stopped gateway)", null);
+      throw new AdminStartException(
+          "admin socket "
+              + socketPath
+              + " exists and is not a socket"
+              + " (expected: no file there, or a socket left by a stopped gateway)",
+          null);
     }
     try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       probe.connect(UnixDomainSocketAddress.of(socketPath));
-      throw new AdminStartException("admin socket " + socketPath + " is in use by another process"
-          + " (expected: no gateway running with this socket; or choose another --admin-socket)", null);
+      throw new AdminStartException(
+          "admin socket "
+              + socketPath
+              + " is in use by another process"
+              + " (expected: no gateway running with this socket; or choose another --admin-socket)",
+          null);
     } catch (IOException e) {
       // nobody answers: a gateway that is gone left it behind
       try {
         Files.deleteIfExists(socketPath);
         log.info("admin socket {}: removed the stale socket of a stopped gateway", socketPath);
       } catch (IOException d) {
-        throw new AdminStartException("admin socket " + socketPath + ": stale, and cannot be removed: " + d, d);
+        throw new AdminStartException(
+            "admin socket " + socketPath + ": stale, and cannot be removed: " + d, d);
       }
     }
   }
@@ -214,9 +262,12 @@ public final class AdminServer implements AutoCloseable {
     Path parent = socketPath.getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       try {
-        Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            parent,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       } catch (IOException e) {
-        throw new AdminStartException("admin socket folder " + parent + " cannot be created: " + e, e);
+        throw new AdminStartException(
+            "admin socket folder " + parent + " cannot be created: " + e, e);
       }
     }
   }
@@ -227,29 +278,52 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private void bindTcp(AdminTcp tcp, AdminToken token) {
-    AdminAccess access = new AdminAccess(AdminAccess.Listener.TCP, hostNames(tcp.address()), Set.of(), tcp.mutualTls(),
-        token);
+    AdminAccess access =
+        new AdminAccess(
+            AdminAccess.Listener.TCP, hostNames(tcp.address()), Set.of(), tcp.mutualTls(), token);
     String where = "admin address " + hostPort(tcp.address());
-    Channel ch = bind(new ServerBootstrap().group(group).channel(tcpChannelClass)
-            .childOption(ChannelOption.TCP_NODELAY, true), tcp.address(), where,
-        new AdminServerInitializer("TCP " + hostPort(tcp.address()), routes, requestExecutor, connections, access,
-            config.limits(), tcp.mutualTls() ? tls : null));
+    Channel ch =
+        bind(
+            new ServerBootstrap()
+                .group(group)
+                .channel(tcpChannelClass)
+                .childOption(ChannelOption.TCP_NODELAY, true),
+            tcp.address(),
+            where,
+            new AdminServerInitializer(
+                "TCP " + hostPort(tcp.address()),
+                routes,
+                requestExecutor,
+                connections,
+                access,
+                config.limits(),
+                tcp.mutualTls() ? tls : null));
     tcpAddress = (InetSocketAddress) ch.localAddress();
-    log.info("admin API listening on {}://{} ({})", tcp.mutualTls() ? "https" : "http", hostPort(tcpAddress),
-        tcp.mutualTls() && token != null ? "admin certificate or bearer token"
+    log.info(
+        "admin API listening on {}://{} ({})",
+        tcp.mutualTls() ? "https" : "http",
+        hostPort(tcpAddress),
+        tcp.mutualTls() && token != null
+            ? "admin certificate or bearer token"
             : tcp.mutualTls() ? "admin certificate" : "bearer token");
   }
 
-  private Channel bind(ServerBootstrap b, SocketAddress address, String where, AdminServerInitializer initializer) {
+  private Channel bind(
+      ServerBootstrap b, SocketAddress address, String where, AdminServerInitializer initializer) {
     ChannelFuture bound = b.childHandler(initializer).bind(address).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       Throwable cause = bound.cause();
-      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      String message =
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
       if (message.contains("already in use")) {
         throw new AdminStartException(where + " is already in use (expected: a free port)", cause);
       }
-      throw new AdminStartException(where + " cannot be bound: " + message
-          + " (expected: a local address and a free port, or a folder the gateway may write)", cause);
+      throw new AdminStartException(
+          where
+              + " cannot be bound: "
+              + message
+              + " (expected: a local address and a free port, or a folder the gateway may write)",
+          cause);
     }
     serverChannels.add(bound.channel());
     return bound.channel();
@@ -276,7 +350,10 @@ public final class AdminServer implements AutoCloseable {
       ch.close().syncUninterruptibly();
     }
     if (!serverChannels.isEmpty()) {
-      log.info("admin API on unix:{}{} closed", socketPath, tcpAddress == null ? "" : " and " + hostPort(tcpAddress));
+      log.info(
+          "admin API on unix:{}{} closed",
+          socketPath,
+          tcpAddress == null ? "" : " and " + hostPort(tcpAddress));
     }
     connections.close().awaitUninterruptibly();
     stopRequestExecutor();
@@ -298,7 +375,10 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  /** The Host names a TCP listener answers to besides loopback: its address, or every local one for a wildcard. */
+  /**
+   * The Host names a TCP listener answers to besides loopback: its address, or every local one for
+   * a wildcard.
+   */
   private static Set<String> hostNames(InetSocketAddress address) {
     Set<String> out = new HashSet<>();
     InetAddress a = address.getAddress();
@@ -309,7 +389,9 @@ public final class AdminServer implements AutoCloseable {
           nif.inetAddresses().forEach(i -> out.add(strip(i.getHostAddress())));
         }
       } catch (SocketException e) {
-        log.warn("admin API: local addresses cannot be listed ({}); only loopback Host names are accepted", e.toString());
+        log.warn(
+            "admin API: local addresses cannot be listed ({}); only loopback Host names are accepted",
+            e.toString());
       }
     }
     return out;

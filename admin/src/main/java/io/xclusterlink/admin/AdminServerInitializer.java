@@ -14,11 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline of an admin connection on one listener:
- * {@code timeout → idle → [ssl] → http → access → aggregator → request}. A connection beyond
- * the listener's cap is closed at accept. The request handler hands each request to the admin
- * executor, because the store forces writes to disk and the event loop (shared with the gateway's
- * accept loop) must not block.
+ * The pipeline of an admin connection on one listener: {@code timeout → idle → [ssl] → http →
+ * access → aggregator → request}. A connection beyond the listener's cap is closed at accept. The
+ * request handler hands each request to the admin executor, because the store forces writes to disk
+ * and the event loop (shared with the gateway's accept loop) must not block.
  */
 final class AdminServerInitializer extends ChannelInitializer<Channel> {
   private static final Logger log = LoggerFactory.getLogger(AdminServerInitializer.class);
@@ -37,8 +36,14 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
    * @param listener the listener's name for log lines
    * @param tls the TLS context of a TCP listener with mutual TLS, or null for none
    */
-  AdminServerInitializer(String listener, AdminRoutes routes, Executor requestExecutor, ChannelGroup connections,
-      AdminAccess access, AdminLimits limits, Supplier<SslContext> tls) {
+  AdminServerInitializer(
+      String listener,
+      AdminRoutes routes,
+      Executor requestExecutor,
+      ChannelGroup connections,
+      AdminAccess access,
+      AdminLimits limits,
+      Supplier<SslContext> tls) {
     this.listener = listener;
     this.routes = routes;
     this.requestExecutor = requestExecutor;
@@ -55,21 +60,29 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
       // one WARN when the cap is reached, not one per refused connection
       if (!atLimit) {
         atLimit = true;
-        log.warn("admin {}: {} connections open (limit); closing new ones until one ends", listener,
+        log.warn(
+            "admin {}: {} connections open (limit); closing new ones until one ends",
+            listener,
             limits.maxConnections());
       }
       ch.close();
       return;
     }
-    ch.closeFuture().addListener(f -> {
-      if (open.decrementAndGet() < limits.maxConnections()) {
-        atLimit = false;
-      }
-    });
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              if (open.decrementAndGet() < limits.maxConnections()) {
+                atLimit = false;
+              }
+            });
     connections.add(ch);
     ch.pipeline()
-        .addLast("timeout", new AdminRequestTimeoutHandler(limits.requestTimeout(), limits.idleTimeout()))
-        .addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        .addLast(
+            "timeout",
+            new AdminRequestTimeoutHandler(limits.requestTimeout(), limits.idleTimeout()))
+        .addLast(
+            "idle",
+            new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     if (tls != null) {
       ch.pipeline().addLast("ssl", tls.get().newHandler(ch.alloc()));
     }

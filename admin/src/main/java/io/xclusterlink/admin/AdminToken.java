@@ -16,9 +16,14 @@ import java.util.Set;
  * read. Compared in constant time; never printed ({@link #toString()} hides it).
  */
 final class AdminToken {
-  private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
   private final byte[] digest;
 
@@ -29,23 +34,35 @@ final class AdminToken {
   /**
    * Reads the token: the file's content without surrounding white space.
    *
-   * @throws AdminStartException when the file is missing, readable by others than its owner, or empty
+   * @throws AdminStartException when the file is missing, readable by others than its owner, or
+   *     empty
    */
   static AdminToken read(Path file) {
     try {
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
       if (mode.stream().anyMatch(OTHERS::contains)) {
-        throw new AdminStartException("admin token file " + file + ": mode " + PosixFilePermissions.toString(mode)
-            + " (expected: rw------- (0600), readable by the gateway's user only)", null);
+        throw new AdminStartException(
+            "admin token file "
+                + file
+                + ": mode "
+                + PosixFilePermissions.toString(mode)
+                + " (expected: rw------- (0600), readable by the gateway's user only)",
+            null);
       }
       String token = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (token.isEmpty()) {
-        throw new AdminStartException("admin token file " + file + ": empty (expected: a token)", null);
+        throw new AdminStartException(
+            "admin token file " + file + ": empty (expected: a token)", null);
       }
       return new AdminToken(sha256(token));
     } catch (IOException e) {
-      throw new AdminStartException("admin token file " + file + " cannot be read: " + e
-          + " (expected: a file of mode 0600 holding the token)", e);
+      throw new AdminStartException(
+          "admin token file "
+              + file
+              + " cannot be read: "
+              + e
+              + " (expected: a file of mode 0600 holding the token)",
+          e);
     }
   }
 

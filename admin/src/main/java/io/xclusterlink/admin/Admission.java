@@ -13,10 +13,10 @@ public interface Admission {
   XclObject admit(XclObject incoming);
 
   /**
-   * Called after an apply was stored and before it is answered: waits (briefly, and never
-   * throwing) until the gateway has reconciled what was stored, so that the answer carries each
-   * object's status and the CLI can say which stored object is not ready (an import whose port is
-   * taken, say). The default does not wait.
+   * Called after an apply was stored and before it is answered: waits (briefly, and never throwing)
+   * until the gateway has reconciled what was stored, so that the answer carries each object's
+   * status and the CLI can say which stored object is not ready (an import whose port is taken,
+   * say). The default does not wait.
    */
   default void settle() {}
 }

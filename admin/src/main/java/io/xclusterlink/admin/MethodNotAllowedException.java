@@ -11,8 +11,13 @@ final class MethodNotAllowedException extends RuntimeException {
   private final String allow;
 
   MethodNotAllowedException(HttpMethod method, String path, List<HttpMethod> allowed) {
-    super(method + " " + path + ": method not allowed (expected: "
-        + allowed.stream().map(HttpMethod::name).collect(Collectors.joining(" or ")) + ")");
+    super(
+        method
+            + " "
+            + path
+            + ": method not allowed (expected: "
+            + allowed.stream().map(HttpMethod::name).collect(Collectors.joining(" or "))
+            + ")");
     this.allow = allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", "));
   }
 

@@ -18,7 +18,6 @@ import io.xclusterlink.pki.TlsContexts;
 import io.xclusterlink.store.EmbeddedStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -41,13 +40,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who may reach the admin API, over real sockets: the Unix socket (with {@code curl
- * --unix-socket}, also as user {@code nobody}) and a TCP listener on 127.0.0.1 with mutual TLS and
- * a bearer token (with {@code curl}); and what a stranger may cost.
+ * Who may reach the admin API, over real sockets: the Unix socket (with {@code curl --unix-socket},
+ * also as user {@code nobody}) and a TCP listener on 127.0.0.1 with mutual TLS and a bearer token
+ * (with {@code curl}); and what a stranger may cost.
  */
 class AdminAccessIT {
   private static final String TOKEN = "0123456789abcdef";
-  private static final String PEER_WEST = """
+  private static final String PEER_WEST =
+      """
       apiVersion: xclusterlink.io/v1alpha1
       kind: Peer
       metadata: {name: west}
@@ -74,7 +74,8 @@ class AdminAccessIT {
     FabricCa.createAdmin(dir, "acme", "alice", KeyType.EC_P256);
     tls = TlsContexts.load(PeerCredentials.inDir(dir.resolve("acme/east")), true);
     Files.writeString(dir.resolve("token"), TOKEN + "\n");
-    Files.setPosixFilePermissions(dir.resolve("token"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(
+        dir.resolve("token"), PosixFilePermissions.fromString("rw-------"));
   }
 
   @AfterEach
@@ -89,11 +90,19 @@ class AdminAccessIT {
   }
 
   private AdminServer server(AdminConfig config) {
-    AdminServer s = new AdminServer(config, store, o -> {
-      Validation.validate(o, true);
-      return o;
-    }, () -> Map.of("peer", "east"), () -> "xcl_tunnels_active 0\n", tls::adminServer, group,
-        EpollServerSocketChannel.class);
+    AdminServer s =
+        new AdminServer(
+            config,
+            store,
+            o -> {
+              Validation.validate(o, true);
+              return o;
+            },
+            () -> Map.of("peer", "east"),
+            () -> "xcl_tunnels_active 0\n",
+            tls::adminServer,
+            group,
+            EpollServerSocketChannel.class);
     servers.add(s);
     return s;
   }
@@ -103,16 +112,32 @@ class AdminAccessIT {
   }
 
   private AdminServer tcpServer(boolean mutualTls, Path tokenFile) {
-    return server(new AdminConfig(dir.resolve("state/admin.sock"),
-        new AdminTcp(new InetSocketAddress("127.0.0.1", 0), mutualTls, tokenFile), null)).start();
+    return server(
+            new AdminConfig(
+                dir.resolve("state/admin.sock"),
+                new AdminTcp(new InetSocketAddress("127.0.0.1", 0), mutualTls, tokenFile),
+                null))
+        .start();
   }
 
   /** What curl got: its exit code, the HTTP status (0 when none) and the body. */
   private record Curl(int exit, int status, String body) {}
 
-  private static Curl curl(List<String> prefix, String... args) throws IOException, InterruptedException {
+  private static Curl curl(List<String> prefix, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of("curl", "-sS", "--max-time", "120", "-H", "Expect:", "-o", "-", "-w", "\n%{http_code}"));
+    cmd.addAll(
+        List.of(
+            "curl",
+            "-sS",
+            "--max-time",
+            "120",
+            "-H",
+            "Expect:",
+            "-o",
+            "-",
+            "-w",
+            "\n%{http_code}"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out;
@@ -147,9 +172,17 @@ class AdminAccessIT {
   void theSocketIsPrivateAndServesItsOwner() throws Exception {
     AdminServer s = socketServer();
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socketPath()))).isEqualTo("rw-------");
-    Curl applied = curl("--unix-socket", sock(s), "-H", "Content-Type: application/yaml", "--data-binary", PEER_WEST,
-        "http://localhost/v1/apply");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socketPath())))
+        .isEqualTo("rw-------");
+    Curl applied =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
     assertThat(applied.status()).isEqualTo(200);
     assertThat(store.list(Kind.PEER, null)).hasSize(1);
   }
@@ -158,20 +191,49 @@ class AdminAccessIT {
   void aWebPageIsRefusedOnTheSocket() throws Exception {
     AdminServer s = socketServer();
 
-    Curl origin = curl("--unix-socket", sock(s), "-H", "Content-Type: application/yaml", "-H",
-        "Origin: http://evil.example", "--data-binary", PEER_WEST, "http://localhost/v1/apply");
-    Curl host = curl("--unix-socket", sock(s), "-H", "Content-Type: application/yaml", "-H",
-        "Host: attacker.example", "--data-binary", PEER_WEST, "http://localhost/v1/apply");
-    Curl plain = curl("--unix-socket", sock(s), "-H", "Content-Type: text/plain", "--data-binary", PEER_WEST,
-        "http://localhost/v1/apply");
+    Curl origin =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "-H",
+            "Origin: http://evil.example",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
+    Curl host =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "-H",
+            "Host: attacker.example",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
+    Curl plain =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: text/plain",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
 
     assertThat(origin.status()).isEqualTo(403);
-    assertThat(origin.body()).contains("Origin: http://evil.example: requests from web pages are refused");
+    assertThat(origin.body())
+        .contains("Origin: http://evil.example: requests from web pages are refused");
     assertThat(host.status()).isEqualTo(403);
-    assertThat(host.body()).contains("Host: attacker.example (expected: localhost, 127.0.0.1, [::1]");
+    assertThat(host.body())
+        .contains("Host: attacker.example (expected: localhost, 127.0.0.1, [::1]");
     assertThat(plain.status()).isEqualTo(415);
-    assertThat(plain.body()).contains("Content-Type: text/plain (expected: application/yaml, application/x-yaml,"
-        + " text/yaml, application/json)");
+    assertThat(plain.body())
+        .contains(
+            "Content-Type: text/plain (expected: application/yaml, application/x-yaml,"
+                + " text/yaml, application/json)");
     assertThat(store.list(Kind.PEER, null)).isEmpty();
   }
 
@@ -180,7 +242,8 @@ class AdminAccessIT {
   }
 
   private static void assumeRoot() throws IOException {
-    assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+    assumeTrue(
+        (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
         "needs root to run curl as another user");
   }
 
@@ -189,10 +252,19 @@ class AdminAccessIT {
     assumeRoot();
     AdminServer s = socketServer();
     // every folder on the way is traversable: only the socket's mode 0600 refuses
-    Files.setPosixFilePermissions(s.socketPath().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        s.socketPath().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
 
-    Curl c = curl(asNobody(), "--unix-socket", sock(s), "-H", "Content-Type: application/yaml",
-        "--data-binary", PEER_WEST, "http://localhost/v1/apply");
+    Curl c =
+        curl(
+            asNobody(),
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
 
     assertThat(c.exit()).isEqualTo(7); // couldn't connect
     assertThat(c.status()).isZero();
@@ -203,16 +275,26 @@ class AdminAccessIT {
   void anotherUserIsRefusedByItsUidEvenWhenTheSocketIsOpenToAll() throws Exception {
     assumeRoot();
     AdminServer s = socketServer();
-    Files.setPosixFilePermissions(s.socketPath().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        s.socketPath().getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
     // as if an operator opened the socket up: SO_PEERCRED still keeps others out
     Files.setPosixFilePermissions(s.socketPath(), PosixFilePermissions.fromString("rw-rw-rw-"));
 
-    Curl c = curl(asNobody(), "--unix-socket", sock(s), "-H", "Content-Type: application/yaml",
-        "--data-binary", PEER_WEST, "http://localhost/v1/apply");
+    Curl c =
+        curl(
+            asNobody(),
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            PEER_WEST,
+            "http://localhost/v1/apply");
     Curl status = curl(asNobody(), "--unix-socket", sock(s), "http://localhost/v1/status");
 
     assertThat(c.status()).isEqualTo(403);
-    assertThat(c.body()).contains("admin socket: peer uid 65534 (expected: the gateway's user, uid 0");
+    assertThat(c.body())
+        .contains("admin socket: peer uid 65534 (expected: the gateway's user, uid 0");
     assertThat(status.status()).isEqualTo(403);
     assertThat(store.list(Kind.PEER, null)).isEmpty();
   }
@@ -221,7 +303,9 @@ class AdminAccessIT {
   void theStateFolderItCreatesIsPrivate() throws Exception {
     AdminServer s = socketServer();
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socketPath().getParent())))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(s.socketPath().getParent())))
         .isEqualTo("rwx------");
   }
 
@@ -238,7 +322,9 @@ class AdminAccessIT {
     Path socket = dir.resolve("state/admin.sock");
     Files.createDirectories(socket.getParent());
     // a socket file nobody listens on, as a killed gateway leaves it
-    java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(socket)).close();
+    java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+        .bind(UnixDomainSocketAddress.of(socket))
+        .close();
     assertThat(Files.exists(socket)).isTrue();
 
     AdminServer s = socketServer();
@@ -257,8 +343,10 @@ class AdminAccessIT {
     Curl metrics = curl("-k", https(s, "/metrics"));
 
     assertThat(none.status()).isEqualTo(401);
-    assertThat(none.body()).contains("authentication required (expected: an admin certificate of the fabric or"
-        + " Authorization: Bearer TOKEN)");
+    assertThat(none.body())
+        .contains(
+            "authentication required (expected: an admin certificate of the fabric or"
+                + " Authorization: Bearer TOKEN)");
     assertThat(health.status()).isEqualTo(200);
     assertThat(metrics.status()).as("/metrics names peers, imports and exports").isEqualTo(401);
   }
@@ -269,10 +357,26 @@ class AdminAccessIT {
     Path alice = dir.resolve("acme/admins/alice");
     Path west = dir.resolve("acme/west");
 
-    Curl admin = curl("-k", "--cert", alice.resolve("tls.crt").toString(), "--key", alice.resolve("tls.key").toString(),
-        "-H", "Content-Type: application/yaml", "--data-binary", PEER_WEST, https(s, "/v1/apply"));
-    Curl peer = curl("-k", "--cert", west.resolve("tls.crt").toString(), "--key", west.resolve("tls.key").toString(),
-        https(s, "/v1/status"));
+    Curl admin =
+        curl(
+            "-k",
+            "--cert",
+            alice.resolve("tls.crt").toString(),
+            "--key",
+            alice.resolve("tls.key").toString(),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            PEER_WEST,
+            https(s, "/v1/apply"));
+    Curl peer =
+        curl(
+            "-k",
+            "--cert",
+            west.resolve("tls.crt").toString(),
+            "--key",
+            west.resolve("tls.key").toString(),
+            https(s, "/v1/status"));
 
     assertThat(admin.status()).isEqualTo(200);
     assertThat(store.list(Kind.PEER, null)).hasSize(1);
@@ -284,9 +388,16 @@ class AdminAccessIT {
   void theTokenIsAcceptedAndAWrongOneIsNot() throws Exception {
     AdminServer s = tcpServer(false, dir.resolve("token"));
 
-    Curl right = curl("-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Type: application/json",
-        "--data-binary", "{\"apiVersion\":\"xclusterlink.io/v1alpha1\",\"kind\":\"Peer\",\"metadata\":{\"name\":\"west\"},"
-            + "\"spec\":{\"gateways\":[{\"host\":\"127.0.0.1\",\"port\":8443}]}}", http(s, "/v1/apply"));
+    Curl right =
+        curl(
+            "-H",
+            "Authorization: Bearer " + TOKEN,
+            "-H",
+            "Content-Type: application/json",
+            "--data-binary",
+            "{\"apiVersion\":\"xclusterlink.io/v1alpha1\",\"kind\":\"Peer\",\"metadata\":{\"name\":\"west\"},"
+                + "\"spec\":{\"gateways\":[{\"host\":\"127.0.0.1\",\"port\":8443}]}}",
+            http(s, "/v1/apply"));
     Curl wrong = curl("-H", "Authorization: Bearer nope", http(s, "/v1/peers"));
     Curl none = curl(http(s, "/v1/peers"));
 
@@ -294,18 +405,37 @@ class AdminAccessIT {
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.body()).contains("bearer token: does not match");
     assertThat(none.status()).isEqualTo(401);
-    assertThat(none.body()).contains("authentication required (expected: Authorization: Bearer TOKEN)");
+    assertThat(none.body())
+        .contains("authentication required (expected: Authorization: Bearer TOKEN)");
   }
 
   @Test
   void aWebPageIsRefusedOnTcpEvenWithTheToken() throws Exception {
     AdminServer s = tcpServer(false, dir.resolve("token"));
 
-    Curl origin = curl("-H", "Authorization: Bearer " + TOKEN, "-H", "Origin: http://evil.example",
-        http(s, "/v1/peers"));
-    Curl host = curl("-H", "Authorization: Bearer " + TOKEN, "-H", "Host: attacker.example", http(s, "/v1/peers"));
-    Curl plain = curl("-H", "Authorization: Bearer " + TOKEN, "-H", "Content-Type: text/plain", "--data-binary",
-        PEER_WEST, http(s, "/v1/apply"));
+    Curl origin =
+        curl(
+            "-H",
+            "Authorization: Bearer " + TOKEN,
+            "-H",
+            "Origin: http://evil.example",
+            http(s, "/v1/peers"));
+    Curl host =
+        curl(
+            "-H",
+            "Authorization: Bearer " + TOKEN,
+            "-H",
+            "Host: attacker.example",
+            http(s, "/v1/peers"));
+    Curl plain =
+        curl(
+            "-H",
+            "Authorization: Bearer " + TOKEN,
+            "-H",
+            "Content-Type: text/plain",
+            "--data-binary",
+            PEER_WEST,
+            http(s, "/v1/apply"));
 
     assertThat(origin.status()).isEqualTo(403);
     assertThat(host.status()).isEqualTo(403);
@@ -315,23 +445,33 @@ class AdminAccessIT {
 
   @Test
   void tcpWithoutAuthenticationOrBeyondLoopbackWithoutMutualTlsDoesNotStart() throws IOException {
-    AdminConfig bare = new AdminConfig(dir.resolve("state/admin.sock"),
-        new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, null), null);
-    AdminConfig wide = new AdminConfig(dir.resolve("state/admin.sock"),
-        new AdminTcp(new InetSocketAddress("0.0.0.0", 0), false, dir.resolve("token")), null);
+    AdminConfig bare =
+        new AdminConfig(
+            dir.resolve("state/admin.sock"),
+            new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, null),
+            null);
+    AdminConfig wide =
+        new AdminConfig(
+            dir.resolve("state/admin.sock"),
+            new AdminTcp(new InetSocketAddress("0.0.0.0", 0), false, dir.resolve("token")),
+            null);
     Path open = dir.resolve("open-token");
     Files.writeString(open, TOKEN);
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
-    AdminConfig readable = new AdminConfig(dir.resolve("state/admin.sock"),
-        new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, open), null);
+    AdminConfig readable =
+        new AdminConfig(
+            dir.resolve("state/admin.sock"),
+            new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, open),
+            null);
 
     assertThatThrownBy(() -> server(bare).start())
         .isInstanceOf(AdminStartException.class)
         .hasMessageStartingWith("admin TCP listener 127.0.0.1:0 has no authentication");
     assertThatThrownBy(() -> server(wide).start())
         .isInstanceOf(AdminStartException.class)
-        .hasMessage("admin TCP listener 0.0.0.0:0 is beyond loopback without mutual TLS (expected: a loopback"
-            + " address, or --admin-mtls with admin certificates from xcl admin-cert create)");
+        .hasMessage(
+            "admin TCP listener 0.0.0.0:0 is beyond loopback without mutual TLS (expected: a loopback"
+                + " address, or --admin-mtls with admin certificates from xcl admin-cert create)");
     assertThatThrownBy(() -> server(readable).start())
         .isInstanceOf(AdminStartException.class)
         .hasMessageContaining("mode rw-r--r-- (expected: rw------- (0600)");
@@ -365,22 +505,30 @@ class AdminAccessIT {
 
   @Test
   void aTrickledBodyIsCutOffByTheRequestTimeout() throws Exception {
-    AdminServer s = limitedSocketServer(new AdminLimits(4 << 20, Duration.ofMillis(800), Duration.ofSeconds(60), 64));
+    AdminServer s =
+        limitedSocketServer(
+            new AdminLimits(4 << 20, Duration.ofMillis(800), Duration.ofSeconds(60), 64));
     ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
     try (SocketChannel ch = connect(s)) {
-      ch.write(StandardCharsets.US_ASCII.encode("POST /v1/apply HTTP/1.1\r\nHost: localhost\r\n"
-          + "Content-Type: application/yaml\r\nContent-Length: 1000\r\n\r\n"));
+      ch.write(
+          StandardCharsets.US_ASCII.encode(
+              "POST /v1/apply HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Content-Type: application/yaml\r\nContent-Length: 1000\r\n\r\n"));
       AtomicInteger sent = new AtomicInteger();
       // one byte every 100 ms: never idle, never complete; at most 100 bytes
-      trickle.scheduleAtFixedRate(() -> {
-        if (sent.incrementAndGet() <= 100) {
-          try {
-            ch.write(ByteBuffer.wrap(new byte[] {'#'}));
-          } catch (IOException e) {
-            // the server closed it
-          }
-        }
-      }, 100, 100, TimeUnit.MILLISECONDS);
+      trickle.scheduleAtFixedRate(
+          () -> {
+            if (sent.incrementAndGet() <= 100) {
+              try {
+                ch.write(ByteBuffer.wrap(new byte[] {'#'}));
+              } catch (IOException e) {
+                // the server closed it
+              }
+            }
+          },
+          100,
+          100,
+          TimeUnit.MILLISECONDS);
 
       await().atMost(Duration.ofSeconds(5)).until(() -> closedByServer(ch));
       assertThat(sent.get()).isLessThan(100);
@@ -391,13 +539,23 @@ class AdminAccessIT {
 
   @Test
   void anOversizeBodyIsTooLarge() throws Exception {
-    AdminServer s = limitedSocketServer(new AdminLimits(1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 64));
+    AdminServer s =
+        limitedSocketServer(
+            new AdminLimits(1024, Duration.ofSeconds(10), Duration.ofSeconds(60), 64));
 
-    Curl c = curl("--unix-socket", sock(s), "-H", "Content-Type: application/yaml", "--data-binary",
-        "# " + "x".repeat(2048) + "\n" + PEER_WEST, "http://localhost/v1/apply");
+    Curl c =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            "# " + "x".repeat(2048) + "\n" + PEER_WEST,
+            "http://localhost/v1/apply");
 
     assertThat(c.status()).isEqualTo(413);
-    assertThat(c.body()).contains("request body: more than 1024 bytes (expected: at most 1024 bytes)");
+    assertThat(c.body())
+        .contains("request body: more than 1024 bytes (expected: at most 1024 bytes)");
   }
 
   @Test
@@ -405,7 +563,8 @@ class AdminAccessIT {
     AdminServer s = socketServer();
     StringBuilder yaml = new StringBuilder();
     for (int i = 0; i < 3500; i++) {
-      yaml.append("""
+      yaml.append(
+          """
           apiVersion: xclusterlink.io/v1alpha1
           kind: AccessPolicy
           metadata: {name: allow-team-%d-to-reach-service-%d, namespace: prod}
@@ -414,14 +573,22 @@ class AdminAccessIT {
             from: [{workloadSelector: {matchLabels: {peer.xclusterlink.io/name: west, client.xclusterlink.io/namespace: team-%d}}}]
             to:   [{workloadSelector: {matchExpressions: [{key: export.xclusterlink.io/name, operator: In, values: [service-%d]}]}}]
           ---
-          """.formatted(i, i, i, i));
+          """
+              .formatted(i, i, i, i));
     }
     Path file = dir.resolve("policies.yaml");
     Files.writeString(file, yaml);
     assertThat(Files.size(file)).isGreaterThan(1 << 20); // more than the old cap
 
-    Curl c = curl("--unix-socket", sock(s), "-H", "Content-Type: application/yaml", "--data-binary", "@" + file,
-        "http://localhost/v1/apply");
+    Curl c =
+        curl(
+            "--unix-socket",
+            sock(s),
+            "-H",
+            "Content-Type: application/yaml",
+            "--data-binary",
+            "@" + file,
+            "http://localhost/v1/apply");
 
     assertThat(c.status()).isEqualTo(200);
     assertThat(store.list(Kind.ACCESS_POLICY, "prod")).hasSize(3500);
@@ -429,8 +596,12 @@ class AdminAccessIT {
 
   @Test
   void connectionsBeyondTheCapAreClosed() throws Exception {
-    AdminServer s = limitedSocketServer(new AdminLimits(4 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60), 2));
-    try (SocketChannel a = connect(s); SocketChannel b = connect(s); SocketChannel c = connect(s)) {
+    AdminServer s =
+        limitedSocketServer(
+            new AdminLimits(4 << 20, Duration.ofSeconds(30), Duration.ofSeconds(60), 2));
+    try (SocketChannel a = connect(s);
+        SocketChannel b = connect(s);
+        SocketChannel c = connect(s)) {
       await().atMost(Duration.ofSeconds(5)).until(() -> closedByServer(c));
       assertThat(closedByServer(a)).isFalse();
       assertThat(closedByServer(b)).isFalse();

@@ -40,13 +40,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin API's routes over real sockets: a TCP listener on 127.0.0.1 with a bearer token. */
 class AdminServerIT {
-  private static final String PEER_WEST = """
+  private static final String PEER_WEST =
+      """
       apiVersion: xclusterlink.io/v1alpha1
       kind: Peer
       metadata: {name: west}
       spec: {gateways: [{host: 127.0.0.1, port: 8443}]}
       """;
-  private static final String EXPORT_DB = """
+  private static final String EXPORT_DB =
+      """
       apiVersion: xclusterlink.io/v1alpha1
       kind: Export
       metadata: {name: db, namespace: prod}
@@ -60,18 +62,23 @@ class AdminServerIT {
   private EventLoopGroup group;
   private EmbeddedStore store;
   private final List<AdminServer> servers = new ArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private String base;
 
   @BeforeEach
   void start() {
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     store = EmbeddedStore.open(stateDir);
-    AdminServer server = startServer(new InetSocketAddress("127.0.0.1", 0), AdminServerIT::admit,
-        () -> Map.of("peer", "east", "imports", 1), () -> "xcl_tunnels_active 3\n");
+    AdminServer server =
+        startServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            AdminServerIT::admit,
+            () -> Map.of("peer", "east", "imports", 1),
+            () -> "xcl_tunnels_active 3\n");
     base = "http://127.0.0.1:" + server.tcpAddress().getPort();
   }
 
@@ -82,10 +89,21 @@ class AdminServerIT {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  private AdminServer startServer(InetSocketAddress bind, Admission admission, Supplier<Object> status,
+  private AdminServer startServer(
+      InetSocketAddress bind,
+      Admission admission,
+      Supplier<Object> status,
       Supplier<String> metrics) {
-    AdminServer s = new AdminServer(config(bind), store, admission, status, metrics, null, group,
-        EpollServerSocketChannel.class);
+    AdminServer s =
+        new AdminServer(
+            config(bind),
+            store,
+            admission,
+            status,
+            metrics,
+            null,
+            group,
+            EpollServerSocketChannel.class);
     servers.add(s);
     return s.start();
   }
@@ -98,7 +116,8 @@ class AdminServerIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new AdminConfig(work.resolve("admin-" + servers.size() + ".sock"), new AdminTcp(bind, false, token), null);
+    return new AdminConfig(
+        work.resolve("admin-" + servers.size() + ".sock"), new AdminTcp(bind, false, token), null);
   }
 
   /** Standalone admission: validate, and give imports a default lbScheme. */
@@ -119,7 +138,8 @@ class AdminServerIT {
         spec:
           port: %d
           sources: [{peer: west, exportName: db, exportNamespace: prod}]
-        """.formatted(port);
+        """
+        .formatted(port);
   }
 
   private static String docs(String... docs) {
@@ -128,19 +148,24 @@ class AdminServerIT {
 
   private record Answer(int status, JsonNode json, String text, HttpResponse<String> raw) {}
 
-  private Answer send(String method, String path, String body) throws IOException, InterruptedException {
+  private Answer send(String method, String path, String body)
+      throws IOException, InterruptedException {
     HttpRequest.BodyPublisher publisher =
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(10))
-        .header("Authorization", "Bearer " + TOKEN)
-        .header("Content-Type", "application/yaml")
-        .method(method, publisher)
-        .build();
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body);
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/yaml")
+            .method(method, publisher)
+            .build();
     HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
-    JsonNode json = res.headers().firstValue("content-type").orElse("").startsWith("application/json")
-        ? ObjectCodec.json().readTree(res.body())
-        : null;
+    JsonNode json =
+        res.headers().firstValue("content-type").orElse("").startsWith("application/json")
+            ? ObjectCodec.json().readTree(res.body())
+            : null;
     return new Answer(res.statusCode(), json, res.body(), res);
   }
 
@@ -189,8 +214,9 @@ class AdminServerIT {
 
   @Test
   void applyAcceptsJson() throws Exception {
-    String json = "{\"apiVersion\":\"xclusterlink.io/v1alpha1\",\"kind\":\"Peer\","
-        + "\"metadata\":{\"name\":\"west\"},\"spec\":{\"gateways\":[{\"host\":\"10.0.0.1\",\"port\":443}]}}";
+    String json =
+        "{\"apiVersion\":\"xclusterlink.io/v1alpha1\",\"kind\":\"Peer\","
+            + "\"metadata\":{\"name\":\"west\"},\"spec\":{\"gateways\":[{\"host\":\"10.0.0.1\",\"port\":443}]}}";
 
     Answer a = apply(json);
 
@@ -202,7 +228,8 @@ class AdminServerIT {
   @Test
   void anInvalidDocumentAmongValidOnesStoresNothing() throws Exception {
     apply(importDb(5432));
-    String badImport = """
+    String badImport =
+        """
         apiVersion: xclusterlink.io/v1alpha1
         kind: Import
         metadata: {name: db, namespace: prod}
@@ -223,7 +250,11 @@ class AdminServerIT {
 
   @Test
   void aDocumentThatDoesNotParseStoresNothing() throws Exception {
-    Answer a = apply(docs(PEER_WEST, "apiVersion: xclusterlink.io/v1alpha1\nkind: Import\nspec: [unclosed\n"));
+    Answer a =
+        apply(
+            docs(
+                PEER_WEST,
+                "apiVersion: xclusterlink.io/v1alpha1\nkind: Import\nspec: [unclosed\n"));
 
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.json().get("error").asText()).startsWith("document 2: ");
@@ -235,13 +266,15 @@ class AdminServerIT {
     Answer a = apply("   \n");
 
     assertThat(a.status()).isEqualTo(400);
-    assertThat(a.json().get("error").asText()).isEqualTo("body: empty (expected: one or more YAML or JSON documents)");
+    assertThat(a.json().get("error").asText())
+        .isEqualTo("body: empty (expected: one or more YAML or JSON documents)");
   }
 
   @Test
   void getsAnObjectWithItsStatus() throws Exception {
     apply(docs(PEER_WEST, importDb(5432)));
-    Status reachable = Status.EMPTY.withCondition(Condition.PEER_REACHABLE, true, "Heartbeat", "answered");
+    Status reachable =
+        Status.EMPTY.withCondition(Condition.PEER_REACHABLE, true, "Heartbeat", "answered");
     store.setStatus(new ObjectKey(Kind.PEER, null, "west"), reachable);
 
     Answer peer = get("/v1/peers/west?namespace=ignored");
@@ -265,7 +298,11 @@ class AdminServerIT {
 
   @Test
   void listsObjectsOfAKindInOneOrAllNamespaces() throws Exception {
-    apply(docs(EXPORT_DB, EXPORT_DB.replace("prod", "dev"), EXPORT_DB.replace("name: db", "name: api")));
+    apply(
+        docs(
+            EXPORT_DB,
+            EXPORT_DB.replace("prod", "dev"),
+            EXPORT_DB.replace("name: db", "name: api")));
 
     Answer all = get("/v1/exports");
     Answer prod = get("/v1/Export?namespace=prod");
@@ -273,7 +310,8 @@ class AdminServerIT {
 
     assertThat(all.status()).isEqualTo(200);
     assertThat(all.json().get("items").findValuesAsText("name")).containsExactly("db", "api", "db");
-    assertThat(all.json().get("items").findValuesAsText("namespace")).containsExactly("dev", "prod", "prod");
+    assertThat(all.json().get("items").findValuesAsText("namespace"))
+        .containsExactly("dev", "prod", "prod");
     assertThat(prod.json().get("items").findValuesAsText("name")).containsExactly("api", "db");
     assertThat(none.text()).isEqualTo("{\"items\":[]}");
   }
@@ -301,8 +339,10 @@ class AdminServerIT {
     Answer a = get("/v1/widgets");
 
     assertThat(a.status()).isEqualTo(404);
-    assertThat(a.json().get("error").asText()).isEqualTo("no such kind: 'widgets' (expected one of: "
-        + "peers, exports, imports, accesspolicies, privilegedaccesspolicies)");
+    assertThat(a.json().get("error").asText())
+        .isEqualTo(
+            "no such kind: 'widgets' (expected one of: "
+                + "peers, exports, imports, accesspolicies, privilegedaccesspolicies)");
   }
 
   @Test
@@ -320,7 +360,8 @@ class AdminServerIT {
 
     assertThat(getApply.status()).isEqualTo(405);
     assertThat(getApply.raw().headers().firstValue("allow")).contains("POST");
-    assertThat(getApply.json().get("error").asText()).isEqualTo("GET /v1/apply: method not allowed (expected: POST)");
+    assertThat(getApply.json().get("error").asText())
+        .isEqualTo("GET /v1/apply: method not allowed (expected: POST)");
     assertThat(postList.status()).isEqualTo(405);
     assertThat(putObject.status()).isEqualTo(405);
     assertThat(putObject.raw().headers().firstValue("allow")).contains("GET, DELETE");
@@ -340,13 +381,15 @@ class AdminServerIT {
     Answer a = get("/metrics");
 
     assertThat(a.status()).isEqualTo(200);
-    assertThat(a.raw().headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(a.raw().headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(a.text()).isEqualTo("xcl_tunnels_active 3\n");
   }
 
   @Test
   void metricsAreNotFoundWhenTheGatewayHasNone() throws Exception {
-    AdminServer noMetrics = startServer(new InetSocketAddress("127.0.0.1", 0), AdminServerIT::admit, Map::of, null);
+    AdminServer noMetrics =
+        startServer(new InetSocketAddress("127.0.0.1", 0), AdminServerIT::admit, Map::of, null);
     base = "http://127.0.0.1:" + noMetrics.tcpAddress().getPort();
 
     Answer a = get("/metrics");
@@ -362,7 +405,8 @@ class AdminServerIT {
     Answer a = apply(huge);
 
     assertThat(a.status()).isEqualTo(413);
-    assertThat(a.json().get("error").asText()).startsWith("request body: more than 4194304 bytes (expected: at most 4 MiB)");
+    assertThat(a.json().get("error").asText())
+        .startsWith("request body: more than 4194304 bytes (expected: at most 4 MiB)");
     assertThat(store.list(Kind.PEER, null)).isEmpty();
     // the connection, or a new one, still serves requests
     assertThat(get("/healthz").status()).isEqualTo(200);
@@ -370,28 +414,43 @@ class AdminServerIT {
 
   @Test
   void anAdmissionBugIsAnInternalErrorOnOneLine() throws Exception {
-    AdminServer buggy = startServer(new InetSocketAddress("127.0.0.1", 0), o -> {
-      throw new IllegalStateException("admission exploded\nsecond line");
-    }, Map::of, null);
+    AdminServer buggy =
+        startServer(
+            new InetSocketAddress("127.0.0.1", 0),
+            o -> {
+              throw new IllegalStateException("admission exploded\nsecond line");
+            },
+            Map::of,
+            null);
     base = "http://127.0.0.1:" + buggy.tcpAddress().getPort();
 
     Answer a = apply(PEER_WEST);
 
     assertThat(a.status()).isEqualTo(500);
-    assertThat(a.json().get("error").asText()).isEqualTo("internal error: IllegalStateException: admission exploded");
+    assertThat(a.json().get("error").asText())
+        .isEqualTo("internal error: IllegalStateException: admission exploded");
     assertThat(store.list(Kind.PEER, null)).isEmpty();
   }
 
   @Test
   void refusesToStartOnAnAddressInUse() {
     int port = servers.get(0).tcpAddress().getPort();
-    AdminServer second = new AdminServer(config(new InetSocketAddress("127.0.0.1", port)), store,
-        AdminServerIT::admit, Map::of, null, null, group, EpollServerSocketChannel.class);
+    AdminServer second =
+        new AdminServer(
+            config(new InetSocketAddress("127.0.0.1", port)),
+            store,
+            AdminServerIT::admit,
+            Map::of,
+            null,
+            null,
+            group,
+            EpollServerSocketChannel.class);
     servers.add(second);
 
     assertThatThrownBy(second::start)
         .isInstanceOf(AdminStartException.class)
-        .hasMessage("admin address 127.0.0.1:" + port + " is already in use (expected: a free port)");
+        .hasMessage(
+            "admin address 127.0.0.1:" + port + " is already in use (expected: a free port)");
   }
 
   @Test

@@ -3,7 +3,8 @@ package io.xclusterlink.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /** An allow/deny rule that counts in its own namespace only. */
-public record AccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status) implements XclObject {
+public record AccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status)
+    implements XclObject {
   public AccessPolicy {
     status = status == null ? Status.EMPTY : status;
   }

@@ -56,8 +56,7 @@ public enum Kind {
         return k;
       }
     }
-    throw new InvalidObjectException(
-        "kind: '" + text + "' (expected one of: " + names() + ")");
+    throw new InvalidObjectException("kind: '" + text + "' (expected one of: " + names() + ")");
   }
 
   /** All kind names, for error messages. */

@@ -44,7 +44,8 @@ public final class ObjectCodec {
                   .build()));
 
   private static final Pattern NUMBER = Pattern.compile("\\(([-0-9.eE+]+)\\)");
-  // the message of Jackson's duplicate detection (JsonReadContext); there is no exception type for it
+  // the message of Jackson's duplicate detection (JsonReadContext); there is no exception type for
+  // it
   private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '");
 
   private ObjectCodec() {}
@@ -80,8 +81,13 @@ public final class ObjectCodec {
           node = it.nextValue();
         } catch (IOException | RuntimeException e) {
           String duplicate = duplicateKeyPath(e);
-          throw new InvalidObjectException("document " + doc + ": "
-              + (duplicate != null ? duplicate + ": duplicate key (expected: each key once)" : "not valid YAML: " + yamlProblem(e)));
+          throw new InvalidObjectException(
+              "document "
+                  + doc
+                  + ": "
+                  + (duplicate != null
+                      ? duplicate + ": duplicate key (expected: each key once)"
+                      : "not valid YAML: " + yamlProblem(e)));
         }
         // Only empty documents (read as null or "") are skipped; any other scalar or {} is a
         // mistake to report, not to drop silently.
@@ -111,9 +117,10 @@ public final class ObjectCodec {
       node = JSON.readTree(text);
     } catch (JsonProcessingException e) {
       String duplicate = duplicateKeyPath(e);
-      throw new InvalidObjectException(duplicate != null
-          ? duplicate + ": duplicate key (expected: each key once)"
-          : "not valid JSON: " + firstLine(e.getOriginalMessage()));
+      throw new InvalidObjectException(
+          duplicate != null
+              ? duplicate + ": duplicate key (expected: each key once)"
+              : "not valid JSON: " + firstLine(e.getOriginalMessage()));
     }
     if (node == null || !node.isObject()) {
       throw new InvalidObjectException("body: expected a JSON object");
@@ -135,7 +142,9 @@ public final class ObjectCodec {
     if (apiVersion == null || !XclObject.API_VERSION.equals(apiVersion.asText())) {
       throw new InvalidObjectException(
           "apiVersion: "
-              + (apiVersion == null || apiVersion.isNull() ? "missing" : "'" + apiVersion.asText() + "'")
+              + (apiVersion == null || apiVersion.isNull()
+                  ? "missing"
+                  : "'" + apiVersion.asText() + "'")
               + " (expected: "
               + XclObject.API_VERSION
               + ")");
@@ -154,7 +163,10 @@ public final class ObjectCodec {
       String known =
           e.getKnownPropertyIds() == null
               ? ""
-              : e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+              : e.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
       throw new InvalidObjectException(
           path(e) + ": unknown field (expected one of: " + known + ")");
     } catch (InvalidFormatException e) {
@@ -204,7 +216,10 @@ public final class ObjectCodec {
         String problem = m.getProblem() != null ? m.getProblem() : m.getContext();
         StringBuilder sb = new StringBuilder();
         if (mark != null) {
-          sb.append("line ").append(mark.getLine() + 1).append(", column ").append(mark.getColumn() + 1);
+          sb.append("line ")
+              .append(mark.getLine() + 1)
+              .append(", column ")
+              .append(mark.getColumn() + 1);
           sb.append(": ");
         }
         sb.append(problem == null ? "" : problem.replace('\n', ' ').strip());
@@ -214,7 +229,8 @@ public final class ObjectCodec {
         return sb.toString();
       }
     }
-    return firstLine(e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
+    return firstLine(
+        e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
   }
 
   /**
@@ -229,10 +245,15 @@ public final class ObjectCodec {
           && DUPLICATE.matcher(String.valueOf(r.getOriginalMessage())).find()) {
         JsonParser parser = r.getProcessor();
         List<String> parts = new ArrayList<>();
-        // the innermost context names the duplicated key; each enclosing one the field or item index that leads to it
-        for (JsonStreamContext c = parser.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+        // the innermost context names the duplicated key; each enclosing one the field or item
+        // index that leads to it
+        for (JsonStreamContext c = parser.getParsingContext();
+            c != null && !c.inRoot();
+            c = c.getParent()) {
           if (c.inObject()) {
-            parts.add(0, (c.getParent() != null && c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+            parts.add(
+                0,
+                (c.getParent() != null && c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
           } else if (c.inArray()) {
             parts.add(0, "[" + c.getCurrentIndex() + "]");
           }
@@ -249,7 +270,8 @@ public final class ObjectCodec {
         return k;
       }
     }
-    throw new InvalidObjectException("kind: '" + name + "' (expected one of: " + Kind.names() + ")");
+    throw new InvalidObjectException(
+        "kind: '" + name + "' (expected one of: " + Kind.names() + ")");
   }
 
   /** The object as a JSON tree with apiVersion and kind first. */

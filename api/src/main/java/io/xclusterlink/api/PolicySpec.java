@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The spec shared by AccessPolicy and PrivilegedAccessPolicy: an action and two selector lists. */
-public record PolicySpec(String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
+public record PolicySpec(
+    String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
   public static final String ALLOW = "allow";
   public static final String DENY = "deny";
 

@@ -3,7 +3,8 @@ package io.xclusterlink.api;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /** A cluster-wide allow/deny rule that is evaluated before, and wins over, regular policies. */
-public record PrivilegedAccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status) implements XclObject {
+public record PrivilegedAccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status)
+    implements XclObject {
   public PrivilegedAccessPolicy {
     status = status == null ? Status.EMPTY : status;
   }

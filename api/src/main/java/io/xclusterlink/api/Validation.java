@@ -29,7 +29,9 @@ public final class Validation {
   public static void validate(XclObject obj, boolean requireExportHost) {
     if (obj.metadata() == null) {
       throw new InvalidObjectException(
-          obj.kind().kindName() + " <no name>: " + fail("metadata", "missing", "name").getMessage());
+          obj.kind().kindName()
+              + " <no name>: "
+              + fail("metadata", "missing", "name").getMessage());
     }
     String where = obj.kind().kindName() + " " + describe(obj.metadata());
     try {
@@ -113,7 +115,8 @@ public final class Validation {
       throw fail("spec", "missing", "action, from, to");
     }
     if (!PolicySpec.ALLOW.equals(s.action()) && !PolicySpec.DENY.equals(s.action())) {
-      throw fail("spec.action", s.action() == null ? "missing" : "'" + s.action() + "'", "allow or deny");
+      throw fail(
+          "spec.action", s.action() == null ? "missing" : "'" + s.action() + "'", "allow or deny");
     }
     terms("spec.from", s.from());
     terms("spec.to", s.to());
@@ -139,7 +142,9 @@ public final class Validation {
   private static void requirement(String f, PolicySpec.Requirement r) {
     labelKey(f + ".key", r.key());
     if (r.operator() == null || !OPERATORS.contains(r.operator())) {
-      throw fail(f + ".operator", r.operator() == null ? "missing" : "'" + r.operator() + "'",
+      throw fail(
+          f + ".operator",
+          r.operator() == null ? "missing" : "'" + r.operator() + "'",
           "one of In, NotIn, Exists, DoesNotExist");
     }
     boolean set = r.operator().equals("In") || r.operator().equals("NotIn");
@@ -162,7 +167,9 @@ public final class Validation {
 
   private static void labelKey(String f, String key) {
     if (key == null || key.isEmpty() || key.length() > 253 || !LABEL_KEY.matcher(key).matches()) {
-      throw fail(f, key == null ? "missing" : "'" + key + "'",
+      throw fail(
+          f,
+          key == null ? "missing" : "'" + key + "'",
           "a label key: letters, digits, '-', '_', '.', '/'");
     }
   }
@@ -173,10 +180,14 @@ public final class Validation {
       throw fail(field, "missing", "a name");
     }
     if (value.length() > MAX_NAME) {
-      throw fail(field, "'" + value + "' has " + value.length() + " characters", "at most " + MAX_NAME);
+      throw fail(
+          field, "'" + value + "' has " + value.length() + " characters", "at most " + MAX_NAME);
     }
     if (!NAME.matcher(value).matches()) {
-      throw fail(field, "'" + value + "'", "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+      throw fail(
+          field,
+          "'" + value + "'",
+          "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
   }
 

@@ -30,7 +30,9 @@ public sealed interface XclObject
   default XclObject normalized() {
     String ns = metadata().namespace();
     if (kind().namespaced()) {
-      return ns == null || ns.isBlank() ? withMetadata(metadata().withNamespace(DEFAULT_NAMESPACE)) : this;
+      return ns == null || ns.isBlank()
+          ? withMetadata(metadata().withNamespace(DEFAULT_NAMESPACE))
+          : this;
     }
     return ns == null ? this : withMetadata(metadata().withNamespace(null));
   }

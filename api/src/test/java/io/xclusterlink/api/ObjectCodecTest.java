@@ -125,7 +125,9 @@ class ObjectCodecTest {
   void writesDocumentsSeparatedByMarkersWithApiVersionAndKindFirst() {
     String yaml = ObjectCodec.toYaml(List.of(SampleObjects.peer(), SampleObjects.export()));
 
-    assertThat(yaml).startsWith(HEADER + "kind: Peer\n").contains("\n---\n" + HEADER + "kind: Export\n");
+    assertThat(yaml)
+        .startsWith(HEADER + "kind: Peer\n")
+        .contains("\n---\n" + HEADER + "kind: Export\n");
     assertThat(yaml.split("\n---\n")).hasSize(2);
   }
 
@@ -152,9 +154,13 @@ class ObjectCodecTest {
   @Test
   void numbersDocumentsInErrorsCountingOnlyNonEmptyOnes() {
     String yaml =
-        "---\n---\n" + HEADER + "kind: Export\nmetadata: {name: a}\n---\n---\n" + "apiVersion: v2\n";
+        "---\n---\n"
+            + HEADER
+            + "kind: Export\nmetadata: {name: a}\n---\n---\n"
+            + "apiVersion: v2\n";
 
-    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml))).startsWith("document 2: apiVersion: 'v2'");
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .startsWith("document 2: apiVersion: 'v2'");
   }
 
   @Test
@@ -206,7 +212,10 @@ class ObjectCodecTest {
   @Test
   void rejectsUnknownKindListingTheKinds() {
     String yaml =
-        HEADER + "kind: Peer\nmetadata: {name: p}\n---\n" + HEADER + "kind: Service\nmetadata: {name: s}\n";
+        HEADER
+            + "kind: Peer\nmetadata: {name: p}\n---\n"
+            + HEADER
+            + "kind: Service\nmetadata: {name: s}\n";
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo(
@@ -247,12 +256,15 @@ class ObjectCodecTest {
   void rejectsUnknownFieldsAtEveryDepth() {
     assertThat(
             messageOf(
-                () -> ObjectCodec.readYaml(HEADER + "kind: Export\nmetadata: {name: e, nmespace: x}\n")))
+                () ->
+                    ObjectCodec.readYaml(
+                        HEADER + "kind: Export\nmetadata: {name: e, nmespace: x}\n")))
         .isEqualTo(
             "document 1: metadata.nmespace: unknown field (expected one of: labels, name, namespace)");
     assertThat(
             messageOf(
-                () -> ObjectCodec.readYaml(HEADER + "kind: Export\nmetadata: {name: e}\nspce: {}\n")))
+                () ->
+                    ObjectCodec.readYaml(HEADER + "kind: Export\nmetadata: {name: e}\nspce: {}\n")))
         .isEqualTo("document 1: spce: unknown field (expected one of: metadata, spec, status)");
     assertThat(
             messageOf(
@@ -268,8 +280,11 @@ class ObjectCodecTest {
 
   @Test
   void rejectsADuplicateKeyNamingTheDocumentAndItsPath() {
-    String yaml = HEADER + "kind: Export\nmetadata: {name: a}\n---\n"
-        + HEADER + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: 80, port: 81}\n";
+    String yaml =
+        HEADER
+            + "kind: Export\nmetadata: {name: a}\n---\n"
+            + HEADER
+            + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: 80, port: 81}\n";
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo("document 2: spec.port: duplicate key (expected: each key once)");
@@ -293,8 +308,10 @@ class ObjectCodecTest {
 
   @Test
   void rejectsADuplicateKeyInAListItem() {
-    String yaml = HEADER + "kind: Import\nmetadata: {name: i}\n"
-        + "spec:\n  port: 1\n  sources:\n  - peer: p\n    exportName: e\n  - peer: p\n    exportName: e\n    peer: q\n";
+    String yaml =
+        HEADER
+            + "kind: Import\nmetadata: {name: i}\n"
+            + "spec:\n  port: 1\n  sources:\n  - peer: p\n    exportName: e\n  - peer: p\n    exportName: e\n    peer: q\n";
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo("document 1: spec.sources[1].peer: duplicate key (expected: each key once)");
@@ -302,19 +319,27 @@ class ObjectCodecTest {
 
   @Test
   void rejectsADuplicateKeyInJson() {
-    assertThat(messageOf(() -> ObjectCodec.readJson(
-            "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Export\", \"metadata\": {\"name\": \"e\"},"
-                + " \"spec\": {\"host\": \"h\", \"port\": 80, \"port\": 81}}")))
+    assertThat(
+            messageOf(
+                () ->
+                    ObjectCodec.readJson(
+                        "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Export\", \"metadata\": {\"name\": \"e\"},"
+                            + " \"spec\": {\"host\": \"h\", \"port\": 80, \"port\": 81}}")))
         .isEqualTo("spec.port: duplicate key (expected: each key once)");
-    assertThat(messageOf(() -> ObjectCodec.readJson(
-            "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"apiVersion\": \"v2\"}")))
+    assertThat(
+            messageOf(
+                () ->
+                    ObjectCodec.readJson(
+                        "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"apiVersion\": \"v2\"}")))
         .isEqualTo("apiVersion: duplicate key (expected: each key once)");
   }
 
   @Test
   void acceptsTheSameKeyInSeparateMappings() {
-    String yaml = HEADER + "kind: Import\nmetadata: {name: i}\n"
-        + "spec: {port: 1, sources: [{peer: p, exportName: e}, {peer: p, exportName: e}]}\n";
+    String yaml =
+        HEADER
+            + "kind: Import\nmetadata: {name: i}\n"
+            + "spec: {port: 1, sources: [{peer: p, exportName: e}, {peer: p, exportName: e}]}\n";
 
     assertThat(ObjectCodec.readYaml(yaml)).hasSize(1);
   }
@@ -337,7 +362,8 @@ class ObjectCodecTest {
 
   @Test
   void rejectsPortTooLargeForAnIntegerNamingTheField() {
-    String yaml = HEADER + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: 99999999999}\n";
+    String yaml =
+        HEADER + "kind: Export\nmetadata: {name: e}\nspec: {host: h, port: 99999999999}\n";
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .startsWith("document 1: spec.port: 99999999999 (expected: an integer");
@@ -345,7 +371,8 @@ class ObjectCodecTest {
 
   @Test
   void rejectsMappingWhereAListIsExpected() {
-    String yaml = HEADER + "kind: Import\nmetadata: {name: i}\nspec: {port: 1, sources: {peer: p}}\n";
+    String yaml =
+        HEADER + "kind: Import\nmetadata: {name: i}\nspec: {port: 1, sources: {peer: p}}\n";
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo("document 1: spec.sources: wrong type (expected: a list)");
@@ -435,11 +462,11 @@ class ObjectCodecTest {
 
   @Test
   void rejectsBadJsonWithOneLineMessages() {
-    assertThat(messageOf(() -> ObjectCodec.readJson("{\"apiVersion\": "))).startsWith("not valid JSON: ");
+    assertThat(messageOf(() -> ObjectCodec.readJson("{\"apiVersion\": ")))
+        .startsWith("not valid JSON: ");
     assertThat(messageOf(() -> ObjectCodec.readJson("[1, 2]")))
         .isEqualTo("body: expected a JSON object");
-    assertThat(messageOf(() -> ObjectCodec.readJson("")))
-        .isEqualTo("body: expected a JSON object");
+    assertThat(messageOf(() -> ObjectCodec.readJson(""))).isEqualTo("body: expected a JSON object");
     assertThat(
             messageOf(
                 () ->
@@ -459,7 +486,8 @@ class ObjectCodecTest {
 
     JsonNode tree = ObjectCodec.json().readTree(ObjectCodec.toJson(peer));
 
-    assertThat(fieldNames(tree)).containsExactly("apiVersion", "kind", "metadata", "spec", "status");
+    assertThat(fieldNames(tree))
+        .containsExactly("apiVersion", "kind", "metadata", "spec", "status");
     assertThat(fieldNames(tree.get("status"))).containsExactly("conditions", "labels");
     JsonNode condition = tree.get("status").get("conditions").get(0);
     assertThat(fieldNames(condition))
@@ -476,7 +504,8 @@ class ObjectCodecTest {
         SampleObjects.peer()
             .withStatus(
                 Status.EMPTY
-                    .withCondition(Condition.PEER_REACHABLE, false, "NeverAnswered", "no answer yet")
+                    .withCondition(
+                        Condition.PEER_REACHABLE, false, "NeverAnswered", "no answer yet")
                     .withLabels(Map.of("on", "yes")));
     String yaml = ObjectCodec.toYaml(List.of(peer));
 

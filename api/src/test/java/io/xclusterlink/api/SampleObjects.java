@@ -89,10 +89,6 @@ final class SampleObjects {
   /** One valid object of every kind, already normalised (as read back from YAML). */
   static List<XclObject> everyKind() {
     return List.of(
-        peer(),
-        export(),
-        importObject(),
-        accessPolicy(policySpec()),
-        privilegedPolicy(allowAll()));
+        peer(), export(), importObject(), accessPolicy(policySpec()), privilegedPolicy(allowAll()));
   }
 }

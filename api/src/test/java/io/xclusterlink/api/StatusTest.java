@@ -78,8 +78,7 @@ class StatusTest {
 
   @Test
   void toleratesConditionsReadWithoutTypeOrStatus() {
-    Status odd =
-        new Status(List.of(new Condition(null, null, "r", "m", LONG_AGO)), Map.of());
+    Status odd = new Status(List.of(new Condition(null, null, "r", "m", LONG_AGO)), Map.of());
 
     Status next = odd.withCondition(Condition.PEER_REACHABLE, true, "Ok", "ok");
 

@@ -242,8 +242,7 @@ class ValidationTest {
 
   @Test
   void rejectsImportNameLongerThan63Characters() {
-    Import imp =
-        SampleObjects.importObject().withMetadata(ObjectMeta.of("i".repeat(70), "prod"));
+    Import imp = SampleObjects.importObject().withMetadata(ObjectMeta.of("i".repeat(70), "prod"));
 
     assertThat(messageOf(imp, KUBERNETES)).contains("has 70 characters (expected: at most 63)");
   }

@@ -17,9 +17,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place where exceptions become what a user sees: one line {@code xcl: <message>} on
- * stderr and an exit code ({@value #EXIT_ERROR} for errors from the gateway, validation or the
- * file system, {@value #EXIT_USAGE} for usage errors). The stack trace is printed only with {@code
+ * The one place where exceptions become what a user sees: one line {@code xcl: <message>} on stderr
+ * and an exit code ({@value #EXIT_ERROR} for errors from the gateway, validation or the file
+ * system, {@value #EXIT_USAGE} for usage errors). The stack trace is printed only with {@code
  * --verbose}.
  */
 final class XclExceptionHandler implements IExecutionExceptionHandler, IParameterExceptionHandler {

@@ -1,16 +1,16 @@
 package io.xclusterlink.cli;
 
-import io.xclusterlink.cli.bench.RunBenchCommand;
-import io.xclusterlink.cli.demo.DemoCommand;
 import io.xclusterlink.cli.admin.AdminAddress;
 import io.xclusterlink.cli.admin.AdminClient;
 import io.xclusterlink.cli.admin.AdminClients;
-import io.xclusterlink.cli.group.CommandGroup;
-import io.xclusterlink.cli.pki.AdminCertCommand;
+import io.xclusterlink.cli.bench.RunBenchCommand;
+import io.xclusterlink.cli.demo.DemoCommand;
 import io.xclusterlink.cli.gateway.GatewayCommand;
+import io.xclusterlink.cli.group.CommandGroup;
 import io.xclusterlink.cli.objects.ApplyObjectsCommand;
 import io.xclusterlink.cli.objects.DeleteObjectCommand;
 import io.xclusterlink.cli.objects.GetObjectsCommand;
+import io.xclusterlink.cli.pki.AdminCertCommand;
 import io.xclusterlink.cli.pki.FabricCommand;
 import io.xclusterlink.cli.pki.PeerCertCommand;
 import io.xclusterlink.cli.status.ShowStatusCommand;
@@ -22,7 +22,6 @@ import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
@@ -35,7 +34,8 @@ import picocli.CommandLine.TypeConversionException;
     name = "xcl",
     mixinStandardHelpOptions = true,
     versionProvider = ShowVersionCommand.class,
-    description = "X-ClusterLink: connect services across clusters over mutually authenticated TLS.",
+    description =
+        "X-ClusterLink: connect services across clusters over mutually authenticated TLS.",
     subcommands = {
       FabricCommand.class,
       PeerCertCommand.class,
@@ -58,21 +58,24 @@ public final class XclMain implements Callable<Integer>, AdminClients {
       paramLabel = "SOCKET|URL",
       defaultValue = AdminAddress.DEFAULT,
       converter = AdminAddressConverter.class,
-      description = "Admin API of the gateway to manage: its socket (STATE-DIR/admin.sock, or unix:///abs/path),"
-          + " or the URL of its TCP admin listener (default: ${DEFAULT-VALUE}).")
+      description =
+          "Admin API of the gateway to manage: its socket (STATE-DIR/admin.sock, or unix:///abs/path),"
+              + " or the URL of its TCP admin listener (default: ${DEFAULT-VALUE}).")
   AdminAddress admin;
 
   @Option(
       names = "--admin-cert",
       paramLabel = "DIR",
-      description = "For an https:// admin URL: a folder with the fabric's ca.crt and an admin certificate"
-          + " (tls.crt, tls.key) from `xcl admin-cert create`.")
+      description =
+          "For an https:// admin URL: a folder with the fabric's ca.crt and an admin certificate"
+              + " (tls.crt, tls.key) from `xcl admin-cert create`.")
   Path adminCert;
 
   @Option(
       names = "--admin-token-file",
       paramLabel = "FILE",
-      description = "For a TCP admin URL: a file holding the bearer token of the gateway's --admin-token-file.")
+      description =
+          "For a TCP admin URL: a file holding the bearer token of the gateway's --admin-token-file.")
   Path adminTokenFile;
 
   @Option(
@@ -96,7 +99,6 @@ public final class XclMain implements Callable<Integer>, AdminClients {
     throw CommandGroup.missingSubcommand(spec);
   }
 
-
   /** The command line with the exception handler installed; {@code main} and tests use it. */
   public static CommandLine commandLine() {
     XclMain main = new XclMain();
@@ -113,11 +115,11 @@ public final class XclMain implements Callable<Integer>, AdminClients {
   }
 
   /**
-   * Netty's buffer leak detector samples one buffer in 128 and records a stack trace at each of
-   * its touches: a diagnostic, and 3–5 % of a gateway's CPU per byte relayed (bench/ab.sh, see
-   * docs/performance.md). Off unless the operator asks for it with
-   * {@code XCL_JAVA_OPTS=-Dio.netty.leakDetection.level=simple}; the test suite keeps Netty's
-   * default. Must run before any Netty class is loaded.
+   * Netty's buffer leak detector samples one buffer in 128 and records a stack trace at each of its
+   * touches: a diagnostic, and 3–5 % of a gateway's CPU per byte relayed (bench/ab.sh, see
+   * docs/performance.md). Off unless the operator asks for it with {@code
+   * XCL_JAVA_OPTS=-Dio.netty.leakDetection.level=simple}; the test suite keeps Netty's default.
+   * Must run before any Netty class is loaded.
    */
   static void nettyDefaults() {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
@@ -125,7 +127,10 @@ public final class XclMain implements Callable<Integer>, AdminClients {
     }
   }
 
-  /** Accepts a socket path, {@code unix:///abs/path}, {@code http(s)://host:port} or a bare {@code host:port}. */
+  /**
+   * Accepts a socket path, {@code unix:///abs/path}, {@code http(s)://host:port} or a bare {@code
+   * host:port}.
+   */
   static final class AdminAddressConverter implements ITypeConverter<AdminAddress> {
     @Override
     public AdminAddress convert(String value) {

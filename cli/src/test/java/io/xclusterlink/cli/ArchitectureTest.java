@@ -19,9 +19,10 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.xclusterlink");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.xclusterlink");
   }
 
   @Test
@@ -31,28 +32,60 @@ class ArchitectureTest {
 
   @Test
   void modulesDependOnlyOnTheModulesBelowThem() {
-    noClasses().that().resideInAPackage("io.xclusterlink.api..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.xclusterlink.pki..", "io.xclusterlink.policy..", "io.xclusterlink.store..",
-            "io.xclusterlink.admin..", "io.xclusterlink.gateway..", "io.xclusterlink.cli..", "io.netty..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.xclusterlink.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.xclusterlink.pki..",
+            "io.xclusterlink.policy..",
+            "io.xclusterlink.store..",
+            "io.xclusterlink.admin..",
+            "io.xclusterlink.gateway..",
+            "io.xclusterlink.cli..",
+            "io.netty..")
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.xclusterlink.policy..", "io.xclusterlink.store..")
-        .should().dependOnClassesThat().resideInAnyPackage(
-            "io.xclusterlink.admin..", "io.xclusterlink.gateway..", "io.xclusterlink.cli..", "io.netty..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.xclusterlink.policy..", "io.xclusterlink.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.xclusterlink.admin..",
+            "io.xclusterlink.gateway..",
+            "io.xclusterlink.cli..",
+            "io.netty..")
         .check(classes);
-    noClasses().that().resideInAnyPackage("io.xclusterlink.pki..", "io.xclusterlink.admin..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.xclusterlink.gateway..", "io.xclusterlink.cli..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.xclusterlink.pki..", "io.xclusterlink.admin..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.xclusterlink.gateway..", "io.xclusterlink.cli..")
         .check(classes);
-    noClasses().that().resideInAPackage("io.xclusterlink.gateway..")
-        .should().dependOnClassesThat().resideInAPackage("io.xclusterlink.cli..")
+    noClasses()
+        .that()
+        .resideInAPackage("io.xclusterlink.gateway..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.xclusterlink.cli..")
         .check(classes);
   }
 
   @Test
   void theGatewayDoesNotDependOnAKubernetesClient() {
-    noClasses().that().resideInAnyPackage("io.xclusterlink.gateway..", "io.xclusterlink.store..",
-            "io.xclusterlink.admin..", "io.xclusterlink.policy..", "io.xclusterlink.api..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.xclusterlink.gateway..",
+            "io.xclusterlink.store..",
+            "io.xclusterlink.admin..",
+            "io.xclusterlink.policy..",
+            "io.xclusterlink.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.fabric8..", "io.javaoperatorsdk..")
         .check(classes);
   }
 }

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
-/** Runs {@code xcl} in-process, as {@code main} would, capturing stdout, stderr and the exit code. */
+/**
+ * Runs {@code xcl} in-process, as {@code main} would, capturing stdout, stderr and the exit code.
+ */
 public final class CliRun {
   /** What one run printed and returned. */
   public record Result(int exitCode, String out, String err) {}

@@ -54,7 +54,10 @@ public final class FakeAdminServer implements AutoCloseable {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       requests.add(
           new Request(
-              exchange.getRequestMethod(), target, exchange.getRequestHeaders().getFirst("Content-Type"), body));
+              exchange.getRequestMethod(),
+              target,
+              exchange.getRequestHeaders().getFirst("Content-Type"),
+              body));
       Response r =
           responses.getOrDefault(
               exchange.getRequestMethod() + " " + target,

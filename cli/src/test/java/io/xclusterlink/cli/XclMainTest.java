@@ -21,7 +21,8 @@ class XclMainTest {
   void printsHelpAndExitsZero() {
     Result r = run("--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("fabric", "peer-cert", "gateway", "apply", "get", "delete", "status");
+    assertThat(r.out())
+        .contains("fabric", "peer-cert", "gateway", "apply", "get", "delete", "status");
   }
 
   @Test
@@ -35,7 +36,8 @@ class XclMainTest {
   void missingSubcommandOfAGroupNamesTheChoices() {
     Result r = run("fabric");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("xcl: missing command (expected one of: create) (see 'xcl fabric --help')\n");
+    assertThat(r.err())
+        .isEqualTo("xcl: missing command (expected one of: create) (see 'xcl fabric --help')\n");
   }
 
   @Test
@@ -49,7 +51,10 @@ class XclMainTest {
   void missingRequiredOptionIsAUsageError() {
     Result r = run("peer-cert", "create", "--fabric", "demo");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).startsWith("xcl: Missing required option").contains("--name").hasLineCount(1);
+    assertThat(r.err())
+        .startsWith("xcl: Missing required option")
+        .contains("--name")
+        .hasLineCount(1);
   }
 
   @Test
@@ -70,15 +75,18 @@ class XclMainTest {
   void namespaceAndAllNamespacesTogetherIsAUsageError() {
     Result r = run("get", "imports", "-n", "prod", "-A");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("xcl: -n and -A cannot be used together (see 'xcl get --help')\n");
+    assertThat(r.err())
+        .isEqualTo("xcl: -n and -A cannot be used together (see 'xcl get --help')\n");
   }
 
   @Test
   void badAdminUrlIsAUsageError() {
     Result r = run("--admin", "ftp://somewhere", "status");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("'ftp://somewhere' (expected: a socket path such as ./state/admin.sock or"
-        + " unix:///abs/path/admin.sock, or a URL such as https://127.0.0.1:9443)");
+    assertThat(r.err())
+        .contains(
+            "'ftp://somewhere' (expected: a socket path such as ./state/admin.sock or"
+                + " unix:///abs/path/admin.sock, or a URL such as https://127.0.0.1:9443)");
   }
 
   @Test

@@ -1,7 +1,5 @@
 package io.xclusterlink.gateway;
 
-import io.xclusterlink.gateway.config.GatewayConfig;
-import io.xclusterlink.gateway.config.GatewayStartException;
 import io.netty.channel.EventLoopGroup;
 import io.xclusterlink.admin.AdminServer;
 import io.xclusterlink.admin.Admission;
@@ -9,6 +7,8 @@ import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.gateway.access.Authorizer;
+import io.xclusterlink.gateway.config.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.gateway.control.ControlPlane;
 import io.xclusterlink.gateway.egress.Workloads;
 import io.xclusterlink.gateway.ingress.IngressServer;
@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One gateway: control plane and data plane for one peer. Construction does no I/O; {@link
  * #start()} binds the tunnel and admin ports and throws {@link GatewayStartException} with a
- * one-line message when it cannot (port in use, bad credentials); {@link #close()} stops
- * everything in reverse order.
+ * one-line message when it cannot (port in use, bad credentials); {@link #close()} stops everything
+ * in reverse order.
  */
 public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -69,24 +69,37 @@ public final class Gateway implements AutoCloseable {
       }
       throw new GatewayStartException(e.getMessage(), e);
     }
-    log.info("gateway {} started: peers connect to {}, admin API on unix:{}{}",
-        config.peerName(), hostPort(ingress.address()), admin.socketPath(),
+    log.info(
+        "gateway {} started: peers connect to {}, admin API on unix:{}{}",
+        config.peerName(),
+        hostPort(ingress.address()),
+        admin.socketPath(),
         admin.tcpAddress() == null ? "" : " and " + hostPort(admin.tcpAddress()));
     return this;
   }
 
   private void startParts() {
     try {
-      tls = TlsContexts.load(PeerCredentials.inDir(config.credentialsDir()), config.preferOpenSsl());
+      tls =
+          TlsContexts.load(PeerCredentials.inDir(config.credentialsDir()), config.preferOpenSsl());
     } catch (PkiException e) {
-      throw new GatewayStartException("credentials of peer " + config.peerName() + ": " + e.getMessage(), e);
+      throw new GatewayStartException(
+          "credentials of peer " + config.peerName() + ": " + e.getMessage(), e);
     }
     started.push(tls);
     if (!tls.localPeerName().equals(config.peerName())) {
-      throw new GatewayStartException("certificate in " + config.credentialsDir() + " names '" + tls.localPeerName()
-          + "' (expected: '" + config.peerName() + "')", null);
+      throw new GatewayStartException(
+          "certificate in "
+              + config.credentialsDir()
+              + " names '"
+              + tls.localPeerName()
+              + "' (expected: '"
+              + config.peerName()
+              + "')",
+          null);
     }
-    Workloads workloads = config.workloadsFile() == null ? Workloads.NONE : Workloads.load(config.workloadsFile());
+    Workloads workloads =
+        config.workloadsFile() == null ? Workloads.NONE : Workloads.load(config.workloadsFile());
     createPrivateStateDir();
     try {
       store = EmbeddedStore.open(config.stateDir());
@@ -96,29 +109,54 @@ public final class Gateway implements AutoCloseable {
     started.push(store);
     Transport transport = Transport.choose(true);
     EventLoopGroup boss = transport.newGroup(1, "xcl-accept");
-    started.push(() -> boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly());
-    EventLoopGroup workers = transport.newGroup(Runtime.getRuntime().availableProcessors(), "xcl-io");
-    started.push(() -> workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly());
+    started.push(
+        () ->
+            boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                .syncUninterruptibly());
+    EventLoopGroup workers =
+        transport.newGroup(Runtime.getRuntime().availableProcessors(), "xcl-io");
+    started.push(
+        () ->
+            workers
+                .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                .syncUninterruptibly());
     metrics = new GatewayMetrics();
     Authorizer authorizer = new Authorizer(config.peerName(), config.labels());
-    ingress = new IngressServer(config.listen(), tls,
-        new IngressServer.IngressContext(authorizer, metrics, transport, config::labels, config.limits()), boss, workers).start();
+    ingress =
+        new IngressServer(
+                config.listen(),
+                tls,
+                new IngressServer.IngressContext(
+                    authorizer, metrics, transport, config::labels, config.limits()),
+                boss,
+                workers)
+            .start();
     started.push(ingress);
-    control = new ControlPlane(config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
+    control =
+        new ControlPlane(
+            config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
     started.push(control);
     // after the store: its lock keeps a second gateway on this state folder away from the socket
-    admin = new AdminServer(config.admin(), store, new Admission() {
-          @Override
-          public XclObject admit(XclObject incoming) {
-            return Gateway.this.admit(incoming);
-          }
+    admin =
+        new AdminServer(
+            config.admin(),
+            store,
+            new Admission() {
+              @Override
+              public XclObject admit(XclObject incoming) {
+                return Gateway.this.admit(incoming);
+              }
 
-          @Override
-          public void settle() {
-            settleApply();
-          }
-        }, this::status, metrics::scrape, tls::adminServer,
-        boss, transport.serverChannelClass());
+              @Override
+              public void settle() {
+                settleApply();
+              }
+            },
+            this::status,
+            metrics::scrape,
+            tls::adminServer,
+            boss,
+            transport.serverChannelClass());
     try {
       admin.start();
     } catch (RuntimeException e) {
@@ -126,11 +164,15 @@ public final class Gateway implements AutoCloseable {
     }
     started.push(admin);
     control.start();
-    tls.addReloadListener(() -> {
-      log.info("credentials of peer {} reloaded (generation {}): reconnecting to peers", config.peerName(), tls.generation());
-      ingress.closeAllConnections();
-      control.dropPeerConnections();
-    });
+    tls.addReloadListener(
+        () -> {
+          log.info(
+              "credentials of peer {} reloaded (generation {}): reconnecting to peers",
+              config.peerName(),
+              tls.generation());
+          ingress.closeAllConnections();
+          control.dropPeerConnections();
+        });
     tls.startWatching(Duration.ofSeconds(1));
   }
 
@@ -140,10 +182,12 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     try {
-      Files.createDirectories(config.stateDir(),
+      Files.createDirectories(
+          config.stateDir(),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
-      throw new GatewayStartException("state folder " + config.stateDir() + " cannot be created: " + e, e);
+      throw new GatewayStartException(
+          "state folder " + config.stateDir() + " cannot be created: " + e, e);
     }
   }
 
@@ -160,7 +204,8 @@ public final class Gateway implements AutoCloseable {
   private XclObject admit(XclObject incoming) {
     Validation.validate(incoming, true);
     if (incoming instanceof Import imp && imp.spec().targetPort() == null) {
-      return store.get(imp.key())
+      return store
+          .get(imp.key())
           .map(o -> ((Import) o).spec().targetPort())
           .map(p -> (XclObject) imp.withSpec(imp.spec().withTargetPort(p)))
           .orElse(incoming);

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What a client saw on one connection to an import port: the backend's greeting line, or how the
- * connection ended without one. A refusal by either gateway must show as {@link Outcome#RESET};
- * a clean close without an answer or no answer at all is a different failure.
+ * connection ended without one. A refusal by either gateway must show as {@link Outcome#RESET}; a
+ * clean close without an answer or no answer at all is a different failure.
  */
 record Access(Outcome outcome, String greeting) {
   enum Outcome {
@@ -44,7 +44,8 @@ record Access(Outcome outcome, String greeting) {
         return new Access(Outcome.NOT_LISTENING, null);
       }
       s.setSoTimeout(5000);
-      BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
       String line = r.readLine();
       return line == null ? CLOSED_WITHOUT_ANSWER : answer(line);
     } catch (SocketTimeoutException e) {
@@ -53,9 +54,11 @@ record Access(Outcome outcome, String greeting) {
       if (String.valueOf(e.getMessage()).contains("reset")) {
         return RESET; // the gateway closed with SO_LINGER 0
       }
-      throw new java.io.UncheckedIOException("access to 127.0.0.1:" + port + " failed unexpectedly", e);
+      throw new java.io.UncheckedIOException(
+          "access to 127.0.0.1:" + port + " failed unexpectedly", e);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("access to 127.0.0.1:" + port + " failed unexpectedly", e);
+      throw new java.io.UncheckedIOException(
+          "access to 127.0.0.1:" + port + " failed unexpectedly", e);
     }
   }
 

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bulk data through two real gateways: several tunnels at once share one pooled connection's
- * flow control, large DATA frames arrive split over many TLS records, and every byte must come
- * back intact and in order.
+ * Bulk data through two real gateways: several tunnels at once share one pooled connection's flow
+ * control, large DATA frames arrive split over many TLS records, and every byte must come back
+ * intact and in order.
  */
 class BulkTransferIT {
   private static final int TUNNELS = 4;
@@ -71,7 +71,10 @@ class BulkTransferIT {
     }
   }
 
-  /** Sends BYTES_PER_TUNNEL seeded random bytes while reading the echo; returns {sent, received} digests. */
+  /**
+   * Sends BYTES_PER_TUNNEL seeded random bytes while reading the echo; returns {sent, received}
+   * digests.
+   */
   private byte[][] echoThrough(int port, long seed) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -80,7 +83,8 @@ class BulkTransferIT {
       OutputStream out = s.getOutputStream();
       String greeting = readLine(in);
       assertThat(greeting).isEqualTo("hello from p1");
-      CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> send(out, seed), threads);
+      CompletableFuture<byte[]> sent =
+          CompletableFuture.supplyAsync(() -> send(out, seed), threads);
       MessageDigest received = MessageDigest.getInstance("SHA-256");
       DataInputStream data = new DataInputStream(in);
       byte[] buf = new byte[64 * 1024];
@@ -126,6 +130,7 @@ class BulkTransferIT {
     while ((c = in.read()) != -1 && c != '\n') {
       line.append((char) c);
     }
-    return new String(line.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    return new String(
+        line.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
   }
 }

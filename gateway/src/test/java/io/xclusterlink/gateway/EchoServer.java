@@ -13,11 +13,13 @@ import java.util.concurrent.Executors;
 /** A test backend on 127.0.0.1: greets every connection with "NAME\n", then echoes bytes. */
 final class EchoServer implements AutoCloseable {
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "echo");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "echo");
+            t.setDaemon(true);
+            return t;
+          });
 
   EchoServer(String name) throws IOException {
     this(name, 0);
@@ -26,20 +28,23 @@ final class EchoServer implements AutoCloseable {
   EchoServer(String name, int port) throws IOException {
     server = new ServerSocket(port, 200, InetAddress.getLoopbackAddress());
     byte[] greeting = (name + "\n").getBytes(StandardCharsets.UTF_8);
-    threads.execute(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          threads.execute(() -> serve(s, greeting));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    threads.execute(
+        () -> {
+          while (!server.isClosed()) {
+            try {
+              Socket s = server.accept();
+              threads.execute(() -> serve(s, greeting));
+            } catch (IOException e) {
+              return;
+            }
+          }
+        });
   }
 
   private static void serve(Socket s, byte[] greeting) {
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+    try (s;
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream()) {
       out.write(greeting);
       out.flush();
       byte[] buf = new byte[16384];

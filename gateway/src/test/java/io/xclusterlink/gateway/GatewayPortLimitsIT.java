@@ -1,6 +1,5 @@
 package io.xclusterlink.gateway;
 
-import io.xclusterlink.gateway.config.GatewayLimits;
 import static io.xclusterlink.gateway.TestFabric.access;
 import static io.xclusterlink.gateway.TestFabric.imp;
 import static io.xclusterlink.gateway.TestFabric.src;
@@ -18,6 +17,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelConnection;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
@@ -58,16 +58,21 @@ class GatewayPortLimitsIT {
   @BeforeEach
   void setUp() throws Exception {
     f = new TestFabric(dir, "p0", "p1");
-    f.restart("p0", c -> c.withLimits(GatewayLimits.defaults()
-        .withPreAuth(TOTAL, PER_SOURCE, Duration.ofSeconds(3))
-        .withStreams(1024, 100, Duration.ofSeconds(10))));
+    f.restart(
+        "p0",
+        c ->
+            c.withLimits(
+                GatewayLimits.defaults()
+                    .withPreAuth(TOTAL, PER_SOURCE, Duration.ofSeconds(3))
+                    .withStreams(1024, 100, Duration.ofSeconds(10))));
     f.connectAll();
     f.put("p0", f.export("p0", "echo"));
     f.allowAll();
     f.put("p1", imp("echo", null, src("p0", "echo")));
     importPort = f.targetPort("p1", "echo");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(
-        () -> assertThat(access(importPort).toString()).isEqualTo("hello from p0"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(access(importPort).toString()).isEqualTo("hello from p0"));
   }
 
   @AfterEach
@@ -92,7 +97,9 @@ class GatewayPortLimitsIT {
       }
       // the handshake deadline closes the rest
       await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() == 2000);
-      await().atMost(Duration.ofSeconds(5)).until(() -> f.gw("p0").ingressServer().connectionsInHandshake() == 0);
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> f.gw("p0").ingressServer().connectionsInHandshake() == 0);
     }
     String metrics = f.gw("p0").metrics().scrape();
     assertThat(metrics)
@@ -106,59 +113,90 @@ class GatewayPortLimitsIT {
     int port = f.gw("p0").tunnelAddress().getPort();
     try (Flood flood = new Flood()) {
       flood.open("127.0.0.2", port, 500);
-      await().atMost(Duration.ofSeconds(20)).until(() -> flood.closedByGateway() >= 500 - PER_SOURCE);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> flood.closedByGateway() >= 500 - PER_SOURCE);
       // p1 (from 127.0.0.1) has to handshake again, during the flood
       long opened = (long) f.gw("p0").metrics().summary().get("ingressTunnelsOpened");
       f.gw("p1").controlPlane().dropPeerConnections();
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(
-          () -> assertThat(access(importPort).toString()).isEqualTo("hello from p0"));
-      assertThat((long) f.gw("p0").metrics().summary().get("ingressTunnelsOpened")).isGreaterThan(opened);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> assertThat(access(importPort).toString()).isEqualTo("hello from p0"));
+      assertThat((long) f.gw("p0").metrics().summary().get("ingressTunnelsOpened"))
+          .isGreaterThan(opened);
     }
   }
 
   @Test
   void aPeerThatResetsTunnelRequestsByTheThousandLosesItsConnection() throws Exception {
-    TlsContexts tls = TlsContexts.load(PeerCredentials.inDir(dir.resolve(f.fabric).resolve("p1")), true);
+    TlsContexts tls =
+        TlsContexts.load(PeerCredentials.inDir(dir.resolve(f.fabric).resolve("p1")), true);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       InetSocketAddress p0 = f.gw("p0").tunnelAddress();
       TunnelConnection h2 = Http2Codecs.client();
-      Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel c) {
-              c.pipeline().addLast(tls.client().newHandler(c.alloc(), "p0", p0.getPort()))
-                  .addLast(new ChannelInboundHandlerAdapter() {
+      Channel ch =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<Channel>() {
                     @Override
-                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                      if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
-                        ctx.pipeline().replace(this, "h2", h2);
-                      }
-                      ctx.fireUserEventTriggered(evt);
+                    protected void initChannel(Channel c) {
+                      c.pipeline()
+                          .addLast(tls.client().newHandler(c.alloc(), "p0", p0.getPort()))
+                          .addLast(
+                              new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void userEventTriggered(
+                                    ChannelHandlerContext ctx, Object evt) {
+                                  if (evt instanceof SslHandshakeCompletionEvent done
+                                      && done.isSuccess()) {
+                                    ctx.pipeline().replace(this, "h2", h2);
+                                  }
+                                  ctx.fireUserEventTriggered(evt);
+                                }
+                              });
                     }
-                  });
-            }
-          })
-          .connect(p0).sync().channel();
+                  })
+              .connect(p0)
+              .sync()
+              .channel();
       await().atMost(Duration.ofSeconds(10)).until(() -> ch.pipeline().context(h2) != null);
       ChannelHandlerContext ctx = ch.pipeline().context(h2);
       AtomicInteger sent = new AtomicInteger();
       // bounded: at most 5 000 request+reset pairs, 100 per event-loop turn, stopping at the close
       for (int batch = 0; batch < 50 && ch.isActive(); batch++) {
-        ch.eventLoop().submit(() -> {
-          for (int i = 0; i < 100 && ch.isActive(); i++) {
-            int id = h2.connection().local().incrementAndGetNextStreamId();
-            h2.encoder().writeHeaders(ctx, id, TunnelProtocol.tunnelRequest("p0",
-                new TunnelRequest("echo", "default", Map.of())), 0, false, ctx.newPromise());
-            h2.encoder().writeRstStream(ctx, id, Http2Error.CANCEL.code(), ctx.newPromise());
-            sent.incrementAndGet();
-          }
-          ctx.flush();
-        }).sync();
+        ch.eventLoop()
+            .submit(
+                () -> {
+                  for (int i = 0; i < 100 && ch.isActive(); i++) {
+                    int id = h2.connection().local().incrementAndGetNextStreamId();
+                    h2.encoder()
+                        .writeHeaders(
+                            ctx,
+                            id,
+                            TunnelProtocol.tunnelRequest(
+                                "p0", new TunnelRequest("echo", "default", Map.of())),
+                            0,
+                            false,
+                            ctx.newPromise());
+                    h2.encoder()
+                        .writeRstStream(ctx, id, Http2Error.CANCEL.code(), ctx.newPromise());
+                    sent.incrementAndGet();
+                  }
+                  ctx.flush();
+                })
+            .sync();
       }
       assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS))
-          .as("connection closed by p0 after %d pairs; p0's counters %s", sent.get(), f.gw("p0").metrics().summary()).isTrue();
-      // (the GOAWAY itself may be lost: p0 closes with our unread frames in its buffer, which resets)
+          .as(
+              "connection closed by p0 after %d pairs; p0's counters %s",
+              sent.get(), f.gw("p0").metrics().summary())
+          .isTrue();
+      // (the GOAWAY itself may be lost: p0 closes with our unread frames in its buffer, which
+      // resets)
       assertThat(f.gw("p0").metrics().scrape())
           .containsPattern("xcl_peer_connections_closed_total\\{reason=\"rapid-reset\"} 1");
       // p1's own connection is another one: its tunnels are not affected

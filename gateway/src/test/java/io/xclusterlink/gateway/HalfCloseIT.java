@@ -32,22 +32,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * TCP half-close through two real gateways on 127.0.0.1 (p1 imports from p0): a FIN from the
- * client or from the backend ends only its own direction, and the other one still carries every
- * byte. Sizes cross the 1 MiB stream window, so flow control runs while a direction is ended.
- * One test uses real programs: a {@code python3} client that half-closes, against
- * {@code python3 -m http.server} (skipped without python3).
+ * TCP half-close through two real gateways on 127.0.0.1 (p1 imports from p0): a FIN from the client
+ * or from the backend ends only its own direction, and the other one still carries every byte.
+ * Sizes cross the 1 MiB stream window, so flow control runs while a direction is ended. One test
+ * uses real programs: a {@code python3} client that half-closes, against {@code python3 -m
+ * http.server} (skipped without python3).
  */
 class HalfCloseIT {
   private static final int BULK = (1 << 20) + 12_345;
 
   @TempDir Path dir;
   TestFabric f;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "half-close-backend");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "half-close-backend");
+            t.setDaemon(true);
+            return t;
+          });
 
   @BeforeEach
   void setUp() throws Exception {
@@ -72,28 +74,38 @@ class HalfCloseIT {
   private int backend(Serve serve) throws IOException {
     ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     f.extras.add(server);
-    threads.execute(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          threads.execute(() -> {
-            try (s) {
-              serve.on(s);
-            } catch (IOException ignored) {
-              // the test sees what went missing
+    threads.execute(
+        () -> {
+          while (!server.isClosed()) {
+            try {
+              Socket s = server.accept();
+              threads.execute(
+                  () -> {
+                    try (s) {
+                      serve.on(s);
+                    } catch (IOException ignored) {
+                      // the test sees what went missing
+                    }
+                  });
+            } catch (IOException e) {
+              return;
             }
-          });
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+          }
+        });
     return server.getLocalPort();
   }
 
-  /** p0 exports 127.0.0.1:{@code backendPort} as {@code name}, p1 imports it; returns the import's port. */
+  /**
+   * p0 exports 127.0.0.1:{@code backendPort} as {@code name}, p1 imports it; returns the import's
+   * port.
+   */
   private int importOf(String name, int backendPort) {
-    f.put("p0", new Export(ObjectMeta.of(name, "default"), new Export.Spec("127.0.0.1", backendPort), Status.EMPTY));
+    f.put(
+        "p0",
+        new Export(
+            ObjectMeta.of(name, "default"),
+            new Export.Spec("127.0.0.1", backendPort),
+            Status.EMPTY));
     f.put("p1", imp(name, null, src("p0", name)));
     int port = f.targetPort("p1", name);
     f.sync("p0", "p1");
@@ -114,21 +126,29 @@ class HalfCloseIT {
   }
 
   private void awaitTunnelsClosed() {
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(f.gw("p1").metrics().summary()).containsEntry("egressTunnelsActive", 0L);
-      assertThat(f.gw("p0").metrics().summary()).containsEntry("ingressTunnelsActive", 0L);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(f.gw("p1").metrics().summary()).containsEntry("egressTunnelsActive", 0L);
+              assertThat(f.gw("p0").metrics().summary()).containsEntry("ingressTunnelsActive", 0L);
+            });
   }
 
   @Test
-  void aClientThatShutsDownItsOutputReadsTheWholeAnswerFromABackendThatReadsToTheEnd() throws Exception {
+  void aClientThatShutsDownItsOutputReadsTheWholeAnswerFromABackendThatReadsToTheEnd()
+      throws Exception {
     byte[] request = random(BULK);
     byte[] answer = random(BULK);
     CompletableFuture<byte[]> received = new CompletableFuture<>();
-    int port = importOf("reads-to-eof", backend(s -> {
-      received.complete(s.getInputStream().readAllBytes());
-      s.getOutputStream().write(answer);
-    }));
+    int port =
+        importOf(
+            "reads-to-eof",
+            backend(
+                s -> {
+                  received.complete(s.getInputStream().readAllBytes());
+                  s.getOutputStream().write(answer);
+                }));
 
     try (Socket client = connect(port)) {
       client.getOutputStream().write(request);
@@ -144,18 +164,23 @@ class HalfCloseIT {
   }
 
   @Test
-  void aClientThatReadsOnlyOnceEveryBufferOnTheWayIsFullStillGetsEveryByteAfterItsFin() throws Exception {
+  void aClientThatReadsOnlyOnceEveryBufferOnTheWayIsFullStillGetsEveryByteAfterItsFin()
+      throws Exception {
     int answerBytes = 32 << 20;
     AtomicLong written = new AtomicLong();
-    int port = importOf("big-answer", backend(s -> {
-      s.getInputStream().readAllBytes();
-      byte[] chunk = new byte[64 * 1024];
-      Arrays.fill(chunk, (byte) 'x');
-      for (int sent = 0; sent < answerBytes; sent += chunk.length) {
-        s.getOutputStream().write(chunk);
-        written.addAndGet(chunk.length);
-      }
-    }));
+    int port =
+        importOf(
+            "big-answer",
+            backend(
+                s -> {
+                  s.getInputStream().readAllBytes();
+                  byte[] chunk = new byte[64 * 1024];
+                  Arrays.fill(chunk, (byte) 'x');
+                  for (int sent = 0; sent < answerBytes; sent += chunk.length) {
+                    s.getOutputStream().write(chunk);
+                    written.addAndGet(chunk.length);
+                  }
+                }));
 
     try (Socket client = connect(port)) {
       client.getOutputStream().write("send me a lot\n".getBytes(UTF_8));
@@ -163,12 +188,16 @@ class HalfCloseIT {
       // the backend blocks once the tunnel's windows and both gateways' socket buffers are full:
       // the importing gateway's writes to this client had to wait for the socket to drain
       long[] last = {-1};
-      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
-        long now = written.get();
-        boolean stalled = now > 0 && now == last[0];
-        last[0] = now;
-        return stalled;
-      });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(300))
+          .until(
+              () -> {
+                long now = written.get();
+                boolean stalled = now > 0 && now == last[0];
+                last[0] = now;
+                return stalled;
+              });
       assertThat(written.get()).as("the backend is blocked before the end").isLessThan(answerBytes);
       long got = 0;
       InputStream in = client.getInputStream();
@@ -182,18 +211,24 @@ class HalfCloseIT {
   }
 
   @Test
-  void aBackendThatShutsDownItsOutputStillReadsEverythingTheClientSendsAfterwards() throws Exception {
+  void aBackendThatShutsDownItsOutputStillReadsEverythingTheClientSendsAfterwards()
+      throws Exception {
     byte[] upload = random(BULK);
     CompletableFuture<byte[]> received = new CompletableFuture<>();
-    int port = importOf("greets-and-listens", backend(s -> {
-      s.getOutputStream().write("hello, send me your bytes\n".getBytes(UTF_8));
-      s.shutdownOutput();
-      received.complete(s.getInputStream().readAllBytes());
-    }));
+    int port =
+        importOf(
+            "greets-and-listens",
+            backend(
+                s -> {
+                  s.getOutputStream().write("hello, send me your bytes\n".getBytes(UTF_8));
+                  s.shutdownOutput();
+                  received.complete(s.getInputStream().readAllBytes());
+                }));
 
     try (Socket client = connect(port)) {
       InputStream in = client.getInputStream();
-      assertThat(new String(in.readAllBytes(), UTF_8)).as("the greeting, then EOF")
+      assertThat(new String(in.readAllBytes(), UTF_8))
+          .as("the greeting, then EOF")
           .isEqualTo("hello, send me your bytes\n");
       client.getOutputStream().write(upload);
       client.shutdownOutput();
@@ -204,7 +239,8 @@ class HalfCloseIT {
     awaitTunnelsClosed();
   }
 
-  private static final String HALF_CLOSING_CLIENT = """
+  private static final String HALF_CLOSING_CLIENT =
+      """
       import socket, sys
       s = socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=10)
       s.sendall(b'GET /index.html HTTP/1.0\\r\\n\\r\\n')
@@ -228,18 +264,27 @@ class HalfCloseIT {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       backendPort = probe.getLocalPort();
     }
-    Process server = new ProcessBuilder("python3", "-m", "http.server", String.valueOf(backendPort),
-            "--bind", "127.0.0.1", "--directory", www.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("http-server.log").toFile())
-        .start();
+    Process server =
+        new ProcessBuilder(
+                "python3",
+                "-m",
+                "http.server",
+                String.valueOf(backendPort),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                www.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("http-server.log").toFile())
+            .start();
     f.extras.add(() -> server.destroyForcibly().waitFor(5, TimeUnit.SECONDS));
     await().atMost(Duration.ofSeconds(10)).until(() -> listening(backendPort));
     int port = importOf("web", backendPort);
 
-    Process client = new ProcessBuilder("python3", "-c", HALF_CLOSING_CLIENT, String.valueOf(port))
-        .redirectErrorStream(true)
-        .start();
+    Process client =
+        new ProcessBuilder("python3", "-c", HALF_CLOSING_CLIENT, String.valueOf(port))
+            .redirectErrorStream(true)
+            .start();
     assertThat(client.waitFor(20, TimeUnit.SECONDS)).as("client finished").isTrue();
     String out = new String(client.getInputStream().readAllBytes(), UTF_8);
     assertThat(out).startsWith("HTTP/1.0 200").endsWith(page);
@@ -248,10 +293,11 @@ class HalfCloseIT {
 
   private static boolean runs(String... command) {
     try {
-      Process p = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;

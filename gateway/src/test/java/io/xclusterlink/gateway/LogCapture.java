@@ -36,7 +36,10 @@ final class LogCapture implements AutoCloseable {
     synchronized (appender) {
       events = new ArrayList<>(appender.list);
     }
-    return events.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    return events.stream()
+        .filter(e -> e.getLevel() == level)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 
   /** Formatted messages at {@code level} that contain {@code text}. */

@@ -1,8 +1,9 @@
 package io.xclusterlink.gateway;
 
-import io.xclusterlink.gateway.config.GatewayConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xclusterlink.admin.AdminConfig;
+import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.Export;
 import io.xclusterlink.api.Import;
@@ -12,16 +13,15 @@ import io.xclusterlink.api.PolicySpec;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
 import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
+import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.pki.FabricCa;
 import io.xclusterlink.pki.KeyType;
-import io.xclusterlink.admin.AdminConfig;
-import io.xclusterlink.admin.AdminTcp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,9 +66,12 @@ final class TestFabric implements AutoCloseable {
   GatewayConfig config(String peer, Map<String, String> labels) {
     Path state = dir.resolve("state-" + peer);
     // the admin socket in the state folder, and a TCP listener with a token for java.net.http
-    return GatewayConfig.defaults(peer, dir.resolve(fabric).resolve(peer),
+    return GatewayConfig.defaults(
+            peer,
+            dir.resolve(fabric).resolve(peer),
             new InetSocketAddress("127.0.0.1", 0),
-            AdminConfig.inStateDir(state).withTcp(new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, tokenFile())),
+            AdminConfig.inStateDir(state)
+                .withTcp(new AdminTcp(new InetSocketAddress("127.0.0.1", 0), false, tokenFile())),
             state)
         .withLabels(labels)
         .withHeartbeat(Duration.ofMillis(150), Duration.ofMillis(150), 5, 3);
@@ -87,7 +90,8 @@ final class TestFabric implements AutoCloseable {
   Gateway restart(String peer, UnaryOperator<GatewayConfig> change) {
     Gateway old = gw(peer);
     int port = old.tunnelAddress().getPort();
-    GatewayConfig again = change.apply(old.config()).withListen(new InetSocketAddress("127.0.0.1", port));
+    GatewayConfig again =
+        change.apply(old.config()).withListen(new InetSocketAddress("127.0.0.1", port));
     old.close();
     Gateway g = new Gateway(again).start();
     gateways.put(peer, g);
@@ -125,15 +129,24 @@ final class TestFabric implements AutoCloseable {
   }
 
   Export export(String peer, String name) {
-    return new Export(ObjectMeta.of(name, "default"), new Export.Spec("127.0.0.1", backends.get(peer).port()), Status.EMPTY);
+    return new Export(
+        ObjectMeta.of(name, "default"),
+        new Export.Spec("127.0.0.1", backends.get(peer).port()),
+        Status.EMPTY);
   }
 
   Export export(String peer, String name, Map<String, String> labels) {
-    return new Export(new ObjectMeta(name, "default", labels), new Export.Spec("127.0.0.1", backends.get(peer).port()), Status.EMPTY);
+    return new Export(
+        new ObjectMeta(name, "default", labels),
+        new Export.Spec("127.0.0.1", backends.get(peer).port()),
+        Status.EMPTY);
   }
 
   static Import imp(String name, String scheme, Import.Source... sources) {
-    return new Import(ObjectMeta.of(name, "default"), new Import.Spec(80, null, List.of(sources), scheme), Status.EMPTY);
+    return new Import(
+        ObjectMeta.of(name, "default"),
+        new Import.Spec(80, null, List.of(sources), scheme),
+        Status.EMPTY);
   }
 
   static Import.Source src(String peer, String export) {
@@ -145,28 +158,46 @@ final class TestFabric implements AutoCloseable {
   }
 
   static PolicySpec.WorkloadSelectorTerm match(String key, String value) {
-    return new PolicySpec.WorkloadSelectorTerm(new PolicySpec.LabelSelector(Map.of(key, value), List.of()));
+    return new PolicySpec.WorkloadSelectorTerm(
+        new PolicySpec.LabelSelector(Map.of(key, value), List.of()));
   }
 
-  static AccessPolicy policy(String name, String action, PolicySpec.WorkloadSelectorTerm from, PolicySpec.WorkloadSelectorTerm to) {
-    return new AccessPolicy(ObjectMeta.of(name, "default"), new PolicySpec(action, List.of(from), List.of(to)), Status.EMPTY);
+  static AccessPolicy policy(
+      String name,
+      String action,
+      PolicySpec.WorkloadSelectorTerm from,
+      PolicySpec.WorkloadSelectorTerm to) {
+    return new AccessPolicy(
+        ObjectMeta.of(name, "default"),
+        new PolicySpec(action, List.of(from), List.of(to)),
+        Status.EMPTY);
   }
 
-  static PrivilegedAccessPolicy privileged(String name, String action, PolicySpec.WorkloadSelectorTerm from, PolicySpec.WorkloadSelectorTerm to) {
-    return new PrivilegedAccessPolicy(ObjectMeta.of(name, null), new PolicySpec(action, List.of(from), List.of(to)), Status.EMPTY);
+  static PrivilegedAccessPolicy privileged(
+      String name,
+      String action,
+      PolicySpec.WorkloadSelectorTerm from,
+      PolicySpec.WorkloadSelectorTerm to) {
+    return new PrivilegedAccessPolicy(
+        ObjectMeta.of(name, null),
+        new PolicySpec(action, List.of(from), List.of(to)),
+        Status.EMPTY);
   }
 
   /** POSTs YAML to a gateway's admin API, the real admission path ({@code xcl apply}). */
-  java.net.http.HttpResponse<String> applyThroughAdminApi(String peer, String yaml) throws IOException, InterruptedException {
+  java.net.http.HttpResponse<String> applyThroughAdminApi(String peer, String yaml)
+      throws IOException, InterruptedException {
     InetSocketAddress a = gw(peer).adminTcpAddress();
-    java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create("http://127.0.0.1:" + a.getPort() + "/v1/apply"))
-        .timeout(Duration.ofSeconds(5))
-        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-        .header("Content-Type", "application/yaml")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(yaml))
-        .build();
-    return java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpRequest req =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + a.getPort() + "/v1/apply"))
+            .timeout(Duration.ofSeconds(5))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .header("Content-Type", "application/yaml")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(yaml))
+            .build();
+    return java.net.http.HttpClient.newHttpClient()
+        .send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   void allowAll() {
@@ -181,16 +212,40 @@ final class TestFabric implements AutoCloseable {
 
   /** The target port of an import once the gateway has allocated and written it back. */
   int targetPort(String peer, String importName) {
-    return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(
-        () -> gw(peer).store().get(new io.xclusterlink.api.ObjectKey(io.xclusterlink.api.Kind.IMPORT, "default", importName))
-            .map(o -> ((Import) o).spec().targetPort()).orElse(null),
-        p -> p != null && gw(peer).store().get(new io.xclusterlink.api.ObjectKey(io.xclusterlink.api.Kind.IMPORT, "default", importName))
-            .map(o -> o.status().condition("ImportTargetPortValid").map(c -> c.isTrue()).orElse(false)).orElse(false));
+    return org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                gw(peer)
+                    .store()
+                    .get(
+                        new io.xclusterlink.api.ObjectKey(
+                            io.xclusterlink.api.Kind.IMPORT, "default", importName))
+                    .map(o -> ((Import) o).spec().targetPort())
+                    .orElse(null),
+            p ->
+                p != null
+                    && gw(peer)
+                        .store()
+                        .get(
+                            new io.xclusterlink.api.ObjectKey(
+                                io.xclusterlink.api.Kind.IMPORT, "default", importName))
+                        .map(
+                            o ->
+                                o.status()
+                                    .condition("ImportTargetPortValid")
+                                    .map(c -> c.isTrue())
+                                    .orElse(false))
+                        .orElse(false));
   }
 
   boolean reachable(String at, String peer) {
-    return gw(at).store().get(new io.xclusterlink.api.ObjectKey(io.xclusterlink.api.Kind.PEER, null, peer))
-        .flatMap(o -> o.status().condition("PeerReachable")).map(c -> c.isTrue()).orElse(false);
+    return gw(at)
+        .store()
+        .get(new io.xclusterlink.api.ObjectKey(io.xclusterlink.api.Kind.PEER, null, peer))
+        .flatMap(o -> o.status().condition("PeerReachable"))
+        .map(c -> c.isTrue())
+        .orElse(false);
   }
 
   /** Connects to the import port once: the greeting, or how the connection ended without one. */
@@ -203,7 +258,8 @@ final class TestFabric implements AutoCloseable {
     Map<String, Long> out = new TreeMap<>();
     for (Map.Entry<String, Gateway> g : gateways.entrySet()) {
       @SuppressWarnings("unchecked")
-      Map<String, Long> byReason = (Map<String, Long>) g.getValue().metrics().summary().get("refusedByReason");
+      Map<String, Long> byReason =
+          (Map<String, Long>) g.getValue().metrics().summary().get("refusedByReason");
       byReason.forEach((reason, n) -> out.put(g.getKey() + " " + reason, n));
     }
     return out;
@@ -212,12 +268,14 @@ final class TestFabric implements AutoCloseable {
   /** The refusal counters that moved since {@code before}, with how much. */
   Map<String, Long> refusalsSince(Map<String, Long> before) {
     Map<String, Long> moved = new TreeMap<>();
-    refusals().forEach((k, n) -> {
-      long d = n - before.getOrDefault(k, 0L);
-      if (d != 0) {
-        moved.put(k, d);
-      }
-    });
+    refusals()
+        .forEach(
+            (k, n) -> {
+              long d = n - before.getOrDefault(k, 0L);
+              if (d != 0) {
+                moved.put(k, d);
+              }
+            });
     return moved;
   }
 
@@ -235,11 +293,19 @@ final class TestFabric implements AutoCloseable {
     for (String r : reasons) {
       expected.merge(r, 1L, Long::sum);
     }
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      Map<String, Long> moved = refusalsSince(before);
-      moved.keySet().removeIf(k -> k.endsWith(" egress/all-sources-failed") && !expected.containsKey(k));
-      assertThat(moved).as("refusals counted for one access to port %d", port).isEqualTo(expected);
-    });
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              Map<String, Long> moved = refusalsSince(before);
+              moved
+                  .keySet()
+                  .removeIf(
+                      k -> k.endsWith(" egress/all-sources-failed") && !expected.containsKey(k));
+              assertThat(moved)
+                  .as("refusals counted for one access to port %d", port)
+                  .isEqualTo(expected);
+            });
   }
 
   @Override

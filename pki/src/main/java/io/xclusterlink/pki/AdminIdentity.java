@@ -21,8 +21,8 @@ public final class AdminIdentity {
   private AdminIdentity() {}
 
   /**
-   * The admin name of a certificate whose chain the caller has already verified against the
-   * fabric CA; empty when it is not an admin certificate (a peer certificate, or any other).
+   * The admin name of a certificate whose chain the caller has already verified against the fabric
+   * CA; empty when it is not an admin certificate (a peer certificate, or any other).
    */
   public static Optional<String> fromCertificate(X509Certificate cert) {
     Collection<List<?>> names;
@@ -42,8 +42,10 @@ public final class AdminIdentity {
       if (Integer.valueOf(DNS_NAME).equals(name.get(0))) {
         return Optional.empty();
       }
-      if (Integer.valueOf(URI).equals(name.get(0)) && name.get(1) instanceof String uri
-          && uri.startsWith(URI_PREFIX) && uri.length() > URI_PREFIX.length()) {
+      if (Integer.valueOf(URI).equals(name.get(0))
+          && name.get(1) instanceof String uri
+          && uri.startsWith(URI_PREFIX)
+          && uri.length() > URI_PREFIX.length()) {
         admin = uri.substring(URI_PREFIX.length());
       }
     }

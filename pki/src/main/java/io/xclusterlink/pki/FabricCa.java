@@ -39,9 +39,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * Creates a fabric's root CA ({@code DIR/FABRIC/ca.crt, ca.key}) and its peers' credentials
- * ({@code DIR/FABRIC/PEER/ca.crt, tls.crt, tls.key}) and admins' client credentials
- * ({@code DIR/FABRIC/admins/NAME/...}) on disk.
+ * Creates a fabric's root CA ({@code DIR/FABRIC/ca.crt, ca.key}) and its peers' credentials ({@code
+ * DIR/FABRIC/PEER/ca.crt, tls.crt, tls.key}) and admins' client credentials ({@code
+ * DIR/FABRIC/admins/NAME/...}) on disk.
  */
 public final class FabricCa {
   static final String CA_CERT_FILE = "ca.crt";
@@ -53,7 +53,8 @@ public final class FabricCa {
   // A certificate made on one host must already be valid on another whose clock is a little behind.
   private static final Duration BACKDATE = Duration.ofHours(1);
 
-  // An instance used explicitly, never registered: the JDK's own providers (and its TLS) stay as they are.
+  // An instance used explicitly, never registered: the JDK's own providers (and its TLS) stay as
+  // they are.
   private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -80,24 +81,44 @@ public final class FabricCa {
     Path caKey = fabricDir.resolve(CA_KEY_FILE);
     for (Path existing : List.of(caCert, caKey)) {
       if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-        throw new PkiException("fabric '" + fabric + "' already exists: " + existing
-            + " (expected: no " + CA_CERT_FILE + " or " + CA_KEY_FILE + " in " + fabricDir + ")");
+        throw new PkiException(
+            "fabric '"
+                + fabric
+                + "' already exists: "
+                + existing
+                + " (expected: no "
+                + CA_CERT_FILE
+                + " or "
+                + CA_KEY_FILE
+                + " in "
+                + fabricDir
+                + ")");
       }
     }
     KeyPair keys = generate(type);
     X500Name name = commonName(fabric);
     Instant now = Instant.now();
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        name, serial(), Date.from(now.minus(BACKDATE)), Date.from(now.plus(CA_VALIDITY)), name, keys.getPublic());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            name,
+            serial(),
+            Date.from(now.minus(BACKDATE)),
+            Date.from(now.plus(CA_VALIDITY)),
+            name,
+            keys.getPublic());
     try {
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
       // Path length 0: the fabric CA signs peers only, never another CA.
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
     } catch (CertIOException | GeneralSecurityException e) {
-      throw new PkiException("cannot build the CA certificate of fabric '" + fabric + "': " + e.getMessage(), e);
+      throw new PkiException(
+          "cannot build the CA certificate of fabric '" + fabric + "': " + e.getMessage(), e);
     }
     X509Certificate cert = sign(builder, keys.getPrivate());
     createDirectories(fabricDir);
@@ -123,7 +144,13 @@ public final class FabricCa {
     requireName("fabric", fabric);
     requireName("peer", peer);
     Path fabricDir = dir.resolve(fabric);
-    return issue(fabricDir, fabric, "peer", peer, fabricDir.resolve(peer), type,
+    return issue(
+        fabricDir,
+        fabric,
+        "peer",
+        peer,
+        fabricDir.resolve(peer),
+        type,
         new GeneralName(GeneralName.dNSName, peer),
         new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth});
   }
@@ -145,17 +172,39 @@ public final class FabricCa {
     requireName("fabric", fabric);
     requireName("admin", admin);
     Path fabricDir = dir.resolve(fabric);
-    return issue(fabricDir, fabric, "admin", admin, fabricDir.resolve(ADMINS_DIR).resolve(admin), type,
+    return issue(
+        fabricDir,
+        fabric,
+        "admin",
+        admin,
+        fabricDir.resolve(ADMINS_DIR).resolve(admin),
+        type,
         new GeneralName(GeneralName.uniformResourceIdentifier, AdminIdentity.URI_PREFIX + admin),
         new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth});
   }
 
-  private static Path issue(Path fabricDir, String fabric, String role, String name, Path peerDir, KeyType type,
-      GeneralName san, KeyPurposeId[] purposes) {
+  private static Path issue(
+      Path fabricDir,
+      String fabric,
+      String role,
+      String name,
+      Path peerDir,
+      KeyType type,
+      GeneralName san,
+      KeyPurposeId[] purposes) {
     PeerCredentials out = PeerCredentials.inDir(peerDir);
     if (Files.exists(out.cert(), LinkOption.NOFOLLOW_LINKS)) {
-      throw new PkiException(role + " '" + name + "' already exists: " + out.cert()
-          + " (expected: no " + PeerCredentials.CERT_FILE + " in " + peerDir + ")");
+      throw new PkiException(
+          role
+              + " '"
+              + name
+              + "' already exists: "
+              + out.cert()
+              + " (expected: no "
+              + PeerCredentials.CERT_FILE
+              + " in "
+              + peerDir
+              + ")");
     }
     Path caCertFile = fabricDir.resolve(CA_CERT_FILE);
     Path caKeyFile = fabricDir.resolve(CA_KEY_FILE);
@@ -163,7 +212,8 @@ public final class FabricCa {
     String caKeyExpected = "the CA key of fabric '" + fabric + "'";
     byte[] caCertPem = PemFiles.read(caCertFile, caCertExpected);
     X509Certificate ca = PemFiles.certificates(caCertPem, caCertFile, caCertExpected).get(0);
-    PrivateKey caKey = PemFiles.privateKey(PemFiles.read(caKeyFile, caKeyExpected), caKeyFile, caKeyExpected);
+    PrivateKey caKey =
+        PemFiles.privateKey(PemFiles.read(caKeyFile, caKeyExpected), caKeyFile, caKeyExpected);
 
     Instant now = Instant.now();
     Instant notAfter = now.plus(PEER_VALIDITY);
@@ -173,11 +223,20 @@ public final class FabricCa {
     }
     if (!notAfter.isAfter(now)) {
       throw new PkiException(
-          caCertFile + " expired on " + ca.getNotAfter().toInstant() + " (expected: a valid fabric CA)");
+          caCertFile
+              + " expired on "
+              + ca.getNotAfter().toInstant()
+              + " (expected: a valid fabric CA)");
     }
     KeyPair keys = generate(type);
-    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-        ca, serial(), Date.from(now.minus(BACKDATE)), Date.from(notAfter), commonName(name), keys.getPublic());
+    X509v3CertificateBuilder builder =
+        new JcaX509v3CertificateBuilder(
+            ca,
+            serial(),
+            Date.from(now.minus(BACKDATE)),
+            Date.from(notAfter),
+            commonName(name),
+            keys.getPublic());
     boolean rsa = keys.getPublic().getAlgorithm().equals("RSA");
     int usage = KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0);
     try {
@@ -187,17 +246,25 @@ public final class FabricCa {
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
       builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
       builder.addExtension(
-          Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-      builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
+          Extension.subjectKeyIdentifier,
+          false,
+          extensions.createSubjectKeyIdentifier(keys.getPublic()));
+      builder.addExtension(
+          Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca));
     } catch (CertIOException | GeneralSecurityException e) {
-      throw new PkiException("cannot build the certificate of " + role + " '" + name + "': " + e.getMessage(), e);
+      throw new PkiException(
+          "cannot build the certificate of " + role + " '" + name + "': " + e.getMessage(), e);
     }
     X509Certificate cert = sign(builder, caKey);
     try {
       cert.verify(ca.getPublicKey());
     } catch (GeneralSecurityException e) {
       throw new PkiException(
-          caKeyFile + " does not match " + caCertFile + " (expected: the key of the fabric CA certificate)", e);
+          caKeyFile
+              + " does not match "
+              + caCertFile
+              + " (expected: the key of the fabric CA certificate)",
+          e);
     }
     createDirectories(peerDir);
     // tls.crt last: a peer folder with tls.crt is complete.
@@ -209,9 +276,13 @@ public final class FabricCa {
 
   static void requireName(String what, String value) {
     if (value == null || value.length() > DNS_NAME_MAX || !DNS_NAME.matcher(value).matches()) {
-      throw new PkiException(what + ": " + (value == null ? "null" : "'" + value + "'")
-          + " (expected: a DNS name of lowercase letters, digits, '-' and '.', at most " + DNS_NAME_MAX
-          + " characters)");
+      throw new PkiException(
+          what
+              + ": "
+              + (value == null ? "null" : "'" + value + "'")
+              + " (expected: a DNS name of lowercase letters, digits, '-' and '.', at most "
+              + DNS_NAME_MAX
+              + " characters)");
     }
   }
 
@@ -247,10 +318,13 @@ public final class FabricCa {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) {
     String algorithm = signatureAlgorithm(signer);
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signer)));
     } catch (OperatorCreationException | GeneralSecurityException e) {
-      throw new PkiException("cannot sign a certificate with " + algorithm + ": " + e.getMessage(), e);
+      throw new PkiException(
+          "cannot sign a certificate with " + algorithm + ": " + e.getMessage(), e);
     }
   }
 
@@ -258,7 +332,9 @@ public final class FabricCa {
     return switch (key.getAlgorithm()) {
       case "EC", "ECDSA" -> "SHA256withECDSA";
       case "RSA" -> "SHA256withRSA";
-      default -> throw new PkiException("CA key algorithm: '" + key.getAlgorithm() + "' (expected: EC or RSA)");
+      default ->
+          throw new PkiException(
+              "CA key algorithm: '" + key.getAlgorithm() + "' (expected: EC or RSA)");
     };
   }
 
@@ -266,7 +342,8 @@ public final class FabricCa {
     return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
   }
 
-  // Random and positive, 159 bits: unique without bookkeeping and within the 20 octets RFC 5280 allows.
+  // Random and positive, 159 bits: unique without bookkeeping and within the 20 octets RFC 5280
+  // allows.
   private static BigInteger serial() {
     return new BigInteger(159, RANDOM).add(BigInteger.ONE);
   }

@@ -3,7 +3,10 @@ package io.xclusterlink.pki;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The algorithm and size of a generated CA or peer key, named as the CLI spells it ({@code ec-p256}). */
+/**
+ * The algorithm and size of a generated CA or peer key, named as the CLI spells it ({@code
+ * ec-p256}).
+ */
 public enum KeyType {
   EC_P256("ec-p256"),
   RSA_2048("rsa-2048"),
@@ -22,8 +25,8 @@ public enum KeyType {
   }
 
   /**
-   * Reads a key type by its name, ignoring case: {@code ec-p256}, {@code rsa-2048}, {@code rsa-3072}
-   * or {@code rsa-4096}.
+   * Reads a key type by its name, ignoring case: {@code ec-p256}, {@code rsa-2048}, {@code
+   * rsa-3072} or {@code rsa-4096}.
    *
    * @throws PkiException naming the value and the expected ones
    */
@@ -36,7 +39,11 @@ public enum KeyType {
       }
     }
     throw new PkiException(
-        "key type: " + (value == null ? "null" : "'" + value + "'") + " (expected one of: " + expected() + ")");
+        "key type: "
+            + (value == null ? "null" : "'" + value + "'")
+            + " (expected one of: "
+            + expected()
+            + ")");
   }
 
   /** The accepted names, comma-separated, for help texts and messages. */

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The three PEM files of one peer: the fabric CA certificate it trusts, its own certificate and
- * its private key.
+ * The three PEM files of one peer: the fabric CA certificate it trusts, its own certificate and its
+ * private key.
  */
 public record PeerCredentials(Path caCert, Path cert, Path key) {
   static final String CA_CERT_FILE = "ca.crt";

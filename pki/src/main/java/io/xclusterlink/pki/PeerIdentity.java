@@ -24,18 +24,26 @@ public final class PeerIdentity {
     try {
       names = cert.getSubjectAlternativeNames();
     } catch (CertificateParsingException e) {
-      throw new PkiException("certificate '" + cert.getSubjectX500Principal().getName()
-          + "' has an unreadable subject alternative name extension: " + e.getMessage(), e);
+      throw new PkiException(
+          "certificate '"
+              + cert.getSubjectX500Principal().getName()
+              + "' has an unreadable subject alternative name extension: "
+              + e.getMessage(),
+          e);
     }
     if (names != null) {
       for (List<?> name : names) {
-        if (name.size() >= 2 && Integer.valueOf(DNS_NAME).equals(name.get(0)) && name.get(1) instanceof String dns) {
+        if (name.size() >= 2
+            && Integer.valueOf(DNS_NAME).equals(name.get(0))
+            && name.get(1) instanceof String dns) {
           return dns;
         }
       }
     }
-    throw new PkiException("certificate '" + cert.getSubjectX500Principal().getName()
-        + "' has no DNS subject alternative name (expected: the peer name as a DNS SAN)");
+    throw new PkiException(
+        "certificate '"
+            + cert.getSubjectX500Principal().getName()
+            + "' has no DNS subject alternative name (expected: the peer name as a DNS SAN)");
   }
 
   /**
@@ -49,7 +57,8 @@ public final class PeerIdentity {
       chain = session.getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
       throw new PkiException(
-          "the remote side presented no verified certificate (expected: a peer certificate of the fabric)", e);
+          "the remote side presented no verified certificate (expected: a peer certificate of the fabric)",
+          e);
     }
     if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
       throw new PkiException(
@@ -66,7 +75,8 @@ public final class PeerIdentity {
   public static void verify(SSLSession session, String expectedPeer) {
     String actual = fromSession(session);
     if (!actual.equals(expectedPeer)) {
-      throw new PkiException("peer certificate names '" + actual + "' (expected: '" + expectedPeer + "')");
+      throw new PkiException(
+          "peer certificate names '" + actual + "' (expected: '" + expectedPeer + "')");
     }
   }
 }

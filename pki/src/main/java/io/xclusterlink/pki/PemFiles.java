@@ -40,18 +40,28 @@ final class PemFiles {
   static final Set<PosixFilePermission> KEY_MODE = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> CERT_MODE = PosixFilePermissions.fromString("rw-r--r--");
 
-  // Credentials are a few kB; anything far larger is the wrong file, not something to read into memory.
+  // Credentials are a few kB; anything far larger is the wrong file, not something to read into
+  // memory.
   private static final long MAX_BYTES = 1 << 20;
 
   private PemFiles() {}
 
-  /** The bytes of a credentials file; {@code expected} says what it should hold, for the message. */
+  /**
+   * The bytes of a credentials file; {@code expected} says what it should hold, for the message.
+   */
   static byte[] read(Path file, String expected) {
     try {
       long size = Files.size(file);
       if (size > MAX_BYTES) {
         throw new PkiException(
-            file + ": " + size + " bytes (expected: " + expected + ", at most " + MAX_BYTES + " bytes)");
+            file
+                + ": "
+                + size
+                + " bytes (expected: "
+                + expected
+                + ", at most "
+                + MAX_BYTES
+                + " bytes)");
       }
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
@@ -59,7 +69,8 @@ final class PemFiles {
     } catch (AccessDeniedException e) {
       throw new PkiException(file + " is not readable (expected: " + expected + ")", e);
     } catch (IOException e) {
-      throw new PkiException("cannot read " + file + ": " + e.getMessage() + " (expected: " + expected + ")", e);
+      throw new PkiException(
+          "cannot read " + file + ": " + e.getMessage() + " (expected: " + expected + ")", e);
     }
   }
 
@@ -75,7 +86,13 @@ final class PemFiles {
       }
     } catch (IOException | CertificateException | RuntimeException e) {
       throw new PkiException(
-          file + " is not a valid PEM certificate: " + e.getMessage() + " (expected: " + expected + ")", e);
+          file
+              + " is not a valid PEM certificate: "
+              + e.getMessage()
+              + " (expected: "
+              + expected
+              + ")",
+          e);
     }
     if (certs.isEmpty()) {
       throw new PkiException(file + " holds no PEM certificate (expected: " + expected + ")");
@@ -83,34 +100,47 @@ final class PemFiles {
     return certs;
   }
 
-  /** The first private key in PEM text (PKCS#8 or the traditional EC/RSA form), as a JDK key object. */
+  /**
+   * The first private key in PEM text (PKCS#8 or the traditional EC/RSA form), as a JDK key object.
+   */
   static PrivateKey privateKey(byte[] pem, Path file, String expected) {
     Object found = null;
     // Parser messages are left out and not chained: whatever they quote comes from a key file.
     try (PEMParser parser = parser(pem)) {
       for (Object o = parser.readObject(); o != null && found == null; o = parser.readObject()) {
-        if (o instanceof PrivateKeyInfo || o instanceof PEMKeyPair
-            || o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
+        if (o instanceof PrivateKeyInfo
+            || o instanceof PEMKeyPair
+            || o instanceof PKCS8EncryptedPrivateKeyInfo
+            || o instanceof PEMEncryptedKeyPair) {
           found = o;
         }
       }
     } catch (IOException | RuntimeException e) {
       throw new PkiException(
-          file + " is not a readable PEM private key, perhaps incomplete (expected: " + expected + ")");
+          file
+              + " is not a readable PEM private key, perhaps incomplete (expected: "
+              + expected
+              + ")");
     }
     if (found == null) {
       throw new PkiException(file + " holds no PEM private key (expected: " + expected + ")");
     }
     if (found instanceof PKCS8EncryptedPrivateKeyInfo || found instanceof PEMEncryptedKeyPair) {
-      throw new PkiException(file + " holds an encrypted private key (expected: " + expected + ", unencrypted)");
+      throw new PkiException(
+          file + " holds an encrypted private key (expected: " + expected + ", unencrypted)");
     }
-    PrivateKeyInfo info = found instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) found;
+    PrivateKeyInfo info =
+        found instanceof PEMKeyPair pair ? pair.getPrivateKeyInfo() : (PrivateKeyInfo) found;
     try {
-      // No provider set: the JDK's own key factories, so that the JDK TLS engine signs with them natively.
+      // No provider set: the JDK's own key factories, so that the JDK TLS engine signs with them
+      // natively.
       return new JcaPEMKeyConverter().getPrivateKey(info);
     } catch (IOException | RuntimeException e) {
       throw new PkiException(
-          file + " holds a private key of an unsupported or damaged form (expected: " + expected + ")");
+          file
+              + " holds a private key of an unsupported or damaged form (expected: "
+              + expected
+              + ")");
     }
   }
 
@@ -127,13 +157,17 @@ final class PemFiles {
     return out.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** A private key as unencrypted PKCS#8 PEM ({@code PRIVATE KEY}), which both Netty TLS providers read. */
+  /**
+   * A private key as unencrypted PKCS#8 PEM ({@code PRIVATE KEY}), which both Netty TLS providers
+   * read.
+   */
   static byte[] encode(PrivateKey key) {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(new JcaPKCS8Generator(key, null));
     } catch (IOException e) {
-      throw new PkiException("cannot encode a " + key.getAlgorithm() + " private key as PKCS#8 PEM");
+      throw new PkiException(
+          "cannot encode a " + key.getAlgorithm() + " private key as PKCS#8 PEM");
     }
     return out.toString().getBytes(StandardCharsets.US_ASCII);
   }
@@ -148,10 +182,14 @@ final class PemFiles {
     Path tmp = null;
     try {
       // Created owner-only from the start, so a key is never readable by others, not even briefly.
-      tmp = posix
-          ? Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
-              PosixFilePermissions.asFileAttribute(KEY_MODE))
-          : Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+      tmp =
+          posix
+              ? Files.createTempFile(
+                  dir,
+                  "." + file.getFileName() + ".",
+                  ".tmp",
+                  PosixFilePermissions.asFileAttribute(KEY_MODE))
+              : Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
       try (FileChannel channel =
           FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -179,6 +217,7 @@ final class PemFiles {
   }
 
   private static PEMParser parser(byte[] pem) {
-    return new PEMParser(new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII));
+    return new PEMParser(
+        new InputStreamReader(new ByteArrayInputStream(pem), StandardCharsets.US_ASCII));
   }
 }

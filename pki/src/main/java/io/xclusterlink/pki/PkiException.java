@@ -13,7 +13,8 @@ public class PkiException extends RuntimeException {
     super(oneLine(message), cause);
   }
 
-  // Messages reach CLI output and single log lines; a value or cause with line breaks must not split them.
+  // Messages reach CLI output and single log lines; a value or cause with line breaks must not
+  // split them.
   private static String oneLine(String message) {
     return message == null ? null : message.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }

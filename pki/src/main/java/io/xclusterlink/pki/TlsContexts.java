@@ -45,9 +45,12 @@ public final class TlsContexts implements AutoCloseable {
   static final List<String> CIPHERS =
       List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-  private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-      Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE, SelectedListenerFailureBehavior.ACCEPT,
-      ApplicationProtocolNames.HTTP_2);
+  private static final ApplicationProtocolConfig ALPN =
+      new ApplicationProtocolConfig(
+          Protocol.ALPN,
+          SelectorFailureBehavior.NO_ADVERTISE,
+          SelectedListenerFailureBehavior.ACCEPT,
+          ApplicationProtocolNames.HTTP_2);
 
   private static final String CA_CERT = "the fabric CA certificate (PEM)";
   private static final String CERT = "the peer certificate (PEM)";
@@ -65,7 +68,12 @@ public final class TlsContexts implements AutoCloseable {
 
   /** One successfully loaded set of credentials and the contexts built from it. */
   private record Generation(
-      long number, String peerName, SslContext server, SslContext client, SslContext admin, String fingerprint) {}
+      long number,
+      String peerName,
+      SslContext server,
+      SslContext client,
+      SslContext admin,
+      String fingerprint) {}
 
   /** The three files' bytes as read in one pass, and a digest of them to notice a change. */
   private record Snapshot(byte[] caCert, byte[] cert, byte[] key, String fingerprint) {
@@ -106,10 +114,14 @@ public final class TlsContexts implements AutoCloseable {
    *     or has no DNS SAN
    */
   public static TlsContexts load(PeerCredentials credentials, boolean preferOpenSsl) {
-    SslProvider provider = preferOpenSsl && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    SslProvider provider =
+        preferOpenSsl && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     Generation first = build(credentials, Snapshot.read(credentials), provider, 1);
-    log.info("TLS credentials of peer {} loaded from {} ({}, generation 1)",
-        first.peerName(), folder(credentials), providerName(provider));
+    log.info(
+        "TLS credentials of peer {} loaded from {} ({}, generation 1)",
+        first.peerName(),
+        folder(credentials),
+        providerName(provider));
     return new TlsContexts(credentials, provider, first);
   }
 
@@ -120,8 +132,8 @@ public final class TlsContexts implements AutoCloseable {
 
   /**
    * The current context of the TCP admin listener: this peer's certificate, TLS 1.3, HTTP/1.1, a
-   * client certificate of the fabric optional (probes may come without one; the admin API checks
-   * it is an {@link AdminIdentity admin certificate} for every route but health and metrics).
+   * client certificate of the fabric optional (probes may come without one; the admin API checks it
+   * is an {@link AdminIdentity admin certificate} for every route but health and metrics).
    */
   public SslContext adminServer() {
     return current.admin();
@@ -160,9 +172,9 @@ public final class TlsContexts implements AutoCloseable {
 
   /**
    * Reloads the credentials if any of the three files changed (by content). When the new set is
-   * valid, new contexts replace the old ones (connections already made keep theirs), the
-   * generation goes up and the listeners run. When it is not (half-written, mismatched), one WARN
-   * line says why and the previous contexts stay; the next call tries again.
+   * valid, new contexts replace the old ones (connections already made keep theirs), the generation
+   * goes up and the listeners run. When it is not (half-written, mismatched), one WARN line says
+   * why and the previous contexts stay; the next call tries again.
    *
    * @return whether new contexts are in use
    */
@@ -193,8 +205,11 @@ public final class TlsContexts implements AutoCloseable {
     }
     current = next;
     lastRejection = null;
-    log.info("TLS credentials of peer {} reloaded from {} (generation {})",
-        next.peerName(), folder(credentials), next.number());
+    log.info(
+        "TLS credentials of peer {} reloaded from {} (generation {})",
+        next.peerName(),
+        folder(credentials),
+        next.number());
     for (Runnable listener : listeners) {
       try {
         listener.run();
@@ -206,7 +221,8 @@ public final class TlsContexts implements AutoCloseable {
   }
 
   /**
-   * Calls {@link #reloadIfChanged} every {@code interval} on one daemon thread until {@link #close}.
+   * Calls {@link #reloadIfChanged} every {@code interval} on one daemon thread until {@link
+   * #close}.
    *
    * @throws IllegalStateException when already watching or closed
    */
@@ -220,11 +236,13 @@ public final class TlsContexts implements AutoCloseable {
     if (watcher != null) {
       throw new IllegalStateException("already watching " + folder(credentials));
     }
-    watcher = Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "xcl-tls-watch");
-      thread.setDaemon(true);
-      return thread;
-    });
+    watcher =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "xcl-tls-watch");
+              thread.setDaemon(true);
+              return thread;
+            });
     long nanos = interval.toNanos();
     watcher.scheduleWithFixedDelay(this::watchOnce, nanos, nanos, TimeUnit.NANOSECONDS);
     log.debug("watching TLS credentials in {} every {}", folder(credentials), interval);
@@ -254,21 +272,29 @@ public final class TlsContexts implements AutoCloseable {
     String state = "unreadable: " + reason;
     if (!state.equals(lastRejection)) {
       lastRejection = state;
-      log.warn("TLS credentials in {} cannot be checked for changes (keeping generation {}): {}",
-          folder(credentials), current.number(), reason);
+      log.warn(
+          "TLS credentials in {} cannot be checked for changes (keeping generation {}): {}",
+          folder(credentials),
+          current.number(),
+          reason);
     }
   }
 
   private void reject(String state, String reason) {
     if (!state.equals(lastRejection)) {
       lastRejection = state;
-      log.warn("TLS credentials in {} changed but were not reloaded (keeping generation {}): {}",
-          folder(credentials), current.number(), reason);
+      log.warn(
+          "TLS credentials in {} changed but were not reloaded (keeping generation {}): {}",
+          folder(credentials),
+          current.number(),
+          reason);
     }
   }
 
-  private static Generation build(PeerCredentials credentials, Snapshot files, SslProvider provider, long number) {
-    List<X509Certificate> cas = PemFiles.certificates(files.caCert(), credentials.caCert(), CA_CERT);
+  private static Generation build(
+      PeerCredentials credentials, Snapshot files, SslProvider provider, long number) {
+    List<X509Certificate> cas =
+        PemFiles.certificates(files.caCert(), credentials.caCert(), CA_CERT);
     List<X509Certificate> chain = PemFiles.certificates(files.cert(), credentials.cert(), CERT);
     PrivateKey key = PemFiles.privateKey(files.key(), credentials.key(), KEY);
     X509Certificate leaf = chain.get(0);
@@ -277,8 +303,14 @@ public final class TlsContexts implements AutoCloseable {
     try {
       leaf.checkValidity();
     } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-      throw new PkiException(credentials.cert() + " is valid from " + leaf.getNotBefore().toInstant()
-          + " to " + leaf.getNotAfter().toInstant() + " (expected: valid now)", e);
+      throw new PkiException(
+          credentials.cert()
+              + " is valid from "
+              + leaf.getNotBefore().toInstant()
+              + " to "
+              + leaf.getNotAfter().toInstant()
+              + " (expected: valid now)",
+          e);
     }
     String peerName;
     try {
@@ -288,50 +320,64 @@ public final class TlsContexts implements AutoCloseable {
     }
     X509Certificate[] trust = cas.toArray(new X509Certificate[0]);
     try {
-      SslContext server = SslContextBuilder.forServer(key, chain)
-          .sslProvider(provider)
-          .protocols(SslProtocols.TLS_v1_3)
-          .ciphers(CIPHERS)
-          .clientAuth(ClientAuth.REQUIRE)
-          .trustManager(trust)
-          .applicationProtocolConfig(ALPN)
-          .build();
-      SslContext client = SslContextBuilder.forClient()
-          .sslProvider(provider)
-          .keyManager(key, chain)
-          .protocols(SslProtocols.TLS_v1_3)
-          .ciphers(CIPHERS)
-          .trustManager(trust)
-          // The name check is the caller's, against the Peer it dialed (PeerIdentity.verify), with
-          // a message that says which peer answered; the chain is still checked against ca.crt.
-          .endpointIdentificationAlgorithm(null)
-          .applicationProtocolConfig(ALPN)
-          .build();
-      SslContext admin = SslContextBuilder.forServer(key, chain)
-          .sslProvider(provider)
-          .protocols(SslProtocols.TLS_v1_3)
-          .ciphers(CIPHERS)
-          .clientAuth(ClientAuth.OPTIONAL)
-          .trustManager(trust)
-          .build();
+      SslContext server =
+          SslContextBuilder.forServer(key, chain)
+              .sslProvider(provider)
+              .protocols(SslProtocols.TLS_v1_3)
+              .ciphers(CIPHERS)
+              .clientAuth(ClientAuth.REQUIRE)
+              .trustManager(trust)
+              .applicationProtocolConfig(ALPN)
+              .build();
+      SslContext client =
+          SslContextBuilder.forClient()
+              .sslProvider(provider)
+              .keyManager(key, chain)
+              .protocols(SslProtocols.TLS_v1_3)
+              .ciphers(CIPHERS)
+              .trustManager(trust)
+              // The name check is the caller's, against the Peer it dialed (PeerIdentity.verify),
+              // with
+              // a message that says which peer answered; the chain is still checked against ca.crt.
+              .endpointIdentificationAlgorithm(null)
+              .applicationProtocolConfig(ALPN)
+              .build();
+      SslContext admin =
+          SslContextBuilder.forServer(key, chain)
+              .sslProvider(provider)
+              .protocols(SslProtocols.TLS_v1_3)
+              .ciphers(CIPHERS)
+              .clientAuth(ClientAuth.OPTIONAL)
+              .trustManager(trust)
+              .build();
       return new Generation(number, peerName, server, client, admin, files.fingerprint());
     } catch (SSLException | RuntimeException e) {
-      throw new PkiException("cannot build TLS contexts from " + folder(credentials) + ": " + e.getMessage(), e);
+      throw new PkiException(
+          "cannot build TLS contexts from " + folder(credentials) + ": " + e.getMessage(), e);
     }
   }
 
-  private static void requireKeyMatches(PrivateKey key, X509Certificate cert, PeerCredentials credentials) {
-    String mismatch = credentials.key() + " does not match " + credentials.cert()
-        + " (expected: the private key of that certificate)";
+  private static void requireKeyMatches(
+      PrivateKey key, X509Certificate cert, PeerCredentials credentials) {
+    String mismatch =
+        credentials.key()
+            + " does not match "
+            + credentials.cert()
+            + " (expected: the private key of that certificate)";
     if (!key.getAlgorithm().equals(cert.getPublicKey().getAlgorithm())) {
       throw new PkiException(mismatch);
     }
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      default -> throw new PkiException(
-          credentials.key() + ": key algorithm '" + key.getAlgorithm() + "' (expected: EC or RSA)");
-    };
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "EC" -> "SHA256withECDSA";
+          case "RSA" -> "SHA256withRSA";
+          default ->
+              throw new PkiException(
+                  credentials.key()
+                      + ": key algorithm '"
+                      + key.getAlgorithm()
+                      + "' (expected: EC or RSA)");
+        };
     // Sign and verify a probe: works the same for every key type, unlike comparing key parameters.
     byte[] probe = "xcl key match probe".getBytes(StandardCharsets.US_ASCII);
     try {
@@ -350,7 +396,8 @@ public final class TlsContexts implements AutoCloseable {
     }
   }
 
-  private static void requireSignedBy(X509Certificate cert, List<X509Certificate> cas, PeerCredentials credentials) {
+  private static void requireSignedBy(
+      X509Certificate cert, List<X509Certificate> cas, PeerCredentials credentials) {
     for (X509Certificate ca : cas) {
       try {
         cert.verify(ca.getPublicKey());
@@ -359,8 +406,11 @@ public final class TlsContexts implements AutoCloseable {
         // not this one; try the next CA in ca.crt
       }
     }
-    throw new PkiException(credentials.cert() + " is not signed by " + credentials.caCert()
-        + " (expected: a peer certificate of the fabric whose CA that is)");
+    throw new PkiException(
+        credentials.cert()
+            + " is not signed by "
+            + credentials.caCert()
+            + " (expected: a peer certificate of the fabric whose CA that is)");
   }
 
   private static Path folder(PeerCredentials credentials) {

@@ -37,7 +37,8 @@ class FabricCaTest {
 
     assertThat(fabricDir).isEqualTo(dir.resolve("acme"));
     Path caKey = fabricDir.resolve("ca.key");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caKey))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(caKey)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(caKey)).startsWith("-----BEGIN PRIVATE KEY-----");
     X509Certificate ca = certificate(fabricDir.resolve("ca.crt"));
     assertThat(ca.getSubjectX500Principal().getName()).isEqualTo("CN=acme");
@@ -45,22 +46,28 @@ class FabricCaTest {
     ca.verify(ca.getPublicKey());
     assertThat(ca.getBasicConstraints()).isEqualTo(0);
     assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
-    assertThat(ca.getNotAfter().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(3650)), within(1, ChronoUnit.DAYS));
+    assertThat(ca.getNotAfter().toInstant())
+        .isCloseTo(Instant.now().plus(Duration.ofDays(3650)), within(1, ChronoUnit.DAYS));
     assertThat(ca.getPublicKey()).isInstanceOf(ECPublicKey.class);
-    assertThat(fabricDir).isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".tmp"));
+    assertThat(fabricDir)
+        .isDirectoryNotContaining(p -> p.getFileName().toString().endsWith(".tmp"));
   }
 
   @ParameterizedTest
-  @EnumSource(value = KeyType.class, names = {"EC_P256", "RSA_2048"})
+  @EnumSource(
+      value = KeyType.class,
+      names = {"EC_P256", "RSA_2048"})
   void createsPeerCertificateSignedByFabricCa(KeyType type) throws Exception {
     FabricCa.createFabric(dir, "acme", type);
 
     Path peerDir = FabricCa.createPeer(dir, "acme", "east", type);
 
     assertThat(peerDir).isEqualTo(dir.resolve("acme").resolve("east"));
-    assertThat(peerDir.resolve("ca.crt")).hasSameBinaryContentAs(dir.resolve("acme").resolve("ca.crt"));
+    assertThat(peerDir.resolve("ca.crt"))
+        .hasSameBinaryContentAs(dir.resolve("acme").resolve("ca.crt"));
     Path key = peerDir.resolve("tls.key");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+        .isEqualTo("rw-------");
     assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
     X509Certificate ca = certificate(peerDir.resolve("ca.crt"));
     X509Certificate cert = certificate(peerDir.resolve("tls.crt"));
@@ -68,7 +75,8 @@ class FabricCaTest {
     assertThat(PeerIdentity.fromCertificate(cert)).isEqualTo("east");
     assertThat(cert.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
     assertThat(cert.getBasicConstraints()).isEqualTo(-1);
-    assertThat(cert.getNotAfter().toInstant()).isCloseTo(Instant.now().plus(Duration.ofDays(365)), within(1, ChronoUnit.DAYS));
+    assertThat(cert.getNotAfter().toInstant())
+        .isCloseTo(Instant.now().plus(Duration.ofDays(365)), within(1, ChronoUnit.DAYS));
     assertChainVerifies(cert, ca);
     if (type == KeyType.RSA_2048) {
       assertThat(((RSAPublicKey) cert.getPublicKey()).getModulus().bitLength()).isEqualTo(2048);
@@ -120,7 +128,9 @@ class FabricCaTest {
   void refusesPeerOfFabricWithoutCaNamingTheMissingFile() {
     assertThatThrownBy(() -> FabricCa.createPeer(dir, "acme", "east", KeyType.EC_P256))
         .isInstanceOf(PkiException.class)
-        .hasMessage(dir.resolve("acme/ca.crt") + " does not exist (expected: the CA certificate of fabric 'acme')");
+        .hasMessage(
+            dir.resolve("acme/ca.crt")
+                + " does not exist (expected: the CA certificate of fabric 'acme')");
     assertThat(dir.resolve("acme/east")).doesNotExist();
   }
 
@@ -128,11 +138,15 @@ class FabricCaTest {
   void refusesPeerWhenCaKeyDoesNotMatchCaCertificate() throws Exception {
     FabricCa.createFabric(dir, "acme", KeyType.EC_P256);
     FabricCa.createFabric(dir, "other", KeyType.EC_P256);
-    Files.copy(dir.resolve("other/ca.key"), dir.resolve("acme/ca.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("other/ca.key"),
+        dir.resolve("acme/ca.key"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> FabricCa.createPeer(dir, "acme", "east", KeyType.EC_P256))
         .isInstanceOf(PkiException.class)
-        .hasMessageContaining(dir.resolve("acme/ca.key") + " does not match " + dir.resolve("acme/ca.crt"));
+        .hasMessageContaining(
+            dir.resolve("acme/ca.key") + " does not match " + dir.resolve("acme/ca.crt"));
   }
 
   @ParameterizedTest
@@ -154,11 +168,15 @@ class FabricCaTest {
   }
 
   private static X509Certificate certificate(Path file) throws Exception {
-    return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(Files.readString(file).getBytes(StandardCharsets.US_ASCII)));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(
+                new ByteArrayInputStream(
+                    Files.readString(file).getBytes(StandardCharsets.US_ASCII)));
   }
 
-  private static void assertChainVerifies(X509Certificate cert, X509Certificate ca) throws Exception {
+  private static void assertChainVerifies(X509Certificate cert, X509Certificate ca)
+      throws Exception {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca, null)));
     params.setRevocationEnabled(false);

@@ -12,7 +12,13 @@ import javax.net.ssl.SSLSession;
  *
  * @param remotePeer {@link PeerIdentity#fromSession} of the other side, or null
  */
-record Handshake(boolean succeeded, String protocol, String cipher, String alpn, String remotePeer, SSLSession session,
+record Handshake(
+    boolean succeeded,
+    String protocol,
+    String cipher,
+    String alpn,
+    String remotePeer,
+    SSLSession session,
     Throwable cause) {
 
   /** Reports the handshake of its connection once, then removes itself. */
@@ -38,8 +44,15 @@ record Handshake(boolean succeeded, String protocol, String cipher, String alpn,
         } catch (PkiException e) {
           remote = null;
         }
-        done.accept(new Handshake(true, session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(),
-            remote, session, null));
+        done.accept(
+            new Handshake(
+                true,
+                session.getProtocol(),
+                session.getCipherSuite(),
+                ssl.applicationProtocol(),
+                remote,
+                session,
+                null));
       } else {
         done.accept(new Handshake(false, null, null, null, null, null, event.cause()));
       }

@@ -18,7 +18,8 @@ class KeyTypeTest {
   void refusesUnknownNameListingExpectedValues() {
     assertThatThrownBy(() -> KeyType.parse("dsa-1024"))
         .isInstanceOf(PkiException.class)
-        .hasMessage("key type: 'dsa-1024' (expected one of: ec-p256, rsa-2048, rsa-3072, rsa-4096)");
+        .hasMessage(
+            "key type: 'dsa-1024' (expected one of: ec-p256, rsa-2048, rsa-3072, rsa-4096)");
   }
 
   @Test

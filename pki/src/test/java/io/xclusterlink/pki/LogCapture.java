@@ -20,13 +20,21 @@ final class LogCapture implements AutoCloseable {
 
   /** Formatted messages at {@code level}. */
   List<String> messages(Level level) {
-    return appender.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == level)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 
   /** Every formatted message, with the message of an attached exception. */
   List<String> all() {
     return appender.list.stream()
-        .map(e -> e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()))
+        .map(
+            e ->
+                e.getFormattedMessage()
+                    + (e.getThrowableProxy() == null
+                        ? ""
+                        : " " + e.getThrowableProxy().getMessage()))
         .toList();
   }
 

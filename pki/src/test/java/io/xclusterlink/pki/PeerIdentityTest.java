@@ -16,7 +16,8 @@ class PeerIdentityTest {
   void namesPeerByFirstDnsNameOfCertificate() throws Exception {
     TestFabrics.create(dir, "acme", KeyType.EC_P256, "east.example");
 
-    assertThat(PeerIdentity.fromCertificate(read(dir.resolve("acme/east.example/tls.crt")))).isEqualTo("east.example");
+    assertThat(PeerIdentity.fromCertificate(read(dir.resolve("acme/east.example/tls.crt"))))
+        .isEqualTo("east.example");
   }
 
   @Test
@@ -25,7 +26,8 @@ class PeerIdentityTest {
 
     assertThatThrownBy(() -> PeerIdentity.fromCertificate(read(dir.resolve("acme/ca.crt"))))
         .isInstanceOf(PkiException.class)
-        .hasMessage("certificate 'CN=acme' has no DNS subject alternative name (expected: the peer name as a DNS SAN)");
+        .hasMessage(
+            "certificate 'CN=acme' has no DNS subject alternative name (expected: the peer name as a DNS SAN)");
   }
 
   private static X509Certificate read(Path file) throws Exception {

@@ -35,7 +35,8 @@ final class TestFabrics {
     /** Contexts of a peer with this provider; skips the test where OpenSSL is not available. */
     TlsContexts load(Path peerDir) {
       if (this == OPENSSL) {
-        assumeTrue(OpenSsl.isAvailable(), "netty-tcnative (BoringSSL) is not available on this platform");
+        assumeTrue(
+            OpenSsl.isAvailable(), "netty-tcnative (BoringSSL) is not available on this platform");
       }
       TlsContexts tls = TlsContexts.load(PeerCredentials.inDir(peerDir), this == OPENSSL);
       assertThat(tls.provider()).isEqualTo(label);
@@ -49,24 +50,33 @@ final class TestFabrics {
    * A client context like {@link TlsContexts#client()} that trusts {@code caCert} but presents the
    * certificate and key of {@code peerDir}: an impostor when that peer is of another fabric.
    */
-  static SslContext clientTrusting(Path caCert, Path peerDir, Provider provider) throws IOException {
+  static SslContext clientTrusting(Path caCert, Path peerDir, Provider provider)
+      throws IOException {
     if (provider == Provider.OPENSSL) {
-      assumeTrue(OpenSsl.isAvailable(), "netty-tcnative (BoringSSL) is not available on this platform");
+      assumeTrue(
+          OpenSsl.isAvailable(), "netty-tcnative (BoringSSL) is not available on this platform");
     }
     PeerCredentials own = PeerCredentials.inDir(peerDir);
     return SslContextBuilder.forClient()
         .sslProvider(provider == Provider.OPENSSL ? SslProvider.OPENSSL : SslProvider.JDK)
-        .keyManager(PemFiles.privateKey(Files.readAllBytes(own.key()), own.key(), "a key"),
+        .keyManager(
+            PemFiles.privateKey(Files.readAllBytes(own.key()), own.key(), "a key"),
             PemFiles.certificates(Files.readAllBytes(own.cert()), own.cert(), "a certificate"))
         .trustManager(PemFiles.certificates(Files.readAllBytes(caCert), caCert, "a CA certificate"))
         .protocols(SslProtocols.TLS_v1_3)
         .endpointIdentificationAlgorithm(null)
-        .applicationProtocolConfig(new ApplicationProtocolConfig(Protocol.ALPN, SelectorFailureBehavior.NO_ADVERTISE,
-            SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2))
+        .applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                Protocol.ALPN,
+                SelectorFailureBehavior.NO_ADVERTISE,
+                SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2))
         .build();
   }
 
-  /** Creates fabric {@code fabric} in {@code dir} with the given peers; returns the fabric folder. */
+  /**
+   * Creates fabric {@code fabric} in {@code dir} with the given peers; returns the fabric folder.
+   */
   static Path create(Path dir, String fabric, KeyType type, String... peers) {
     Path fabricDir = FabricCa.createFabric(dir, fabric, type);
     for (String peer : peers) {
@@ -75,9 +85,13 @@ final class TestFabrics {
     return fabricDir;
   }
 
-  /** Replaces the three credential files of {@code to} with those of {@code from}, each atomically. */
+  /**
+   * Replaces the three credential files of {@code to} with those of {@code from}, each atomically.
+   */
   static void replaceCredentials(Path from, Path to) throws IOException {
-    for (String file : List.of(PeerCredentials.CA_CERT_FILE, PeerCredentials.CERT_FILE, PeerCredentials.KEY_FILE)) {
+    for (String file :
+        List.of(
+            PeerCredentials.CA_CERT_FILE, PeerCredentials.CERT_FILE, PeerCredentials.KEY_FILE)) {
       Path tmp = to.resolve("." + file + ".new");
       Files.copy(from.resolve(file), tmp, StandardCopyOption.REPLACE_EXISTING);
       Files.move(tmp, to.resolve(file), StandardCopyOption.ATOMIC_MOVE);

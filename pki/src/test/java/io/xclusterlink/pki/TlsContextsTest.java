@@ -41,7 +41,8 @@ class TlsContextsTest {
       assertThat(tls.server().isServer()).isTrue();
       assertThat(tls.client().isClient()).isTrue();
       assertThat(tls.server().applicationProtocolNegotiator().protocols()).containsExactly("h2");
-      assertThat(tls.client().cipherSuites()).startsWith("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+      assertThat(tls.client().cipherSuites())
+          .startsWith("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
     }
   }
 
@@ -65,34 +66,51 @@ class TlsContextsTest {
 
   @Test
   void refusesKeyThatDoesNotMatchCertificate() throws Exception {
-    Files.copy(dir.resolve("acme/west/tls.key"), east.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("acme/west/tls.key"),
+        east.resolve("tls.key"),
+        StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> TlsContexts.load(PeerCredentials.inDir(east), false))
         .isInstanceOf(PkiException.class)
-        .hasMessage(east.resolve("tls.key") + " does not match " + east.resolve("tls.crt")
-            + " (expected: the private key of that certificate)");
+        .hasMessage(
+            east.resolve("tls.key")
+                + " does not match "
+                + east.resolve("tls.crt")
+                + " (expected: the private key of that certificate)");
   }
 
   @Test
   void refusesCertificateNotSignedByFabricCa() throws Exception {
-    Files.copy(dir.resolve("rogue/east/tls.crt"), east.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(dir.resolve("rogue/east/tls.key"), east.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("rogue/east/tls.crt"),
+        east.resolve("tls.crt"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("rogue/east/tls.key"),
+        east.resolve("tls.key"),
+        StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> TlsContexts.load(PeerCredentials.inDir(east), false))
         .isInstanceOf(PkiException.class)
-        .hasMessageStartingWith(east.resolve("tls.crt") + " is not signed by " + east.resolve("ca.crt"));
+        .hasMessageStartingWith(
+            east.resolve("tls.crt") + " is not signed by " + east.resolve("ca.crt"));
   }
 
   @Test
   void refusesCertificateWithoutPeerName() throws Exception {
     // the CA certificate is signed by itself but names no peer
-    Files.copy(dir.resolve("acme/ca.crt"), east.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(dir.resolve("acme/ca.key"), east.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("acme/ca.crt"), east.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        dir.resolve("acme/ca.key"), east.resolve("tls.key"), StandardCopyOption.REPLACE_EXISTING);
 
     assertThatThrownBy(() -> TlsContexts.load(PeerCredentials.inDir(east), false))
         .isInstanceOf(PkiException.class)
-        .hasMessage(east.resolve("tls.crt") + ": certificate 'CN=acme' has no DNS subject alternative name"
-            + " (expected: the peer name as a DNS SAN)");
+        .hasMessage(
+            east.resolve("tls.crt")
+                + ": certificate 'CN=acme' has no DNS subject alternative name"
+                + " (expected: the peer name as a DNS SAN)");
   }
 
   @Test
@@ -101,7 +119,9 @@ class TlsContextsTest {
 
     assertThatThrownBy(() -> TlsContexts.load(PeerCredentials.inDir(east), false))
         .isInstanceOf(PkiException.class)
-        .hasMessage(east.resolve("ca.crt") + " holds no PEM certificate (expected: the fabric CA certificate (PEM))");
+        .hasMessage(
+            east.resolve("ca.crt")
+                + " holds no PEM certificate (expected: the fabric CA certificate (PEM))");
   }
 
   @Test
@@ -150,7 +170,9 @@ class TlsContextsTest {
       assertThat(tls.server()).isSameAs(server);
       assertThat(tls.client()).isSameAs(client);
       assertThat(reloads).hasValue(0);
-      assertThat(logs.messages(Level.WARN)).singleElement().asString()
+      assertThat(logs.messages(Level.WARN))
+          .singleElement()
+          .asString()
           .contains(east.resolve("tls.key").toString(), "keeping generation 1")
           .doesNotContain("\n");
       assertNoKeyMaterial(logs, key);
@@ -168,7 +190,10 @@ class TlsContextsTest {
     try (LogCapture logs = new LogCapture(TlsContexts.class);
         TlsContexts tls = TlsContexts.load(PeerCredentials.inDir(east), false)) {
       // only the certificate was replaced so far
-      Files.copy(dir.resolve("rogue/east/tls.crt"), east.resolve("tls.crt"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          dir.resolve("rogue/east/tls.crt"),
+          east.resolve("tls.crt"),
+          StandardCopyOption.REPLACE_EXISTING);
 
       assertThat(tls.reloadIfChanged()).isFalse();
 
@@ -198,14 +223,17 @@ class TlsContextsTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("interval: PT0S (expected: > 0)");
       tls.startWatching(Duration.ofSeconds(1));
-      assertThatThrownBy(() -> tls.startWatching(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> tls.startWatching(Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 
   private static void assertNoKeyMaterial(LogCapture logs, byte[] keyPem) {
-    List<String> base64Lines = new String(keyPem, StandardCharsets.US_ASCII).lines()
-        .filter(line -> !line.startsWith("-----") && line.length() > 16)
-        .toList();
+    List<String> base64Lines =
+        new String(keyPem, StandardCharsets.US_ASCII)
+            .lines()
+            .filter(line -> !line.startsWith("-----") && line.length() > 16)
+            .toList();
     for (String message : logs.all()) {
       for (String line : base64Lines) {
         assertThat(message).doesNotContain(line.substring(0, 16));

@@ -29,24 +29,27 @@ final class TlsEchoClient {
   private TlsEchoClient() {}
 
   /** Dials {@code 127.0.0.1:port} with SNI {@code serverName}. */
-  static Exchange exchange(EventLoopGroup group, SslContext context, String serverName, int port) throws Exception {
+  static Exchange exchange(EventLoopGroup group, SslContext context, String serverName, int port)
+      throws Exception {
     CompletableFuture<Handshake> handshake = new CompletableFuture<>();
     CompletableFuture<String> echo = new CompletableFuture<>();
-    Channel channel = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline()
-                .addLast("tls", context.newHandler(ch.alloc(), serverName, port))
-                .addLast("handshake", new Handshake.RecordHandler(handshake::complete))
-                .addLast("echo", new LineReader(echo));
-          }
-        })
-        .connect("127.0.0.1", port)
-        .syncUninterruptibly()
-        .channel();
+    Channel channel =
+        new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("tls", context.newHandler(ch.alloc(), serverName, port))
+                        .addLast("handshake", new Handshake.RecordHandler(handshake::complete))
+                        .addLast("echo", new LineReader(echo));
+                  }
+                })
+            .connect("127.0.0.1", port)
+            .syncUninterruptibly()
+            .channel();
     try {
       Handshake done = handshake.get(10, TimeUnit.SECONDS);
       if (done.succeeded()) {

@@ -26,21 +26,23 @@ final class TlsEchoServer implements AutoCloseable {
   private final BlockingQueue<Handshake> handshakes = new LinkedBlockingQueue<>();
 
   TlsEchoServer(EventLoopGroup group, Supplier<SslContext> context) {
-    channel = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline()
-                .addLast("tls", context.get().newHandler(ch.alloc()))
-                .addLast("handshake", new Handshake.RecordHandler(handshakes::add))
-                .addLast("echo", new EchoHandler());
-          }
-        })
-        .bind("127.0.0.1", 0)
-        .syncUninterruptibly()
-        .channel();
+    channel =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast("tls", context.get().newHandler(ch.alloc()))
+                        .addLast("handshake", new Handshake.RecordHandler(handshakes::add))
+                        .addLast("echo", new EchoHandler());
+                  }
+                })
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
   }
 
   int port() {

@@ -11,10 +11,10 @@ import io.netty.handler.ssl.SslContext;
 import io.xclusterlink.pki.TestFabrics.Provider;
 import io.xclusterlink.pki.TlsEchoClient.Exchange;
 import java.nio.file.Path;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,12 +43,14 @@ class TlsHandshakeIT {
   }
 
   static Stream<Arguments> serverAndClient() {
-    return Stream.of(Provider.values()).flatMap(s -> Stream.of(Provider.values()).map(c -> arguments(s, c)));
+    return Stream.of(Provider.values())
+        .flatMap(s -> Stream.of(Provider.values()).map(c -> arguments(s, c)));
   }
 
   @ParameterizedTest(name = "server {0}, client {1}")
   @MethodSource("serverAndClient")
-  void completesMutualTls13HandshakeWithinFabric(Provider serverProvider, Provider clientProvider) throws Exception {
+  void completesMutualTls13HandshakeWithinFabric(Provider serverProvider, Provider clientProvider)
+      throws Exception {
     try (TlsContexts east = serverProvider.load(dir.resolve("acme/east"));
         TlsContexts west = clientProvider.load(dir.resolve("acme/west"));
         TlsEchoServer server = new TlsEchoServer(group, east::server)) {
@@ -80,7 +82,9 @@ class TlsHandshakeIT {
 
       Exchange exchange = TlsEchoClient.exchange(group, west.client(), "east", server.port());
 
-      assertThat(exchange.handshake().succeeded()).as("client handshake: %s", exchange.handshake().cause()).isTrue();
+      assertThat(exchange.handshake().succeeded())
+          .as("client handshake: %s", exchange.handshake().cause())
+          .isTrue();
       assertThat(server.nextHandshake().remotePeer()).isEqualTo("west");
       assertThat(exchange.echo()).isEqualTo(TlsEchoClient.LINE);
     }
@@ -88,31 +92,37 @@ class TlsHandshakeIT {
 
   @ParameterizedTest(name = "server {0}, client {1}")
   @MethodSource("serverAndClient")
-  void refusesPeerFromAnotherFabricAtHandshake(Provider serverProvider, Provider clientProvider) throws Exception {
+  void refusesPeerFromAnotherFabricAtHandshake(Provider serverProvider, Provider clientProvider)
+      throws Exception {
     try (TlsContexts east = serverProvider.load(dir.resolve("acme/east"));
         TlsEchoServer server = new TlsEchoServer(group, east::server)) {
       // The impostor trusts acme's CA (it is no secret) and presents a certificate whose issuer is
       // also named CN=acme, so it is sent: only the server's signature check can stop it.
-      SslContext impostor = TestFabrics.clientTrusting(
-          dir.resolve("acme/ca.crt"), dir.resolve("elsewhere/acme/west"), clientProvider);
+      SslContext impostor =
+          TestFabrics.clientTrusting(
+              dir.resolve("acme/ca.crt"), dir.resolve("elsewhere/acme/west"), clientProvider);
 
       Exchange exchange = TlsEchoClient.exchange(group, impostor, "east", server.port());
 
       Handshake accepted = server.nextHandshake();
       assertThat(accepted.succeeded()).isFalse();
       assertThat(accepted.cause()).isInstanceOf(SSLException.class);
-      // In TLS 1.3 the client may finish its side first; the server's alert then ends the connection.
+      // In TLS 1.3 the client may finish its side first; the server's alert then ends the
+      // connection.
       assertThat(exchange.echo()).isNull();
     }
   }
 
   @ParameterizedTest(name = "server {0}, client {1}")
   @MethodSource("serverAndClient")
-  void refusesClientWithoutCertificateOfTheFabric(Provider serverProvider, Provider clientProvider) throws Exception {
+  void refusesClientWithoutCertificateOfTheFabric(Provider serverProvider, Provider clientProvider)
+      throws Exception {
     try (TlsContexts east = serverProvider.load(dir.resolve("acme/east"));
         TlsEchoServer server = new TlsEchoServer(group, east::server)) {
       // the server asks for a certificate issued by CN=acme; this client has none and sends nothing
-      SslContext stranger = TestFabrics.clientTrusting(dir.resolve("acme/ca.crt"), dir.resolve("rogue/west"), clientProvider);
+      SslContext stranger =
+          TestFabrics.clientTrusting(
+              dir.resolve("acme/ca.crt"), dir.resolve("rogue/west"), clientProvider);
 
       Exchange exchange = TlsEchoClient.exchange(group, stranger, "east", server.port());
 
@@ -123,8 +133,8 @@ class TlsHandshakeIT {
 
   @ParameterizedTest(name = "server {0}, client {1}")
   @MethodSource("serverAndClient")
-  void refusesPeerOfAnotherFabricThatTrustsOnlyItsOwnCa(Provider serverProvider, Provider clientProvider)
-      throws Exception {
+  void refusesPeerOfAnotherFabricThatTrustsOnlyItsOwnCa(
+      Provider serverProvider, Provider clientProvider) throws Exception {
     try (TlsContexts east = serverProvider.load(dir.resolve("acme/east"));
         TlsContexts rogue = clientProvider.load(dir.resolve("rogue/west"));
         TlsEchoServer server = new TlsEchoServer(group, east::server)) {
@@ -139,7 +149,8 @@ class TlsHandshakeIT {
 
   @ParameterizedTest(name = "server {0}, client {1}")
   @MethodSource("serverAndClient")
-  void refusesServerFromAnotherFabricAtHandshake(Provider serverProvider, Provider clientProvider) throws Exception {
+  void refusesServerFromAnotherFabricAtHandshake(Provider serverProvider, Provider clientProvider)
+      throws Exception {
     try (TlsContexts impostor = serverProvider.load(dir.resolve("elsewhere/acme/east"));
         TlsContexts west = clientProvider.load(dir.resolve("acme/west"));
         TlsEchoServer server = new TlsEchoServer(group, impostor::server)) {

@@ -90,7 +90,9 @@ class TlsReloadIT {
       assertThat(exchange.echo()).isEqualTo(TlsEchoClient.LINE);
       assertThat(server.nextHandshake().remotePeer()).isEqualTo("west");
       Exchange outbound = exchange(tls, server);
-      assertThat(outbound.echo()).as("east's client context still presents the old certificate").isEqualTo(TlsEchoClient.LINE);
+      assertThat(outbound.echo())
+          .as("east's client context still presents the old certificate")
+          .isEqualTo(TlsEchoClient.LINE);
     }
   }
 

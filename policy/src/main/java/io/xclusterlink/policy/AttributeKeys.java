@@ -5,8 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The attribute names policies select on, and helpers that build attribute maps for the
- * {@code from} and {@code to} sides of a connection. Every helper returns an unmodifiable map.
+ * The attribute names policies select on, and helpers that build attribute maps for the {@code
+ * from} and {@code to} sides of a connection. Every helper returns an unmodifiable map.
  */
 public final class AttributeKeys {
   public static final String PEER_NAME = "peer.xclusterlink.io/name";
@@ -35,7 +35,8 @@ public final class AttributeKeys {
    * An export's attributes: {@link #EXPORT_NAME}, {@link #EXPORT_NAMESPACE} and each label as
    * {@code export.xclusterlink.io/labels.<k>}. Null or empty parts are omitted.
    */
-  public static Map<String, String> export(String name, String namespace, Map<String, String> labels) {
+  public static Map<String, String> export(
+      String name, String namespace, Map<String, String> labels) {
     Map<String, String> m = new HashMap<>();
     put(m, EXPORT_NAME, name);
     put(m, EXPORT_NAMESPACE, namespace);

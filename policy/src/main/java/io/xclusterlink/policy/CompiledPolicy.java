@@ -14,7 +14,12 @@ final class CompiledPolicy {
   final Decision decision;
 
   private CompiledPolicy(
-      String name, String described, boolean deny, Selector[] from, Selector[] to, Decision decision) {
+      String name,
+      String described,
+      boolean deny,
+      Selector[] from,
+      Selector[] to,
+      Decision decision) {
     this.name = name;
     this.described = described;
     this.deny = deny;
@@ -42,13 +47,21 @@ final class CompiledPolicy {
         deny = false;
       } else {
         throw new IllegalArgumentException(
-            "spec.action: " + (spec.action() == null ? "missing" : "'" + spec.action() + "'")
+            "spec.action: "
+                + (spec.action() == null ? "missing" : "'" + spec.action() + "'")
                 + " (expected: allow or deny)");
       }
       Decision decision =
-          deny ? new Decision.Deny(described, "denied by " + described) : new Decision.Allow(described);
+          deny
+              ? new Decision.Deny(described, "denied by " + described)
+              : new Decision.Allow(described);
       return new CompiledPolicy(
-          name, described, deny, selectors("spec.from", spec.from()), selectors("spec.to", spec.to()), decision);
+          name,
+          described,
+          deny,
+          selectors("spec.from", spec.from()),
+          selectors("spec.to", spec.to()),
+          decision);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(described + ": " + e.getMessage(), e);
     }
@@ -72,7 +85,10 @@ final class CompiledPolicy {
     return out;
   }
 
-  /** Whether any {@code from} selector matches {@code from} and any {@code to} selector matches {@code to}. */
+  /**
+   * Whether any {@code from} selector matches {@code from} and any {@code to} selector matches
+   * {@code to}.
+   */
   boolean matches(Map<String, String> fromAttributes, Map<String, String> toAttributes) {
     return any(from, fromAttributes) && any(to, toAttributes);
   }

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * An immutable, indexed set of policies. {@link #decide} is thread-safe and allocation-light; it
- * is on the per-connection hot path.
+ * An immutable, indexed set of policies. {@link #decide} is thread-safe and allocation-light; it is
+ * on the per-connection hot path.
  *
  * <p>A policy matches a connection when any of its {@code from} selectors matches the {@code from}
  * attributes and any of its {@code to} selectors matches the {@code to} attributes. The tiers are
@@ -19,7 +19,8 @@ import java.util.Objects;
  * tier policies by name; the first match decides. With no match the answer is the default deny.
  */
 public final class PolicySet {
-  private static final Decision DEFAULT_DENY = new Decision.Deny(null, "no policy allows it (default deny)");
+  private static final Decision DEFAULT_DENY =
+      new Decision.Deny(null, "no policy allows it (default deny)");
 
   public static final PolicySet EMPTY = of(List.of(), List.of());
 

@@ -26,11 +26,13 @@ final class PolicyTier {
 
   /** Ordered by name; a policy's rank is its index here. */
   private final CompiledPolicy[] policies;
+
   private final int[] unindexed;
   private final Bucket[] fromBuckets;
   private final Bucket[] toBuckets;
 
-  private PolicyTier(CompiledPolicy[] policies, int[] unindexed, Bucket[] fromBuckets, Bucket[] toBuckets) {
+  private PolicyTier(
+      CompiledPolicy[] policies, int[] unindexed, Bucket[] fromBuckets, Bucket[] toBuckets) {
     this.policies = policies;
     this.unindexed = unindexed;
     this.fromBuckets = fromBuckets;
@@ -40,7 +42,10 @@ final class PolicyTier {
   static PolicyTier of(List<CompiledPolicy> members) {
     CompiledPolicy[] sorted = members.toArray(new CompiledPolicy[0]);
     // Stable sort: equal names keep their input order.
-    Arrays.sort(sorted, Comparator.comparing((CompiledPolicy p) -> p.name, Comparator.nullsFirst(Comparator.naturalOrder())));
+    Arrays.sort(
+        sorted,
+        Comparator.comparing(
+            (CompiledPolicy p) -> p.name, Comparator.nullsFirst(Comparator.naturalOrder())));
 
     // How often each (side, key, value) is pinned in this tier: a rough measure of how many
     // candidates a lookup by it would return, used to choose the most selective pins.
@@ -82,7 +87,11 @@ final class PolicyTier {
   }
 
   private int scanBuckets(
-      Bucket[] buckets, Map<String, String> side, int best, Map<String, String> from, Map<String, String> to) {
+      Bucket[] buckets,
+      Map<String, String> side,
+      int best,
+      Map<String, String> from,
+      Map<String, String> to) {
     for (Bucket b : buckets) {
       String value = side.get(b.key);
       if (value != null) {
@@ -95,7 +104,10 @@ final class PolicyTier {
     return best;
   }
 
-  /** The lowest rank in {@code ranks} (ascending) below {@code best} that matches, else {@code best}. */
+  /**
+   * The lowest rank in {@code ranks} (ascending) below {@code best} that matches, else {@code
+   * best}.
+   */
   private int scan(int[] ranks, int best, Map<String, String> from, Map<String, String> to) {
     for (int r : ranks) {
       if (r >= best) {
@@ -119,8 +131,12 @@ final class PolicyTier {
     }
   }
 
-  /** For each term its most selective pin, or null if some term pins nothing (or there are no terms). */
-  private static Selector.Pin[] choosePins(Map<String, Map<String, Integer>> frequency, Selector[] terms) {
+  /**
+   * For each term its most selective pin, or null if some term pins nothing (or there are no
+   * terms).
+   */
+  private static Selector.Pin[] choosePins(
+      Map<String, Map<String, Integer>> frequency, Selector[] terms) {
     if (terms.length == 0) {
       return null;
     }
@@ -161,7 +177,8 @@ final class PolicyTier {
     return c;
   }
 
-  private static void file(Map<String, Map<String, List<Integer>>> index, Selector.Pin[] pins, int rank) {
+  private static void file(
+      Map<String, Map<String, List<Integer>>> index, Selector.Pin[] pins, int rank) {
     for (Selector.Pin pin : pins) {
       Map<String, List<Integer>> byValue = index.computeIfAbsent(pin.key(), k -> new HashMap<>());
       for (String v : pin.values()) {

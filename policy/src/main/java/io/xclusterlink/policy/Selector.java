@@ -27,7 +27,8 @@ public final class Selector {
   private final Expression[] expressions;
   private final String text;
 
-  private Selector(String[] labelKeys, String[] labelValues, Expression[] expressions, String text) {
+  private Selector(
+      String[] labelKeys, String[] labelValues, Expression[] expressions, String text) {
     this.labelKeys = labelKeys;
     this.labelValues = labelValues;
     this.expressions = expressions;
@@ -37,8 +38,8 @@ public final class Selector {
   /**
    * Compiles a selector.
    *
-   * @throws IllegalArgumentException if the selector is null or malformed (a null key or value,
-   *     an unknown operator, In/NotIn without values, Exists/DoesNotExist with values)
+   * @throws IllegalArgumentException if the selector is null or malformed (a null key or value, an
+   *     unknown operator, In/NotIn without values, Exists/DoesNotExist with values)
    */
   public static Selector compile(PolicySpec.LabelSelector s) {
     if (s == null) {
@@ -61,7 +62,10 @@ public final class Selector {
     }
     StringBuilder text = new StringBuilder("{");
     for (Map.Entry<String, String> e : labels.entrySet()) {
-      text.append(text.length() > 1 ? ", " : "").append(e.getKey()).append('=').append(e.getValue());
+      text.append(text.length() > 1 ? ", " : "")
+          .append(e.getKey())
+          .append('=')
+          .append(e.getValue());
     }
     for (Expression x : exprs) {
       text.append(text.length() > 1 ? ", " : "").append(x);
@@ -159,7 +163,9 @@ public final class Selector {
           break;
         default:
           throw new IllegalArgumentException(
-              f + ".operator: " + (r.operator() == null ? "missing" : "'" + r.operator() + "'")
+              f
+                  + ".operator: "
+                  + (r.operator() == null ? "missing" : "'" + r.operator() + "'")
                   + " (expected: one of In, NotIn, Exists, DoesNotExist)");
       }
       boolean set = op == IN || op == NOT_IN;

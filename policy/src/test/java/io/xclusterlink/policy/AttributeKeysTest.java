@@ -56,7 +56,10 @@ class AttributeKeysTest {
     withNullValue.put("x", null);
     assertThat(
             AttributeKeys.merge(
-                AttributeKeys.peer("p1", Map.of()), null, withNullValue, AttributeKeys.client("ns", null, null)))
+                AttributeKeys.peer("p1", Map.of()),
+                null,
+                withNullValue,
+                AttributeKeys.client("ns", null, null)))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(AttributeKeys.PEER_NAME, "p1", AttributeKeys.CLIENT_NAMESPACE, "ns"));
     assertThat(AttributeKeys.merge()).isEmpty();
@@ -65,7 +68,8 @@ class AttributeKeysTest {
   @Test
   void mergeKeepsTheFirstValueSoReceivedAttributesCannotOverrideTrustedOnes() {
     Map<String, String> trusted = AttributeKeys.peer("p1", Map.of());
-    Map<String, String> received = Map.of(AttributeKeys.PEER_NAME, "spoofed", "client.xclusterlink.io/namespace", "ns");
+    Map<String, String> received =
+        Map.of(AttributeKeys.PEER_NAME, "spoofed", "client.xclusterlink.io/namespace", "ns");
     assertThat(AttributeKeys.merge(trusted, received))
         .containsEntry(AttributeKeys.PEER_NAME, "p1")
         .containsEntry("client.xclusterlink.io/namespace", "ns");

@@ -32,21 +32,28 @@ final class Policies {
     return java.util.Arrays.stream(selectors).map(WorkloadSelectorTerm::new).toList();
   }
 
-  static AccessPolicy regular(String ns, String name, String action, LabelSelector from, LabelSelector to) {
+  static AccessPolicy regular(
+      String ns, String name, String action, LabelSelector from, LabelSelector to) {
     return regular(ns, name, action, terms(from), terms(to));
   }
 
   static AccessPolicy regular(
-      String ns, String name, String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
+      String ns,
+      String name,
+      String action,
+      List<WorkloadSelectorTerm> from,
+      List<WorkloadSelectorTerm> to) {
     return new AccessPolicy(ObjectMeta.of(name, ns), new PolicySpec(action, from, to), null);
   }
 
-  static PrivilegedAccessPolicy privileged(String name, String action, LabelSelector from, LabelSelector to) {
+  static PrivilegedAccessPolicy privileged(
+      String name, String action, LabelSelector from, LabelSelector to) {
     return privileged(name, action, terms(from), terms(to));
   }
 
   static PrivilegedAccessPolicy privileged(
       String name, String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
-    return new PrivilegedAccessPolicy(ObjectMeta.of(name, null), new PolicySpec(action, from, to), null);
+    return new PrivilegedAccessPolicy(
+        ObjectMeta.of(name, null), new PolicySpec(action, from, to), null);
   }
 }

@@ -28,11 +28,13 @@ class PolicySetEquivalenceTest {
 
   /** Attribute keys and their value vocabularies, per side. */
   private static final Map<String, String[]> FROM_VOCAB = new TreeMap<>();
+
   private static final Map<String, String[]> TO_VOCAB = new TreeMap<>();
 
   static {
     FROM_VOCAB.put(AttributeKeys.PEER_NAME, values("p", 12));
-    FROM_VOCAB.put(AttributeKeys.PEER_LABEL_PREFIX + "env", new String[] {"prod", "dev", "staging"});
+    FROM_VOCAB.put(
+        AttributeKeys.PEER_LABEL_PREFIX + "env", new String[] {"prod", "dev", "staging"});
     FROM_VOCAB.put(AttributeKeys.PEER_LABEL_PREFIX + "zone", values("z", 3));
     FROM_VOCAB.put(AttributeKeys.CLIENT_NAMESPACE, NAMESPACES);
     FROM_VOCAB.put(AttributeKeys.CLIENT_SERVICE_ACCOUNT, values("sa", 4));
@@ -61,7 +63,8 @@ class PolicySetEquivalenceTest {
       List<PrivilegedAccessPolicy> privileged = new ArrayList<>();
       for (int i = 0; i < shape[1]; i++) {
         // Privileged policies are narrower, or they would decide every connection.
-        privileged.add(new PrivilegedAccessPolicy(ObjectMeta.of(name(rnd, "v"), null), spec(rnd, 2), null));
+        privileged.add(
+            new PrivilegedAccessPolicy(ObjectMeta.of(name(rnd, "v"), null), spec(rnd, 2), null));
       }
       PolicySet set = PolicySet.of(regular, privileged);
       assertThat(set.size()).isEqualTo(shape[0] + shape[1]);
@@ -71,9 +74,7 @@ class PolicySetEquivalenceTest {
         Map<String, String> to = attributes(rnd, TO_VOCAB);
         Decision expected = linear(regular, privileged, ns, from, to);
         Decision actual = set.decide(ns, from, to);
-        assertThat(actual)
-            .as("namespace %s, from %s, to %s", ns, from, to)
-            .isEqualTo(expected);
+        assertThat(actual).as("namespace %s, from %s, to %s", ns, from, to).isEqualTo(expected);
         outcomes.merge(outcome(expected), 1, Integer::sum);
         compared++;
       }
@@ -82,8 +83,14 @@ class PolicySetEquivalenceTest {
     // The comparison means something only if every kind of outcome occurred often enough.
     assertThat(outcomes.keySet())
         .containsExactlyInAnyOrder(
-            "allow PrivilegedAccessPolicy", "deny PrivilegedAccessPolicy", "allow AccessPolicy", "deny AccessPolicy", "default deny");
-    assertThat(outcomes.values()).as("outcomes %s", outcomes).allSatisfy(n -> assertThat(n).isGreaterThan(100));
+            "allow PrivilegedAccessPolicy",
+            "deny PrivilegedAccessPolicy",
+            "allow AccessPolicy",
+            "deny AccessPolicy",
+            "default deny");
+    assertThat(outcomes.values())
+        .as("outcomes %s", outcomes)
+        .allSatisfy(n -> assertThat(n).isGreaterThan(100));
   }
 
   // ---- the reference: a linear scan straight from the spec ------------------------------------
@@ -126,10 +133,13 @@ class PolicySetEquivalenceTest {
   }
 
   private static Decision decision(String action, String policy) {
-    return action.equals("deny") ? new Decision.Deny(policy, "denied by " + policy) : new Decision.Allow(policy);
+    return action.equals("deny")
+        ? new Decision.Deny(policy, "denied by " + policy)
+        : new Decision.Allow(policy);
   }
 
-  private static boolean matches(PolicySpec spec, Map<String, String> from, Map<String, String> to) {
+  private static boolean matches(
+      PolicySpec spec, Map<String, String> from, Map<String, String> to) {
     return spec.from().stream().anyMatch(t -> matches(t.workloadSelector(), from))
         && spec.to().stream().anyMatch(t -> matches(t.workloadSelector(), to));
   }
@@ -204,7 +214,9 @@ class PolicySetEquivalenceTest {
   private static Map<String, String> attributes(Random rnd, Map<String, String[]> vocab) {
     Map<String, String> a = new HashMap<>();
     for (Map.Entry<String, String[]> e : vocab.entrySet()) {
-      boolean name = e.getKey().equals(AttributeKeys.PEER_NAME) || e.getKey().equals(AttributeKeys.EXPORT_NAME);
+      boolean name =
+          e.getKey().equals(AttributeKeys.PEER_NAME)
+              || e.getKey().equals(AttributeKeys.EXPORT_NAME);
       if (name || rnd.nextInt(100) < 70) {
         a.put(e.getKey(), pick(rnd, e.getValue()));
       }
@@ -223,10 +235,12 @@ class PolicySetEquivalenceTest {
   /** A random spec; {@code narrowness} 0 allows empty selectors, higher means more constraints. */
   private static PolicySpec spec(Random rnd, int narrowness) {
     String action = rnd.nextBoolean() ? PolicySpec.ALLOW : PolicySpec.DENY;
-    return new PolicySpec(action, terms(rnd, FROM_VOCAB, narrowness), terms(rnd, TO_VOCAB, narrowness));
+    return new PolicySpec(
+        action, terms(rnd, FROM_VOCAB, narrowness), terms(rnd, TO_VOCAB, narrowness));
   }
 
-  private static List<WorkloadSelectorTerm> terms(Random rnd, Map<String, String[]> vocab, int narrowness) {
+  private static List<WorkloadSelectorTerm> terms(
+      Random rnd, Map<String, String[]> vocab, int narrowness) {
     int n = 1 + (rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(2) : 0);
     List<WorkloadSelectorTerm> terms = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -20,9 +20,12 @@ class PolicySetTest {
   private static final String NS = "shop";
   private static final Map<String, String> FROM_P2 =
       AttributeKeys.merge(
-          AttributeKeys.peer("p2", Map.of("env", "prod")), AttributeKeys.client("web", "frontend", Map.of("app", "web")));
+          AttributeKeys.peer("p2", Map.of("env", "prod")),
+          AttributeKeys.client("web", "frontend", Map.of("app", "web")));
   private static final Map<String, String> TO_DB =
-      AttributeKeys.merge(AttributeKeys.peer("p0", Map.of()), AttributeKeys.export("db", NS, Map.of("tier", "data")));
+      AttributeKeys.merge(
+          AttributeKeys.peer("p0", Map.of()),
+          AttributeKeys.export("db", NS, Map.of("tier", "data")));
 
   private static final PrivilegedAccessPolicy PRIV_DENY =
       privileged("block-p2", "deny", labels(AttributeKeys.PEER_NAME, "p2"), ALL);
@@ -33,7 +36,8 @@ class PolicySetTest {
   private static final AccessPolicy ALLOW =
       regular(NS, "allow-db", "allow", ALL, labels(AttributeKeys.EXPORT_NAME, "db"));
 
-  private static Decision decide(List<AccessPolicy> regular, List<PrivilegedAccessPolicy> privileged) {
+  private static Decision decide(
+      List<AccessPolicy> regular, List<PrivilegedAccessPolicy> privileged) {
     return PolicySet.of(regular, privileged).decide(NS, FROM_P2, TO_DB);
   }
 
@@ -46,7 +50,8 @@ class PolicySetTest {
     Decision d = decide(List.of(DENY, ALLOW), List.of(PRIV_DENY, PRIV_ALLOW));
     assertThat(d)
         .isEqualTo(
-            new Decision.Deny("PrivilegedAccessPolicy block-p2", "denied by PrivilegedAccessPolicy block-p2"));
+            new Decision.Deny(
+                "PrivilegedAccessPolicy block-p2", "denied by PrivilegedAccessPolicy block-p2"));
     assertThat(d.allowed()).isFalse();
   }
 
@@ -60,12 +65,14 @@ class PolicySetTest {
   @Test
   void regularDenyWinsOverRegularAllowWithoutPrivilegedPolicies() {
     assertThat(decide(List.of(DENY, ALLOW), List.of()))
-        .isEqualTo(new Decision.Deny("AccessPolicy shop/deny-db", "denied by AccessPolicy shop/deny-db"));
+        .isEqualTo(
+            new Decision.Deny("AccessPolicy shop/deny-db", "denied by AccessPolicy shop/deny-db"));
   }
 
   @Test
   void regularAllowAllowsWhenNothingDenies() {
-    assertThat(decide(List.of(ALLOW), List.of())).isEqualTo(new Decision.Allow("AccessPolicy shop/allow-db"));
+    assertThat(decide(List.of(ALLOW), List.of()))
+        .isEqualTo(new Decision.Allow("AccessPolicy shop/allow-db"));
   }
 
   @Test
@@ -91,7 +98,8 @@ class PolicySetTest {
     seen.add(decide(regular, privileged));
     assertThat(seen)
         .containsExactly(
-            new Decision.Deny("PrivilegedAccessPolicy block-p2", "denied by PrivilegedAccessPolicy block-p2"),
+            new Decision.Deny(
+                "PrivilegedAccessPolicy block-p2", "denied by PrivilegedAccessPolicy block-p2"),
             new Decision.Allow("PrivilegedAccessPolicy allow-p2"),
             new Decision.Deny("AccessPolicy shop/deny-db", "denied by AccessPolicy shop/deny-db"),
             new Decision.Allow("AccessPolicy shop/allow-db"),
@@ -114,7 +122,9 @@ class PolicySetTest {
     PrivilegedAccessPolicy allow = privileged("a-allow", "allow", ALL, ALL);
     PrivilegedAccessPolicy deny = privileged("z-deny", "deny", ALL, ALL);
     assertThat(decide(List.of(), List.of(allow, deny)))
-        .isEqualTo(new Decision.Deny("PrivilegedAccessPolicy z-deny", "denied by PrivilegedAccessPolicy z-deny"));
+        .isEqualTo(
+            new Decision.Deny(
+                "PrivilegedAccessPolicy z-deny", "denied by PrivilegedAccessPolicy z-deny"));
   }
 
   @Test
@@ -123,27 +133,35 @@ class PolicySetTest {
     AccessPolicy a = regular(NS, "a", "deny", ALL, ALL);
     AccessPolicy c = regular(NS, "c", "allow", ALL, ALL);
     AccessPolicy a2 = regular(NS, "a2", "allow", ALL, ALL);
-    assertThat(decide(List.of(c, b, a), List.of())).isEqualTo(new Decision.Deny("AccessPolicy shop/a", "denied by AccessPolicy shop/a"));
-    assertThat(decide(List.of(c, a2), List.of())).isEqualTo(new Decision.Allow("AccessPolicy shop/a2"));
+    assertThat(decide(List.of(c, b, a), List.of()))
+        .isEqualTo(new Decision.Deny("AccessPolicy shop/a", "denied by AccessPolicy shop/a"));
+    assertThat(decide(List.of(c, a2), List.of()))
+        .isEqualTo(new Decision.Allow("AccessPolicy shop/a2"));
     PrivilegedAccessPolicy y = privileged("y", "allow", ALL, ALL);
     PrivilegedAccessPolicy x = privileged("x", "allow", ALL, ALL);
-    assertThat(decide(List.of(), List.of(y, x))).isEqualTo(new Decision.Allow("PrivilegedAccessPolicy x"));
+    assertThat(decide(List.of(), List.of(y, x)))
+        .isEqualTo(new Decision.Allow("PrivilegedAccessPolicy x"));
   }
 
   @Test
   void regularPolicyInAnotherNamespaceIsIgnored() {
-    PolicySet set = PolicySet.of(List.of(regular("other", "allow-all", "allow", ALL, ALL)), List.of());
+    PolicySet set =
+        PolicySet.of(List.of(regular("other", "allow-all", "allow", ALL, ALL)), List.of());
     assertThat(set.decide(NS, FROM_P2, TO_DB)).isEqualTo(defaultDeny());
-    assertThat(set.decide("other", FROM_P2, TO_DB)).isEqualTo(new Decision.Allow("AccessPolicy other/allow-all"));
+    assertThat(set.decide("other", FROM_P2, TO_DB))
+        .isEqualTo(new Decision.Allow("AccessPolicy other/allow-all"));
   }
 
   @Test
   void regularDenyInAnotherNamespaceDoesNotDeny() {
     PolicySet set =
         PolicySet.of(
-            List.of(regular("other", "deny-all", "deny", ALL, ALL), regular(NS, "allow-all", "allow", ALL, ALL)),
+            List.of(
+                regular("other", "deny-all", "deny", ALL, ALL),
+                regular(NS, "allow-all", "allow", ALL, ALL)),
             List.of());
-    assertThat(set.decide(NS, FROM_P2, TO_DB)).isEqualTo(new Decision.Allow("AccessPolicy shop/allow-all"));
+    assertThat(set.decide(NS, FROM_P2, TO_DB))
+        .isEqualTo(new Decision.Allow("AccessPolicy shop/allow-all"));
   }
 
   @Test
@@ -165,11 +183,18 @@ class PolicySetTest {
   void policyMatchesOnlyWhenBothFromAndToMatch() {
     PolicySet set =
         PolicySet.of(
-            List.of(regular(NS, "p2-to-db", "allow", labels(AttributeKeys.PEER_NAME, "p2"), labels(AttributeKeys.EXPORT_NAME, "db"))),
+            List.of(
+                regular(
+                    NS,
+                    "p2-to-db",
+                    "allow",
+                    labels(AttributeKeys.PEER_NAME, "p2"),
+                    labels(AttributeKeys.EXPORT_NAME, "db"))),
             List.of());
     assertThat(set.decide(NS, FROM_P2, TO_DB).allowed()).isTrue();
     assertThat(set.decide(NS, AttributeKeys.peer("p3", Map.of()), TO_DB).allowed()).isFalse();
-    assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("cache", NS, Map.of())).allowed()).isFalse();
+    assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("cache", NS, Map.of())).allowed())
+        .isFalse();
     // from and to are not interchangeable
     assertThat(set.decide(NS, TO_DB, FROM_P2).allowed()).isFalse();
   }
@@ -183,7 +208,9 @@ class PolicySetTest {
                     NS,
                     "p1-or-p2",
                     "allow",
-                    terms(labels(AttributeKeys.PEER_NAME, "p1"), labels(AttributeKeys.PEER_NAME, "p2")),
+                    terms(
+                        labels(AttributeKeys.PEER_NAME, "p1"),
+                        labels(AttributeKeys.PEER_NAME, "p2")),
                     terms(ALL))),
             List.of());
     assertThat(set.decide(NS, AttributeKeys.peer("p1", Map.of()), TO_DB).allowed()).isTrue();
@@ -201,11 +228,16 @@ class PolicySetTest {
                     "db-or-prod",
                     "deny",
                     terms(ALL),
-                    terms(labels(AttributeKeys.EXPORT_NAME, "db"), expr(AttributeKeys.EXPORT_LABEL_PREFIX + "env", "In", "prod")))),
+                    terms(
+                        labels(AttributeKeys.EXPORT_NAME, "db"),
+                        expr(AttributeKeys.EXPORT_LABEL_PREFIX + "env", "In", "prod")))),
             List.of());
-    assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("db", NS, Map.of())).allowed()).isFalse();
+    assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("db", NS, Map.of())).allowed())
+        .isFalse();
     assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("cache", NS, Map.of("env", "prod"))))
-        .isEqualTo(new Decision.Deny("AccessPolicy shop/db-or-prod", "denied by AccessPolicy shop/db-or-prod"));
+        .isEqualTo(
+            new Decision.Deny(
+                "AccessPolicy shop/db-or-prod", "denied by AccessPolicy shop/db-or-prod"));
     assertThat(set.decide(NS, FROM_P2, AttributeKeys.export("cache", NS, Map.of("env", "dev"))))
         .isEqualTo(defaultDeny());
   }
@@ -220,18 +252,30 @@ class PolicySetTest {
                     "prod-web-to-data",
                     "allow",
                     labels(
-                        AttributeKeys.PEER_LABEL_PREFIX + "env", "prod",
-                        AttributeKeys.CLIENT_NAMESPACE, "web",
-                        AttributeKeys.CLIENT_SERVICE_ACCOUNT, "frontend",
-                        AttributeKeys.CLIENT_LABEL_PREFIX + "app", "web"),
-                    labels(AttributeKeys.EXPORT_LABEL_PREFIX + "tier", "data", AttributeKeys.EXPORT_NAMESPACE, NS))),
+                        AttributeKeys.PEER_LABEL_PREFIX + "env",
+                        "prod",
+                        AttributeKeys.CLIENT_NAMESPACE,
+                        "web",
+                        AttributeKeys.CLIENT_SERVICE_ACCOUNT,
+                        "frontend",
+                        AttributeKeys.CLIENT_LABEL_PREFIX + "app",
+                        "web"),
+                    labels(
+                        AttributeKeys.EXPORT_LABEL_PREFIX + "tier",
+                        "data",
+                        AttributeKeys.EXPORT_NAMESPACE,
+                        NS))),
             List.of());
     assertThat(set.decide(NS, FROM_P2, TO_DB).allowed()).isTrue();
     Map<String, String> otherClient =
-        AttributeKeys.merge(AttributeKeys.peer("p2", Map.of("env", "prod")), AttributeKeys.client("web", "batch", Map.of("app", "web")));
+        AttributeKeys.merge(
+            AttributeKeys.peer("p2", Map.of("env", "prod")),
+            AttributeKeys.client("web", "batch", Map.of("app", "web")));
     assertThat(set.decide(NS, otherClient, TO_DB).allowed()).isFalse();
     Map<String, String> devPeer =
-        AttributeKeys.merge(AttributeKeys.peer("p2", Map.of("env", "dev")), AttributeKeys.client("web", "frontend", Map.of("app", "web")));
+        AttributeKeys.merge(
+            AttributeKeys.peer("p2", Map.of("env", "dev")),
+            AttributeKeys.client("web", "frontend", Map.of("app", "web")));
     assertThat(set.decide(NS, devPeer, TO_DB).allowed()).isFalse();
   }
 
@@ -239,10 +283,18 @@ class PolicySetTest {
   void notInOnAnAbsentAttributeLetsThePolicyMatch() {
     PolicySet set =
         PolicySet.of(
-            List.of(regular(NS, "not-quarantined", "allow", expr(AttributeKeys.PEER_LABEL_PREFIX + "quarantine", "NotIn", "true"), ALL)),
+            List.of(
+                regular(
+                    NS,
+                    "not-quarantined",
+                    "allow",
+                    expr(AttributeKeys.PEER_LABEL_PREFIX + "quarantine", "NotIn", "true"),
+                    ALL)),
             List.of());
     assertThat(set.decide(NS, FROM_P2, TO_DB).allowed()).isTrue();
-    assertThat(set.decide(NS, AttributeKeys.peer("p2", Map.of("quarantine", "true")), TO_DB).allowed()).isFalse();
+    assertThat(
+            set.decide(NS, AttributeKeys.peer("p2", Map.of("quarantine", "true")), TO_DB).allowed())
+        .isFalse();
   }
 
   @Test
@@ -258,7 +310,8 @@ class PolicySetTest {
 
   @Test
   void rejectsAnUnknownActionNamingThePolicy() {
-    assertThatThrownBy(() -> PolicySet.of(List.of(regular(NS, "bad", "permit", ALL, ALL)), List.of()))
+    assertThatThrownBy(
+            () -> PolicySet.of(List.of(regular(NS, "bad", "permit", ALL, ALL)), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("AccessPolicy shop/bad: spec.action: 'permit' (expected: allow or deny)");
   }
@@ -266,7 +319,9 @@ class PolicySetTest {
   @Test
   void rejectsAnUnknownOperatorNamingThePolicyAndField() {
     assertThatThrownBy(
-            () -> PolicySet.of(List.of(), List.of(privileged("bad", "allow", ALL, expr("k", "Has", "v")))))
+            () ->
+                PolicySet.of(
+                    List.of(), List.of(privileged("bad", "allow", ALL, expr("k", "Has", "v")))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "PrivilegedAccessPolicy bad: spec.to[0].workloadSelector.matchExpressions[0].operator: 'Has'"

@@ -139,7 +139,9 @@ class SelectorTest {
         Selector.compile(
             new LabelSelector(
                 Map.of("b", "2", "a", "1"),
-                List.of(new Requirement("c", "NotIn", List.of("x")), new Requirement("d", "Exists", null))));
+                List.of(
+                    new Requirement("c", "NotIn", List.of("x")),
+                    new Requirement("d", "Exists", null))));
     assertThat(s).hasToString("{a=1, b=2, c notin (x), d}");
   }
 }

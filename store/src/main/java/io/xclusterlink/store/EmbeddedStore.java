@@ -78,10 +78,14 @@ public final class EmbeddedStore implements Store {
   private final Object writeLock = new Object();
   private final CommitProbe probe;
   private boolean closed;
-  // set when a committed apply could not be completed: the disk is between two states until reopened
+  // set when a committed apply could not be completed: the disk is between two states until
+  // reopened
   private String incomplete;
 
-  private EmbeddedStore(Path dir, FileChannel lockChannel, ConcurrentSkipListMap<ObjectKey, XclObject> objects,
+  private EmbeddedStore(
+      Path dir,
+      FileChannel lockChannel,
+      ConcurrentSkipListMap<ObjectKey, XclObject> objects,
       CommitProbe probe) {
     this.dir = dir;
     this.lockChannel = lockChannel;
@@ -90,9 +94,9 @@ public final class EmbeddedStore implements Store {
   }
 
   /**
-   * Opens (creating it if needed) a state directory: locks it, completes or discards an apply that a
-   * crash interrupted, removes temporary files a crash left behind and loads every object. Refuses to
-   * start, rather than drop data, when a file does not hold a valid object.
+   * Opens (creating it if needed) a state directory: locks it, completes or discards an apply that
+   * a crash interrupted, removes temporary files a crash left behind and loads every object.
+   * Refuses to start, rather than drop data, when a file does not hold a valid object.
    *
    * @throws StoreException when the directory is locked by another gateway or cannot be read
    */
@@ -167,7 +171,11 @@ public final class EmbeddedStore implements Store {
           // idempotent: a crash during recovery is recovered the same way at the next open
           if (change instanceof IntentRecord.Rename r) {
             if (Files.exists(r.temp())) {
-              Files.move(r.temp(), r.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+              Files.move(
+                  r.temp(),
+                  r.target(),
+                  StandardCopyOption.ATOMIC_MOVE,
+                  StandardCopyOption.REPLACE_EXISTING);
             }
           } else {
             Files.deleteIfExists(change.target());
@@ -179,19 +187,25 @@ public final class EmbeddedStore implements Store {
           current = folder;
           forceDirectory(folder);
         }
-        log.info("state directory {}: completed an apply of {} changes that a crash interrupted", dir, done);
+        log.info(
+            "state directory {}: completed an apply of {} changes that a crash interrupted",
+            dir,
+            done);
       } else {
         for (Path temp : ((IntentRecord.Torn) read).temps()) {
           current = temp;
           Files.deleteIfExists(temp);
         }
-        log.info("state directory {}: discarded an apply that a crash interrupted before its commit", dir);
+        log.info(
+            "state directory {}: discarded an apply that a crash interrupted before its commit",
+            dir);
       }
       current = intentFile;
       Files.delete(intentFile);
       forceDirectory(dir);
     } catch (IOException e) {
-      throw new StoreException(current + " cannot be recovered from " + intentFile + ": " + describe(e), e);
+      throw new StoreException(
+          current + " cannot be recovered from " + intentFile + ": " + describe(e), e);
     }
   }
 
@@ -298,7 +312,9 @@ public final class EmbeddedStore implements Store {
         }
         events.add(new StoreEvent(current == null ? EventType.ADDED : EventType.MODIFIED, next));
         pending.put(key, next);
-        results.add(new PutResult(current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED, next));
+        results.add(
+            new PutResult(
+                current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED, next));
       }
       List<IntentRecord.Change> changes = new ArrayList<>(pending.size());
       try {
@@ -337,7 +353,11 @@ public final class EmbeddedStore implements Store {
     try {
       for (IntentRecord.Change c : changes) {
         if (c instanceof IntentRecord.Rename r) {
-          Files.move(r.temp(), r.target(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              r.temp(),
+              r.target(),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
         } else {
           Files.deleteIfExists(c.target());
         }
@@ -354,24 +374,38 @@ public final class EmbeddedStore implements Store {
       }
     } catch (IOException e) {
       IntentRecord.Change failed = changes.get(Math.min(done, changes.size() - 1));
-      String what = failed.target() + (failed instanceof IntentRecord.Unlink ? " cannot be deleted: " : " cannot be written: ")
-          + describe(e);
+      String what =
+          failed.target()
+              + (failed instanceof IntentRecord.Unlink
+                  ? " cannot be deleted: "
+                  : " cannot be written: ")
+              + describe(e);
       if (!logged && done == 0) {
         deleteTemps(changes);
         throw new StoreException(what, e);
       }
       if (logged) {
         incomplete = what;
-        log.error("state directory {}: a committed apply is not complete ({}); it completes when the directory is reopened",
-            dir, what);
+        log.error(
+            "state directory {}: a committed apply is not complete ({}); it completes when the directory is reopened",
+            dir,
+            what);
       }
       publishAll(events);
-      throw new StoreException(what + (logged ? " (the apply is committed and completes when the state directory is reopened)" : ""), e);
+      throw new StoreException(
+          what
+              + (logged
+                  ? " (the apply is committed and completes when the state directory is reopened)"
+                  : ""),
+          e);
     }
     publishAll(events);
   }
 
-  /** Forces the temporary files' folders, then writes and forces the intent record: the commit point. */
+  /**
+   * Forces the temporary files' folders, then writes and forces the intent record: the commit
+   * point.
+   */
   private void writeIntent(Path intentFile, List<IntentRecord.Change> changes, Set<Path> folders) {
     byte[] record = IntentRecord.encode(dir, changes);
     boolean created = false;
@@ -380,11 +414,13 @@ public final class EmbeddedStore implements Store {
       for (Path folder : folders) {
         forceDirectory(folder);
       }
-      try (FileChannel ch = FileChannel.open(intentFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(intentFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         created = true;
         int parts = 0;
         for (int at = 0; at < record.length; ) {
-          ByteBuffer buf = ByteBuffer.wrap(record, at, Math.min(INTENT_PART_BYTES, record.length - at));
+          ByteBuffer buf =
+              ByteBuffer.wrap(record, at, Math.min(INTENT_PART_BYTES, record.length - at));
           while (buf.hasRemaining()) {
             at += ch.write(buf);
           }
@@ -452,7 +488,9 @@ public final class EmbeddedStore implements Store {
       if (current == null) {
         return false;
       }
-      commit(List.of(new IntentRecord.Unlink(fileOf(k))), List.of(new StoreEvent(EventType.DELETED, current)));
+      commit(
+          List.of(new IntentRecord.Unlink(fileOf(k))),
+          List.of(new StoreEvent(EventType.DELETED, current)));
       return true;
     }
   }
@@ -499,7 +537,8 @@ public final class EmbeddedStore implements Store {
 
   private static byte[] serialise(XclObject obj) {
     // status is observed state: recomputed after a restart, never persisted
-    return (ObjectCodec.toJson(obj.withStatus(Status.EMPTY)) + "\n").getBytes(StandardCharsets.UTF_8);
+    return (ObjectCodec.toJson(obj.withStatus(Status.EMPTY)) + "\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -512,8 +551,12 @@ public final class EmbeddedStore implements Store {
     try {
       ensureDirectory(folder);
       temp = folder.resolve(target.getFileName() + TEMP_SUFFIX);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -595,8 +638,12 @@ public final class EmbeddedStore implements Store {
       throw new StoreException("state directory " + dir + " is closed");
     }
     if (incomplete != null) {
-      throw new StoreException("state directory " + dir + " has a committed apply that is not complete ("
-          + incomplete + "); reopen it to complete it");
+      throw new StoreException(
+          "state directory "
+              + dir
+              + " has a committed apply that is not complete ("
+              + incomplete
+              + "); reopen it to complete it");
     }
   }
 
@@ -611,7 +658,13 @@ public final class EmbeddedStore implements Store {
       l.onEvent(event);
     } catch (RuntimeException e) {
       // the change is already durable: one failing listener must not hide it from the others
-      log.warn("store listener {} failed on {} {}: {}", l, event.type(), event.object().key(), e.toString(), e);
+      log.warn(
+          "store listener {} failed on {} {}: {}",
+          l,
+          event.type(),
+          event.object().key(),
+          e.toString(),
+          e);
     }
   }
 

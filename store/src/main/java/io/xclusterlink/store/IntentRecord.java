@@ -56,7 +56,10 @@ final class IntentRecord {
     sb.append(HEADER).append('\n');
     for (Change c : changes) {
       if (c instanceof Rename r) {
-        sb.append("rename ").append(relative(dir, r.temp())).append(' ').append(relative(dir, r.target()));
+        sb.append("rename ")
+            .append(relative(dir, r.temp()))
+            .append(' ')
+            .append(relative(dir, r.target()));
       } else {
         sb.append("unlink ").append(relative(dir, c.target()));
       }
@@ -90,8 +93,13 @@ final class IntentRecord {
     for (int i = 1; i < lines.size(); i++) {
       Change c = parse(dir, lines.get(i));
       if (c == null) {
-        throw new StoreException(file + ": line " + (i + 1) + ": '" + lines.get(i)
-            + "' (expected: rename <temp> <target> or unlink <target>, inside the state directory)");
+        throw new StoreException(
+            file
+                + ": line "
+                + (i + 1)
+                + ": '"
+                + lines.get(i)
+                + "' (expected: rename <temp> <target> or unlink <target>, inside the state directory)");
       }
       changes.add(c);
     }
@@ -144,7 +152,10 @@ final class IntentRecord {
     return "end " + changes + " " + String.format("%08x", crc.getValue()) + "\n";
   }
 
-  /** Where the end line starts: after the second-to-last newline of a record that ends in one; else -1. */
+  /**
+   * Where the end line starts: after the second-to-last newline of a record that ends in one; else
+   * -1.
+   */
   private static int bodyEnd(byte[] bytes) {
     int n = bytes.length;
     if (n < 2 || bytes[n - 1] != '\n') {

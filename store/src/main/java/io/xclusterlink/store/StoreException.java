@@ -1,6 +1,8 @@
 package io.xclusterlink.store;
 
-/** A store cannot read or write its state; the message is one line naming the file and the problem. */
+/**
+ * A store cannot read or write its state; the message is one line naming the file and the problem.
+ */
 public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

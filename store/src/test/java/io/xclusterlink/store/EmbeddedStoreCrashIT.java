@@ -25,7 +25,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.io.TempDirFactory;
 
-/** Kills a writing process and checks that the state directory is still whole and every apply all or nothing. */
+/**
+ * Kills a writing process and checks that the state directory is still whole and every apply all or
+ * nothing.
+ */
 class EmbeddedStoreCrashIT {
   private static final int KILLS = 3;
   private static final int BATCH = 3_500;
@@ -41,7 +44,9 @@ class EmbeddedStoreCrashIT {
       Process writer = startWriter(log);
       try {
         // wait for a few hundred writes so that the kill lands in the middle of the stream
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
             .until(() -> !writer.isAlive() || progressLines(log) >= 3);
         assertThat(writer.isAlive()).as("writer still running when killed").isTrue();
         assertThat(objectFiles()).isNotEmpty();
@@ -86,7 +91,11 @@ class EmbeddedStoreCrashIT {
     }
   }
 
-  private enum Expect { PREVIOUS, NEXT, OLD_OR_LATER }
+  private enum Expect {
+    PREVIOUS,
+    NEXT,
+    OLD_OR_LATER
+  }
 
   /**
    * Halts a writer at chosen steps of an apply of {@value #BATCH} objects (before, inside and after
@@ -95,28 +104,32 @@ class EmbeddedStoreCrashIT {
    * generation, the one before the interrupted apply or the one after it, and no leftover files.
    */
   @Test
-  void seesAWholeApplyOrNoneOfItWhereverTheWriterIsKilled(@TempDir(factory = MemoryBackedTempDirs.class) Path stateDir)
-      throws Exception {
+  void seesAWholeApplyOrNoneOfItWhereverTheWriterIsKilled(
+      @TempDir(factory = MemoryBackedTempDirs.class) Path stateDir) throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    List<Kill> plan = new ArrayList<>(List.of(
-        Kill.halt("TEMP_WRITTEN:1", Expect.PREVIOUS),
-        Kill.halt("TEMP_WRITTEN:" + BATCH / 2, Expect.PREVIOUS),
-        Kill.halt("TEMP_WRITTEN:" + BATCH, Expect.PREVIOUS),
-        Kill.halt("INTENT_PART_WRITTEN:1", Expect.PREVIOUS),
-        Kill.halt("INTENT_PART_WRITTEN:2", Expect.PREVIOUS),
-        // written but not forced: a process kill keeps the page cache, so the record is whole
-        Kill.halt("INTENT_WRITTEN:0", Expect.NEXT),
-        Kill.halt("COMMITTED:0", Expect.NEXT),
-        Kill.halt("APPLIED:1", Expect.NEXT),
-        // the next run finds this apply committed and is itself halted while it completes it
-        new Kill("APPLIED:382", Expect.NEXT, false),
-        Kill.halt("RECOVERY_APPLIED:1000", Expect.NEXT),
-        Kill.halt("APPLIED:1629", Expect.NEXT),
-        Kill.halt("APPLIED:" + (BATCH - 1), Expect.NEXT),
-        Kill.halt("APPLIED:" + BATCH, Expect.NEXT),
-        Kill.halt("FOLDERS_FORCED:0", Expect.NEXT),
-        Kill.halt("INTENT_REMOVED:0", Expect.NEXT)));
+    List<Kill> plan =
+        new ArrayList<>(
+            List.of(
+                Kill.halt("TEMP_WRITTEN:1", Expect.PREVIOUS),
+                Kill.halt("TEMP_WRITTEN:" + BATCH / 2, Expect.PREVIOUS),
+                Kill.halt("TEMP_WRITTEN:" + BATCH, Expect.PREVIOUS),
+                Kill.halt("INTENT_PART_WRITTEN:1", Expect.PREVIOUS),
+                Kill.halt("INTENT_PART_WRITTEN:2", Expect.PREVIOUS),
+                // written but not forced: a process kill keeps the page cache, so the record is
+                // whole
+                Kill.halt("INTENT_WRITTEN:0", Expect.NEXT),
+                Kill.halt("COMMITTED:0", Expect.NEXT),
+                Kill.halt("APPLIED:1", Expect.NEXT),
+                // the next run finds this apply committed and is itself halted while it completes
+                // it
+                new Kill("APPLIED:382", Expect.NEXT, false),
+                Kill.halt("RECOVERY_APPLIED:1000", Expect.NEXT),
+                Kill.halt("APPLIED:1629", Expect.NEXT),
+                Kill.halt("APPLIED:" + (BATCH - 1), Expect.NEXT),
+                Kill.halt("APPLIED:" + BATCH, Expect.NEXT),
+                Kill.halt("FOLDERS_FORCED:0", Expect.NEXT),
+                Kill.halt("INTENT_REMOVED:0", Expect.NEXT)));
     for (int i = 0; i < RANDOM_KILLS; i++) {
       plan.add(Kill.sigkill());
     }
@@ -124,16 +137,22 @@ class EmbeddedStoreCrashIT {
     // a first apply that completes, then a SIGKILL: every later kill interrupts a replacement
     Path firstLog = logs.resolve("apply-0.log");
     Process first = startApplyWriter(stateDir, firstLog, null);
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> !first.isAlive() || lines(firstLog, "opened ") > 0);
     long openedAt = System.nanoTime();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(10))
         .until(() -> !first.isAlive() || lines(firstLog, "applied ") > 0);
     long applyMillis = Math.max(50, (System.nanoTime() - openedAt) / 1_000_000);
     assertThat(first.isAlive()).as("writer still running, see %s", firstLog).isTrue();
     first.destroyForcibly();
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    int generation = checkWholeBatch(stateDir, -1, Expect.OLD_OR_LATER, "SIGKILL after an apply (seed " + seed + ")");
+    int generation =
+        checkWholeBatch(
+            stateDir, -1, Expect.OLD_OR_LATER, "SIGKILL after an apply (seed " + seed + ")");
     assertThat(generation).isPositive();
 
     List<String> landed = new ArrayList<>();
@@ -143,57 +162,87 @@ class EmbeddedStoreCrashIT {
       Path log = logs.resolve("apply-" + run + ".log");
       Process writer = startApplyWriter(stateDir, log, kill.haltAt());
       if (kill.haltAt() == null) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(10))
             .until(() -> !writer.isAlive() || lines(log, "opened ") > 0);
         // not a synchronisation: the random moment of the kill is the point of the experiment
         assertThat(writer.waitFor(random.nextInt((int) (applyMillis * 2)), TimeUnit.MILLISECONDS))
-            .as("writer exited before the kill, see %s", log).isFalse();
+            .as("writer exited before the kill, see %s", log)
+            .isFalse();
         writer.destroyForcibly();
         assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
         landed.add(lastLine(log));
       } else {
         assertThat(writer.waitFor(60, TimeUnit.SECONDS)).as("%s: writer halted", kill).isTrue();
-        assertThat(writer.exitValue()).as("%s: exit code, see %s", kill, log).isEqualTo(ApplyWriterMain.HALTED);
+        assertThat(writer.exitValue())
+            .as("%s: exit code, see %s", kill, log)
+            .isEqualTo(ApplyWriterMain.HALTED);
       }
       if (kill.checkedBeforeNextRun()) {
-        generation = checkWholeBatch(stateDir, expectedBase, kill.expect(), "run " + run + ", " + kill + " (seed " + seed + ")");
+        generation =
+            checkWholeBatch(
+                stateDir,
+                expectedBase,
+                kill.expect(),
+                "run " + run + ", " + kill + " (seed " + seed + ")");
         expectedBase = generation;
       }
     }
-    System.out.printf("%d kill points (%d halts, %d SIGKILLs, an apply takes ~%d ms); random kills landed at: %s%n",
+    System.out.printf(
+        "%d kill points (%d halts, %d SIGKILLs, an apply takes ~%d ms); random kills landed at: %s%n",
         plan.size() + 1, plan.size() - RANDOM_KILLS, RANDOM_KILLS + 1, applyMillis, landed);
   }
 
   /** Opens the directory as a restarted gateway would and checks the batch is at one generation. */
-  private static int checkWholeBatch(Path stateDir, int previous, Expect expect, String after) throws IOException {
+  private static int checkWholeBatch(Path stateDir, int previous, Expect expect, String after)
+      throws IOException {
     int generation;
     try (EmbeddedStore store = EmbeddedStore.open(stateDir)) {
       List<XclObject> batch = store.list(Kind.IMPORT, ApplyWriterMain.NAMESPACE);
       assertThat(batch).as("%s: objects of the batch", after).hasSize(BATCH);
-      Set<String> generations = batch.stream()
-          .map(o -> o.metadata().labels().get(ApplyWriterMain.LABEL)).collect(Collectors.toSet());
+      Set<String> generations =
+          batch.stream()
+              .map(o -> o.metadata().labels().get(ApplyWriterMain.LABEL))
+              .collect(Collectors.toSet());
       assertThat(generations).as("%s: generations of the batch", after).hasSize(1);
       generation = Integer.parseInt(generations.iterator().next());
     }
     switch (expect) {
       case PREVIOUS -> assertThat(generation).as("%s: generation", after).isEqualTo(previous);
       case NEXT -> assertThat(generation).as("%s: generation", after).isEqualTo(previous + 1);
-      case OLD_OR_LATER -> assertThat(generation).as("%s: generation", after).isGreaterThanOrEqualTo(previous);
+      case OLD_OR_LATER ->
+          assertThat(generation).as("%s: generation", after).isGreaterThanOrEqualTo(previous);
     }
     assertThat(files(stateDir, ".tmp")).as("%s: temporary files", after).isEmpty();
     assertThat(stateDir.resolve(".intent")).as("%s: intent record", after).doesNotExist();
     return generation;
   }
 
-  private static Process startApplyWriter(Path stateDir, Path log, String haltAt) throws IOException {
+  private static Process startApplyWriter(Path stateDir, Path log, String haltAt)
+      throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-        // a short-lived writer: no optimising compiler and no parallel GC threads competing for the cores
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", ApplyWriterMain.class.getName(), stateDir.toString(), String.valueOf(BATCH)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                // a short-lived writer: no optimising compiler and no parallel GC threads competing
+                // for the cores
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
+                ApplyWriterMain.class.getName(),
+                stateDir.toString(),
+                String.valueOf(BATCH)));
     if (haltAt != null) {
       command.add(haltAt);
     }
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
   }
 
   private static long lines(Path log, String prefix) throws IOException {
@@ -212,8 +261,12 @@ class EmbeddedStoreCrashIT {
 
   private Process startWriter(Path log) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        StoreWriterMain.class.getName(), dir.toString())
+    return new ProcessBuilder(
+            java.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            StoreWriterMain.class.getName(),
+            dir.toString())
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -242,7 +295,8 @@ class EmbeddedStoreCrashIT {
 
   private static List<Path> files(Path root, String suffix) throws IOException {
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).collect(Collectors.toList());
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+          .collect(Collectors.toList());
     } catch (UncheckedIOException e) {
       // a file vanished while we walked: the writer is busy, look again
       return files(root, suffix);
@@ -250,14 +304,15 @@ class EmbeddedStoreCrashIT {
   }
 
   /**
-   * Temporary directories in memory (tmpfs) where the machine has one. A process kill keeps the page
-   * cache, so it tests the same thing there as on a disk; and 3 500 fsyncs per apply on a shared
-   * disk would make each kill point take seconds. What only a power cut tests (that the fsyncs come
-   * in the right order) this test cannot check on any file system.
+   * Temporary directories in memory (tmpfs) where the machine has one. A process kill keeps the
+   * page cache, so it tests the same thing there as on a disk; and 3 500 fsyncs per apply on a
+   * shared disk would make each kill point take seconds. What only a power cut tests (that the
+   * fsyncs come in the right order) this test cannot check on any file system.
    */
   static final class MemoryBackedTempDirs implements TempDirFactory {
     @Override
-    public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension) throws IOException {
+    public Path createTempDirectory(AnnotatedElementContext element, ExtensionContext extension)
+        throws IOException {
       Path shm = Path.of("/dev/shm");
       return Files.isDirectory(shm) && Files.isWritable(shm)
           ? Files.createTempDirectory(shm, "xcl-store-")

@@ -54,8 +54,13 @@ class EmbeddedStoreTest {
 
   @Test
   void keepsEveryKindAcrossReopen() {
-    List<XclObject> all = List.of(peer("west", 8443), export("prod", "db", 5432), importOf("prod", "db", 5432),
-        allowAll("prod", "allow-all"), privilegedAllowAll("allow-everything"));
+    List<XclObject> all =
+        List.of(
+            peer("west", 8443),
+            export("prod", "db", 5432),
+            importOf("prod", "db", 5432),
+            allowAll("prod", "allow-all"),
+            privilegedAllowAll("allow-everything"));
     try (EmbeddedStore store = EmbeddedStore.open(dir)) {
       all.forEach(store::put);
     }
@@ -78,8 +83,11 @@ class EmbeddedStoreTest {
     Path peerFile = dir.resolve("peers/_cluster/west.json");
     Path importFile = dir.resolve("imports/prod/db.json");
     assertThat(ObjectCodec.readJson(Files.readString(peerFile))).isEqualTo(peer("west", 8443));
-    assertThat(ObjectCodec.readJson(Files.readString(importFile))).isEqualTo(importOf("prod", "db", 5432));
-    assertThat(Files.readString(peerFile)).doesNotContain("status").startsWith("{\n  \"apiVersion\"");
+    assertThat(ObjectCodec.readJson(Files.readString(importFile)))
+        .isEqualTo(importOf("prod", "db", 5432));
+    assertThat(Files.readString(peerFile))
+        .doesNotContain("status")
+        .startsWith("{\n  \"apiVersion\"");
   }
 
   @Test
@@ -97,7 +105,9 @@ class EmbeddedStoreTest {
     assertThat(unchanged.object()).isEqualTo(importOf("prod", "db", 5432));
     assertThat(configured.outcome()).isEqualTo(PutResult.Outcome.CONFIGURED);
     assertThat(configured.object()).isEqualTo(importOf("prod", "db", 5433));
-    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED, EventType.MODIFIED);
+    assertThat(events)
+        .extracting(StoreEvent::type)
+        .containsExactly(EventType.ADDED, EventType.MODIFIED);
   }
 
   @Test
@@ -122,24 +132,42 @@ class EmbeddedStoreTest {
     store.put(export("default", "web", 80));
     store.delete(peer("west", 8443).key());
 
-    assertThat(seen).containsExactly(
-        "ADDED Peer west", "ADDED Import prod/db", "ADDED Export default/web", "DELETED Peer west");
+    assertThat(seen)
+        .containsExactly(
+            "ADDED Peer west",
+            "ADDED Import prod/db",
+            "ADDED Export default/web",
+            "DELETED Peer west");
   }
 
   @Test
   void firesEventsOfPutAllInCommitOrderAfterTheFilesExist() {
     EmbeddedStore store = open();
     List<String> seen = new ArrayList<>();
-    store.addListener(e -> {
-      Path file = dir.resolve(e.object().kind().plural()).resolve("prod").resolve(e.object().metadata().name() + ".json");
-      seen.add(e.type() + " " + e.object().metadata().name() + " " + Files.exists(file));
-    });
+    store.addListener(
+        e -> {
+          Path file =
+              dir.resolve(e.object().kind().plural())
+                  .resolve("prod")
+                  .resolve(e.object().metadata().name() + ".json");
+          seen.add(e.type() + " " + e.object().metadata().name() + " " + Files.exists(file));
+        });
 
-    List<PutResult> results = store.putAll(List.of(
-        importOf("prod", "b", 1), importOf("prod", "a", 2), importOf("prod", "b", 3), importOf("prod", "a", 2)));
+    List<PutResult> results =
+        store.putAll(
+            List.of(
+                importOf("prod", "b", 1),
+                importOf("prod", "a", 2),
+                importOf("prod", "b", 3),
+                importOf("prod", "a", 2)));
 
-    assertThat(results).extracting(PutResult::outcome).containsExactly(PutResult.Outcome.CREATED,
-        PutResult.Outcome.CREATED, PutResult.Outcome.CONFIGURED, PutResult.Outcome.UNCHANGED);
+    assertThat(results)
+        .extracting(PutResult::outcome)
+        .containsExactly(
+            PutResult.Outcome.CREATED,
+            PutResult.Outcome.CREATED,
+            PutResult.Outcome.CONFIGURED,
+            PutResult.Outcome.UNCHANGED);
     assertThat(seen).containsExactly("ADDED b true", "ADDED a true", "MODIFIED b true");
     assertThat(store.get(importOf("prod", "b", 0).key())).contains(importOf("prod", "b", 3));
   }
@@ -159,7 +187,9 @@ class EmbeddedStoreTest {
 
       assertThat(result.object().status()).isEqualTo(reachable());
       assertThat(store.get(key).orElseThrow().status()).isEqualTo(reachable());
-      assertThat(events).singleElement().satisfies(e -> assertThat(e.object().status()).isEqualTo(reachable()));
+      assertThat(events)
+          .singleElement()
+          .satisfies(e -> assertThat(e.object().status()).isEqualTo(reachable()));
     }
 
     EmbeddedStore reopened = open();
@@ -188,8 +218,11 @@ class EmbeddedStoreTest {
     assertThat(store.delete(key)).isTrue();
     assertThat(store.delete(key)).isFalse();
 
-    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED, EventType.DELETED);
-    assertThat(events.get(1).object()).isEqualTo(importOf("prod", "db", 5432).withStatus(reachable()));
+    assertThat(events)
+        .extracting(StoreEvent::type)
+        .containsExactly(EventType.ADDED, EventType.DELETED);
+    assertThat(events.get(1).object())
+        .isEqualTo(importOf("prod", "db", 5432).withStatus(reachable()));
     assertThat(dir.resolve("imports/prod/db.json")).doesNotExist();
     store.close();
     assertThat(open().get(key)).isEmpty();
@@ -203,9 +236,11 @@ class EmbeddedStoreTest {
     store.put(importOf("prod", "a", 1));
     store.put(export("prod", "a", 1));
 
-    assertThat(store.list(Kind.IMPORT, null)).extracting(o -> o.key().toString())
+    assertThat(store.list(Kind.IMPORT, null))
+        .extracting(o -> o.key().toString())
         .containsExactly("Import dev/z", "Import prod/a", "Import prod/b");
-    assertThat(store.list(Kind.IMPORT, "prod")).extracting(o -> o.key().toString())
+    assertThat(store.list(Kind.IMPORT, "prod"))
+        .extracting(o -> o.key().toString())
         .containsExactly("Import prod/a", "Import prod/b");
     assertThat(store.list(Kind.IMPORT, "nowhere")).isEmpty();
   }
@@ -237,7 +272,10 @@ class EmbeddedStoreTest {
 
     assertThatThrownBy(() -> EmbeddedStore.open(dir))
         .isInstanceOf(StoreException.class)
-        .hasMessage("state directory " + dir.toAbsolutePath().normalize() + " is in use by another gateway");
+        .hasMessage(
+            "state directory "
+                + dir.toAbsolutePath().normalize()
+                + " is in use by another gateway");
   }
 
   @Test
@@ -277,11 +315,13 @@ class EmbeddedStoreTest {
   void refusesToOpenWhenAFileDoesNotParse() throws IOException {
     Path file = dir.resolve("peers/_cluster/west.json");
     Files.createDirectories(file.getParent());
-    Files.writeString(file, "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Peer\", \"metad");
+    Files.writeString(
+        file, "{\"apiVersion\": \"xclusterlink.io/v1alpha1\", \"kind\": \"Peer\", \"metad");
 
     assertThatThrownBy(() -> EmbeddedStore.open(dir))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith(file.toAbsolutePath() + " does not hold a valid object: not valid JSON: ")
+        .hasMessageStartingWith(
+            file.toAbsolutePath() + " does not hold a valid object: not valid JSON: ")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     // the lock was released: after a fix the gateway can start
     Files.delete(file);
@@ -303,9 +343,10 @@ class EmbeddedStoreTest {
   void aFailingListenerDoesNotStopTheOthersNorTheWrite() {
     EmbeddedStore store = open();
     List<StoreEvent> events = new ArrayList<>();
-    store.addListener(e -> {
-      throw new IllegalStateException("listener bug");
-    });
+    store.addListener(
+        e -> {
+          throw new IllegalStateException("listener bug");
+        });
     store.addListener(events::add);
 
     PutResult result = store.put(peer("west", 8443));
@@ -323,8 +364,16 @@ class EmbeddedStoreTest {
     store.delete(importOf("prod", "db-0", 1).key());
 
     try (Stream<Path> files = Files.walk(dir)) {
-      assertThat(files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toList()))
-          .containsExactlyInAnyOrder(".lock", "imports/prod/db-1.json", "imports/prod/db-2.json", "imports/prod/db-3.json");
+      assertThat(
+              files
+                  .filter(Files::isRegularFile)
+                  .map(p -> dir.relativize(p).toString())
+                  .collect(Collectors.toList()))
+          .containsExactlyInAnyOrder(
+              ".lock",
+              "imports/prod/db-1.json",
+              "imports/prod/db-2.json",
+              "imports/prod/db-3.json");
     }
   }
 
@@ -332,71 +381,93 @@ class EmbeddedStoreTest {
   void writesABatchWithoutLeavingAnIntentRecordBehind() throws IOException {
     EmbeddedStore store = open();
 
-    store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), export("prod", "a", 1)));
+    store.putAll(
+        List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), export("prod", "a", 1)));
 
-    assertThat(regularFiles()).containsExactlyInAnyOrder(
-        ".lock", "imports/prod/a.json", "imports/prod/b.json", "exports/prod/a.json");
+    assertThat(regularFiles())
+        .containsExactlyInAnyOrder(
+            ".lock", "imports/prod/a.json", "imports/prod/b.json", "exports/prod/a.json");
   }
 
   @Test
   void rollsACompleteIntentRecordForwardOnOpen() throws IOException {
     try (EmbeddedStore store = EmbeddedStore.open(dir)) {
-      store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), importOf("prod", "c", 1)));
+      store.putAll(
+          List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), importOf("prod", "c", 1)));
     }
     // a crash after the commit point and the first rename: b is renamed, a is not, c is not deleted
-    Files.writeString(dir.resolve("imports/prod/b.json"), ObjectCodec.toJson(importOf("prod", "b", 2)));
-    Files.writeString(dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
-    writeIntent("xcl-intent 1\n"
-        + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
-        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
-        + "unlink imports/prod/c.json\n", 3);
+    Files.writeString(
+        dir.resolve("imports/prod/b.json"), ObjectCodec.toJson(importOf("prod", "b", 2)));
+    Files.writeString(
+        dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
+    writeIntent(
+        "xcl-intent 1\n"
+            + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
+            + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+            + "unlink imports/prod/c.json\n",
+        3);
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 2), importOf("prod", "b", 2));
-    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+    assertThat(store.list(Kind.IMPORT, null))
+        .containsExactly(importOf("prod", "a", 2), importOf("prod", "b", 2));
+    assertThat(regularFiles())
+        .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
   }
 
   @Test
   void rollsAnIntentRecordCutShortBackOnOpen() throws IOException {
     writeOldVersionsAndNewTemps();
     // no end line: the crash came while the record was being written
-    Files.writeString(dir.resolve(".intent"), "xcl-intent 1\n"
-        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
-        + "rename imports/prod/b.json.tmp imports/prod/b.js");
+    Files.writeString(
+        dir.resolve(".intent"),
+        "xcl-intent 1\n"
+            + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+            + "rename imports/prod/b.json.tmp imports/prod/b.js");
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
-    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+    assertThat(store.list(Kind.IMPORT, null))
+        .containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
+    assertThat(regularFiles())
+        .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
   }
 
   @Test
   void rollsAnIntentRecordWithAWrongChecksumBackOnOpen() throws IOException {
     writeOldVersionsAndNewTemps();
     // whole lines, but not the bytes the end line vouches for (after a power loss, say)
-    Files.writeString(dir.resolve(".intent"), "xcl-intent 1\n"
-        + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
-        + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
-        + "end 2 00000000\n");
+    Files.writeString(
+        dir.resolve(".intent"),
+        "xcl-intent 1\n"
+            + "rename imports/prod/a.json.tmp imports/prod/a.json\n"
+            + "rename imports/prod/b.json.tmp imports/prod/b.json\n"
+            + "end 2 00000000\n");
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
-    assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
+    assertThat(store.list(Kind.IMPORT, null))
+        .containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
+    assertThat(regularFiles())
+        .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
   }
 
   @Test
-  void refusesToOpenWhenACompleteIntentRecordNamesAFileOutsideTheStateDirectory() throws IOException {
-    writeIntent("xcl-intent 1\n"
-        + "rename ../../etc/passwd.tmp imports/prod/a.json\n"
-        + "unlink imports/prod/b.json\n", 2);
+  void refusesToOpenWhenACompleteIntentRecordNamesAFileOutsideTheStateDirectory()
+      throws IOException {
+    writeIntent(
+        "xcl-intent 1\n"
+            + "rename ../../etc/passwd.tmp imports/prod/a.json\n"
+            + "unlink imports/prod/b.json\n",
+        2);
 
     assertThatThrownBy(() -> EmbeddedStore.open(dir))
         .isInstanceOf(StoreException.class)
-        .hasMessage(dir.toAbsolutePath().normalize().resolve(".intent") + ": line 2: "
-            + "'rename ../../etc/passwd.tmp imports/prod/a.json' "
-            + "(expected: rename <temp> <target> or unlink <target>, inside the state directory)");
+        .hasMessage(
+            dir.toAbsolutePath().normalize().resolve(".intent")
+                + ": line 2: "
+                + "'rename ../../etc/passwd.tmp imports/prod/a.json' "
+                + "(expected: rename <temp> <target> or unlink <target>, inside the state directory)");
   }
 
   @Test
@@ -407,9 +478,11 @@ class EmbeddedStoreTest {
     store.addListener(events::add);
     Files.createDirectory(dir.resolve(".intent"));
 
-    assertThatThrownBy(() -> store.putAll(List.of(importOf("prod", "a", 2), importOf("prod", "b", 2))))
+    assertThatThrownBy(
+            () -> store.putAll(List.of(importOf("prod", "a", 2), importOf("prod", "b", 2))))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith(dir.toAbsolutePath().normalize().resolve(".intent") + " cannot be written: ");
+        .hasMessageStartingWith(
+            dir.toAbsolutePath().normalize().resolve(".intent") + " cannot be written: ");
 
     assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1));
     assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED);
@@ -420,21 +493,31 @@ class EmbeddedStoreTest {
     try (EmbeddedStore store = EmbeddedStore.open(dir)) {
       store.putAll(List.of(importOf("prod", "a", 1), importOf("prod", "b", 1)));
     }
-    Files.writeString(dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
-    Files.writeString(dir.resolve("imports/prod/b.json.tmp"), ObjectCodec.toJson(importOf("prod", "b", 2)));
+    Files.writeString(
+        dir.resolve("imports/prod/a.json.tmp"), ObjectCodec.toJson(importOf("prod", "a", 2)));
+    Files.writeString(
+        dir.resolve("imports/prod/b.json.tmp"), ObjectCodec.toJson(importOf("prod", "b", 2)));
   }
 
-  /** Writes {@code body} as .intent with the end line the store writes: count and CRC-32C of the body. */
+  /**
+   * Writes {@code body} as .intent with the end line the store writes: count and CRC-32C of the
+   * body.
+   */
   private void writeIntent(String body, int changes) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     CRC32C crc = new CRC32C();
     crc.update(bytes);
-    Files.writeString(dir.resolve(".intent"), body + "end " + changes + " " + String.format("%08x", crc.getValue()) + "\n");
+    Files.writeString(
+        dir.resolve(".intent"),
+        body + "end " + changes + " " + String.format("%08x", crc.getValue()) + "\n");
   }
 
   private List<String> regularFiles() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).collect(Collectors.toList());
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .collect(Collectors.toList());
     }
   }
 }

@@ -15,8 +15,10 @@ final class SampleObjects {
   private SampleObjects() {}
 
   static Peer peer(String name, int port) {
-    return new Peer(new ObjectMeta(name, null, Map.of("zone", "eu")),
-        new Peer.Spec(List.of(new Peer.GatewayAddress("127.0.0.1", port))), null);
+    return new Peer(
+        new ObjectMeta(name, null, Map.of("zone", "eu")),
+        new Peer.Spec(List.of(new Peer.GatewayAddress("127.0.0.1", port))),
+        null);
   }
 
   static Export export(String ns, String name, int port) {
@@ -24,8 +26,10 @@ final class SampleObjects {
   }
 
   static Import importOf(String ns, String name, int port) {
-    return new Import(ObjectMeta.of(name, ns),
-        new Import.Spec(port, null, List.of(new Import.Source("east", name, ns)), null), null);
+    return new Import(
+        ObjectMeta.of(name, ns),
+        new Import.Spec(port, null, List.of(new Import.Source("east", name, ns)), null),
+        null);
   }
 
   static AccessPolicy allowAll(String ns, String name) {

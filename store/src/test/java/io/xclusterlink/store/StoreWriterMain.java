@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes to a state directory as fast as it can, for a bounded number of rounds, so that a test
- * can kill it with SIGKILL in the middle of a write. Usage: {@code StoreWriterMain <state dir>}.
+ * Writes to a state directory as fast as it can, for a bounded number of rounds, so that a test can
+ * kill it with SIGKILL in the middle of a write. Usage: {@code StoreWriterMain <state dir>}.
  */
 public final class StoreWriterMain {
   static final int ROUNDS = 200_000;
@@ -20,12 +20,14 @@ public final class StoreWriterMain {
         String name = "imp-" + (i % NAMES);
         store.put(SampleObjects.importOf("ns-" + (i % 3), name, 1 + (i % 65535)));
         if (i % 10 == 0) {
-          store.delete(SampleObjects.importOf("ns-" + ((i + 1) % 3), "imp-" + ((i + 7) % NAMES), 1).key());
+          store.delete(
+              SampleObjects.importOf("ns-" + ((i + 1) % 3), "imp-" + ((i + 7) % NAMES), 1).key());
         }
         if (i % 25 == 0) {
-          List<XclObject> batch = List.of(
-              SampleObjects.peer("peer-" + (i / 25 % 5), 1 + (i % 60000)),
-              SampleObjects.export("default", "exp-" + (i / 25 % 5), 1 + (i % 60000)));
+          List<XclObject> batch =
+              List.of(
+                  SampleObjects.peer("peer-" + (i / 25 % 5), 1 + (i % 60000)),
+                  SampleObjects.export("default", "exp-" + (i / 25 % 5), 1 + (i % 60000)));
           store.putAll(batch);
         }
         if (i % 100 == 99) {

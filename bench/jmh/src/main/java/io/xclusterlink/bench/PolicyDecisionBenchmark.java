@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One policy decision with N policies spread over 20 namespaces, shaped like real ones: each
- * allows one peer (by name or label) to reach one export (by name), a few deny by label, and a
- * handful are privileged. The connection decided matches a policy in the middle of its namespace.
+ * One policy decision with N policies spread over 20 namespaces, shaped like real ones: each allows
+ * one peer (by name or label) to reach one export (by name), a few deny by label, and a handful are
+ * privileged. The connection decided matches a policy in the middle of its namespace.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -58,17 +58,27 @@ public class PolicyDecisionBenchmark {
     for (int i = 0; i < policies; i++) {
       String ns = "ns" + (i % 20);
       String action = i % 10 == 9 ? "deny" : "allow";
-      WorkloadSelectorTerm fromTerm = i % 3 == 0
-          ? term(AttributeKeys.PEER_LABEL_PREFIX + "zone", "z" + r.nextInt(50))
-          : term(AttributeKeys.PEER_NAME, "peer" + r.nextInt(200));
-      regular.add(new AccessPolicy(ObjectMeta.of("p" + i, ns),
-          new PolicySpec(action, List.of(fromTerm), List.of(term(AttributeKeys.EXPORT_NAME, "svc" + i))), Status.EMPTY));
+      WorkloadSelectorTerm fromTerm =
+          i % 3 == 0
+              ? term(AttributeKeys.PEER_LABEL_PREFIX + "zone", "z" + r.nextInt(50))
+              : term(AttributeKeys.PEER_NAME, "peer" + r.nextInt(200));
+      regular.add(
+          new AccessPolicy(
+              ObjectMeta.of("p" + i, ns),
+              new PolicySpec(
+                  action, List.of(fromTerm), List.of(term(AttributeKeys.EXPORT_NAME, "svc" + i))),
+              Status.EMPTY));
     }
     List<PrivilegedAccessPolicy> privileged = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      privileged.add(new PrivilegedAccessPolicy(ObjectMeta.of("priv" + i, null),
-          new PolicySpec("deny", List.of(term(AttributeKeys.PEER_LABEL_PREFIX + "quarantine", "q" + i)),
-              List.of(new WorkloadSelectorTerm(new LabelSelector(Map.of(), List.of())))), Status.EMPTY));
+      privileged.add(
+          new PrivilegedAccessPolicy(
+              ObjectMeta.of("priv" + i, null),
+              new PolicySpec(
+                  "deny",
+                  List.of(term(AttributeKeys.PEER_LABEL_PREFIX + "quarantine", "q" + i)),
+                  List.of(new WorkloadSelectorTerm(new LabelSelector(Map.of(), List.of())))),
+              Status.EMPTY));
     }
     set = PolicySet.of(regular, privileged);
     int target = policies / 2 / 20 * 20 + 1; // a policy in namespace ns1, half way through
@@ -76,13 +86,27 @@ public class PolicyDecisionBenchmark {
     Map<String, String> pinnedFrom = p.spec().from().get(0).workloadSelector().matchLabels();
     String peerName = pinnedFrom.getOrDefault(AttributeKeys.PEER_NAME, "peer-x");
     String zone = pinnedFrom.getOrDefault(AttributeKeys.PEER_LABEL_PREFIX + "zone", "z-x");
-    from = AttributeKeys.merge(AttributeKeys.peer(peerName, Map.of("zone", zone)),
-        AttributeKeys.client("web", "frontend", Map.of("app", "shop")));
-    to = AttributeKeys.merge(AttributeKeys.peer("self", Map.of()),
-        AttributeKeys.export(p.spec().to().get(0).workloadSelector().matchLabels().get(AttributeKeys.EXPORT_NAME),
-            p.metadata().namespace(), Map.of()));
-    toMiss = AttributeKeys.merge(AttributeKeys.peer("self", Map.of()), AttributeKeys.export("nothing", "ns1", Map.of()));
-    if (!set.decide(p.metadata().namespace(), from, to).allowed() && p.spec().action().equals("allow")) {
+    from =
+        AttributeKeys.merge(
+            AttributeKeys.peer(peerName, Map.of("zone", zone)),
+            AttributeKeys.client("web", "frontend", Map.of("app", "shop")));
+    to =
+        AttributeKeys.merge(
+            AttributeKeys.peer("self", Map.of()),
+            AttributeKeys.export(
+                p.spec()
+                    .to()
+                    .get(0)
+                    .workloadSelector()
+                    .matchLabels()
+                    .get(AttributeKeys.EXPORT_NAME),
+                p.metadata().namespace(),
+                Map.of()));
+    toMiss =
+        AttributeKeys.merge(
+            AttributeKeys.peer("self", Map.of()), AttributeKeys.export("nothing", "ns1", Map.of()));
+    if (!set.decide(p.metadata().namespace(), from, to).allowed()
+        && p.spec().action().equals("allow")) {
       throw new IllegalStateException("benchmark set-up: the chosen connection should be allowed");
     }
   }

@@ -40,10 +40,14 @@ public class TunnelCodecBenchmark {
 
   @Setup
   public void setUp() throws Http2Exception {
-    request = new TunnelRequest("orders-db", "prod", Map.of(
-        "client.xclusterlink.io/namespace", "web",
-        "client.xclusterlink.io/service-account", "frontend",
-        "client.xclusterlink.io/labels.app", "shop"));
+    request =
+        new TunnelRequest(
+            "orders-db",
+            "prod",
+            Map.of(
+                "client.xclusterlink.io/namespace", "web",
+                "client.xclusterlink.io/service-account", "frontend",
+                "client.xclusterlink.io/labels.app", "shop"));
     encoded = PooledByteBufAllocator.DEFAULT.directBuffer();
     encoder.encodeHeaders(3, TunnelProtocol.tunnelRequest("p0", request), encoded);
   }

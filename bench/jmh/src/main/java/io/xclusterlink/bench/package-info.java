@@ -1,2 +1,5 @@
-/** JMH micro-benchmarks of the per-connection hot path: policy decisions and the tunnel request codec. */
+/**
+ * JMH micro-benchmarks of the per-connection hot path: policy decisions and the tunnel request
+ * codec.
+ */
 package io.xclusterlink.bench;

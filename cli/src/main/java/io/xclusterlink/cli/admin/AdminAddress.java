@@ -7,14 +7,22 @@ import java.util.regex.Pattern;
 
 /** Where a gateway's admin API is: its Unix socket, or a TCP listener's {@code http(s)://} URL. */
 public sealed interface AdminAddress permits AdminAddress.Socket, AdminAddress.Url {
-  /** What {@code --admin} defaults to: the socket of a gateway started with {@code --state-dir ./state}. */
+  /**
+   * What {@code --admin} defaults to: the socket of a gateway started with {@code --state-dir
+   * ./state}.
+   */
   String DEFAULT = "./state/admin.sock";
 
   /** What {@link #parse} accepts, for error messages. */
-  String EXPECTED = "a socket path such as " + DEFAULT + " or unix:///abs/path/admin.sock,"
-      + " or a URL such as https://127.0.0.1:9443";
+  String EXPECTED =
+      "a socket path such as "
+          + DEFAULT
+          + " or unix:///abs/path/admin.sock,"
+          + " or a URL such as https://127.0.0.1:9443";
 
-  /** @param path the socket file */
+  /**
+   * @param path the socket file
+   */
   record Socket(Path path) implements AdminAddress {
     @Override
     public String toString() {
@@ -22,7 +30,9 @@ public sealed interface AdminAddress permits AdminAddress.Socket, AdminAddress.U
     }
   }
 
-  /** @param uri {@code http://host:port} or {@code https://host:port}, without a path */
+  /**
+   * @param uri {@code http://host:port} or {@code https://host:port}, without a path
+   */
   record Url(URI uri) implements AdminAddress {
     @Override
     public String toString() {

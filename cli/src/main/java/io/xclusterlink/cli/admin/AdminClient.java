@@ -27,7 +27,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProtocols;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
@@ -153,7 +152,11 @@ public final class AdminClient {
     if (status >= 200 && status < 300) {
       if (body == null) {
         throw new AdminException(
-            "unexpected answer from " + address + target + ": not JSON (is " + address
+            "unexpected answer from "
+                + address
+                + target
+                + ": not JSON (is "
+                + address
                 + " an xcl gateway's admin API?)",
             status);
       }
@@ -168,9 +171,13 @@ public final class AdminClient {
 
   private FullHttpRequest request(HttpMethod method, String target, String yaml) {
     byte[] body = yaml == null ? new byte[0] : yaml.getBytes(StandardCharsets.UTF_8);
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, Unpooled.wrappedBuffer(body));
+    FullHttpRequest req =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, method, target, Unpooled.wrappedBuffer(body));
     req.headers()
-        .set(HttpHeaderNames.HOST, address instanceof AdminAddress.Url url ? url.uri().getRawAuthority() : "localhost")
+        .set(
+            HttpHeaderNames.HOST,
+            address instanceof AdminAddress.Url url ? url.uri().getRawAuthority() : "localhost")
         .set(HttpHeaderNames.ACCEPT, "application/json")
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -187,43 +194,55 @@ public final class AdminClient {
     try {
       return Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
-      throw new AdminException("admin token file " + tokenFile + " cannot be read: " + e.getMessage(), e);
+      throw new AdminException(
+          "admin token file " + tokenFile + " cannot be read: " + e.getMessage(), e);
     }
   }
 
   private Answer exchange(FullHttpRequest req) {
-    boolean tls = address instanceof AdminAddress.Url url && url.uri().getScheme().equalsIgnoreCase("https");
+    boolean tls =
+        address instanceof AdminAddress.Url url && url.uri().getScheme().equalsIgnoreCase("https");
     SslContext ssl = tls ? sslContext() : null;
     CompletableFuture<Answer> answer = new CompletableFuture<>();
-    Bootstrap b = new Bootstrap()
-        .group(Loop.GROUP)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (ssl != null) {
-              ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
-            }
-            ch.pipeline()
-                .addLast("http", new HttpClientCodec())
-                .addLast("aggregator", new HttpObjectAggregator(MAX_ANSWER))
-                .addLast("answer", new AnswerHandler(answer));
-          }
-        });
+    Bootstrap b =
+        new Bootstrap()
+            .group(Loop.GROUP)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT.toMillis())
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast("ssl", ssl.newHandler(ch.alloc()));
+                    }
+                    ch.pipeline()
+                        .addLast("http", new HttpClientCodec())
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_ANSWER))
+                        .addLast("answer", new AnswerHandler(answer));
+                  }
+                });
     SocketAddress remote;
     if (address instanceof AdminAddress.Socket socket) {
       if (!Epoll.isAvailable()) {
         req.release();
-        throw new AdminException("cannot connect to the admin socket " + socket + ": Netty's native epoll transport"
-            + " did not load (expected: Linux on x86_64; or use the gateway's TCP admin listener)", Epoll.unavailabilityCause());
+        throw new AdminException(
+            "cannot connect to the admin socket "
+                + socket
+                + ": Netty's native epoll transport"
+                + " did not load (expected: Linux on x86_64; or use the gateway's TCP admin listener)",
+            Epoll.unavailabilityCause());
       }
       b.channel(EpollDomainSocketChannel.class);
       remote = new DomainSocketAddress(socket.path().toAbsolutePath().toFile());
     } else {
       URI uri = ((AdminAddress.Url) address).uri();
       b.channel(Loop.TRANSPORT.channelClass());
-      String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-      InetSocketAddress tcp = new InetSocketAddress(host, uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
+      String host =
+          uri.getHost().startsWith("[")
+              ? uri.getHost().substring(1, uri.getHost().length() - 1)
+              : uri.getHost();
+      InetSocketAddress tcp =
+          new InetSocketAddress(host, uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80);
       if (tcp.isUnresolved()) {
         req.release();
         throw unreachable(null);
@@ -244,12 +263,18 @@ public final class AdminClient {
       return answer.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new AdminException(
-          "the gateway admin API at " + address + " did not answer within " + REQUEST_TIMEOUT.toSeconds() + "s", e);
+          "the gateway admin API at "
+              + address
+              + " did not answer within "
+              + REQUEST_TIMEOUT.toSeconds()
+              + "s",
+          e);
     } catch (ExecutionException e) {
       throw failed(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new AdminException("interrupted while waiting for the gateway admin API at " + address, e);
+      throw new AdminException(
+          "interrupted while waiting for the gateway admin API at " + address, e);
     } finally {
       if (req != null) {
         req.release();
@@ -260,14 +285,20 @@ public final class AdminClient {
 
   private AdminException failed(Throwable cause) {
     if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
-      return new AdminException("TLS with the gateway admin API at " + address + " failed: "
-          + describe(cause instanceof SSLException ? cause : cause.getCause())
-          + " (expected: --admin-cert DIR with the fabric's ca.crt and an admin certificate)", cause);
+      return new AdminException(
+          "TLS with the gateway admin API at "
+              + address
+              + " failed: "
+              + describe(cause instanceof SSLException ? cause : cause.getCause())
+              + " (expected: --admin-cert DIR with the fabric's ca.crt and an admin certificate)",
+          cause);
     }
     if (cause instanceof PkiException) {
-      return new AdminException("the gateway admin API at " + address + " presented " + cause.getMessage(), cause);
+      return new AdminException(
+          "the gateway admin API at " + address + " presented " + cause.getMessage(), cause);
     }
-    return new AdminException("request to the gateway admin API at " + address + " failed: " + describe(cause), cause);
+    return new AdminException(
+        "request to the gateway admin API at " + address + " failed: " + describe(cause), cause);
   }
 
   private AdminException connectFailure(Throwable cause) {
@@ -285,37 +316,51 @@ public final class AdminClient {
       }
       return new AdminException("cannot connect to the admin socket " + socket + ": " + why, cause);
     }
-    if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+    if (cause instanceof ConnectException
+        || cause instanceof io.netty.channel.ConnectTimeoutException) {
       return unreachable(cause);
     }
-    return new AdminException("cannot reach the gateway admin API at " + address + ": " + describe(cause), cause);
+    return new AdminException(
+        "cannot reach the gateway admin API at " + address + ": " + describe(cause), cause);
   }
 
   private SslContext sslContext() {
     if (certDir == null) {
-      throw new AdminException("the admin API at " + address + " speaks TLS (expected: --admin-cert DIR with the"
-          + " fabric's ca.crt, and tls.crt and tls.key of an admin certificate from xcl admin-cert create)", 0);
+      throw new AdminException(
+          "the admin API at "
+              + address
+              + " speaks TLS (expected: --admin-cert DIR with the"
+              + " fabric's ca.crt, and tls.crt and tls.key of an admin certificate from xcl admin-cert create)",
+          0);
     }
     try {
-      SslContextBuilder b = SslContextBuilder.forClient()
-          .protocols(SslProtocols.TLS_v1_3)
-          .trustManager(certDir.resolve("ca.crt").toFile())
-          // the gateway's certificate names its peer, not the address dialed: the chain is checked
-          // against the fabric CA, and AnswerHandler checks that it is a peer certificate
-          .endpointIdentificationAlgorithm(null);
+      SslContextBuilder b =
+          SslContextBuilder.forClient()
+              .protocols(SslProtocols.TLS_v1_3)
+              .trustManager(certDir.resolve("ca.crt").toFile())
+              // the gateway's certificate names its peer, not the address dialed: the chain is
+              // checked
+              // against the fabric CA, and AnswerHandler checks that it is a peer certificate
+              .endpointIdentificationAlgorithm(null);
       if (Files.exists(certDir.resolve("tls.crt"))) {
         b.keyManager(certDir.resolve("tls.crt").toFile(), certDir.resolve("tls.key").toFile());
       }
       return b.build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new AdminException("admin credentials in " + certDir + " cannot be used: " + describe(e)
-          + " (expected: ca.crt, tls.crt and tls.key from xcl admin-cert create)", e);
+      throw new AdminException(
+          "admin credentials in "
+              + certDir
+              + " cannot be used: "
+              + describe(e)
+              + " (expected: ca.crt, tls.crt and tls.key from xcl admin-cert create)",
+          e);
     }
   }
 
   private AdminException unreachable(Throwable e) {
     return new AdminException(
-        "cannot reach the gateway admin API at " + address + " (is `xcl gateway start` running?)", e);
+        "cannot reach the gateway admin API at " + address + " (is `xcl gateway start` running?)",
+        e);
   }
 
   /** Completes the answer with the one response of the connection, or with what went wrong. */
@@ -328,7 +373,8 @@ public final class AdminClient {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done && done.isSuccess()) {
+      if (evt instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent done
+          && done.isSuccess()) {
         try {
           PeerIdentity.fromSession(ctx.pipeline().get(SslHandler.class).engine().getSession());
         } catch (PkiException e) {
@@ -342,7 +388,8 @@ public final class AdminClient {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {
-      answer.complete(new Answer(msg.status().code(), msg.content().toString(StandardCharsets.UTF_8)));
+      answer.complete(
+          new Answer(msg.status().code(), msg.content().toString(StandardCharsets.UTF_8)));
       ctx.close();
     }
 

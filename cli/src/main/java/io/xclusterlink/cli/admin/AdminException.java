@@ -1,8 +1,8 @@
 package io.xclusterlink.cli.admin;
 
 /**
- * A request to the admin API failed: the gateway refused it (its one-line message), did not
- * answer, or answered something this CLI does not understand.
+ * A request to the admin API failed: the gateway refused it (its one-line message), did not answer,
+ * or answered something this CLI does not understand.
  */
 public class AdminException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -47,7 +47,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--keep",
-      description = "Keep the demo folder (certificates, YAML files, state, gateway logs) and print its path.")
+      description =
+          "Keep the demo folder (certificates, YAML files, state, gateway logs) and print its path.")
   boolean keep;
 
   private PrintWriter out;
@@ -70,8 +71,12 @@ public final class DemoCommand implements Callable<Integer> {
     Thread cleanup =
         new Thread(
             () -> {
-              err.println(System.lineSeparator() + "xcl demo: interrupted; stopping the gateways"
-                  + (keep ? " (the demo folder is kept: " + fabric.dir() + ")" : " and cleaning up"));
+              err.println(
+                  System.lineSeparator()
+                      + "xcl demo: interrupted; stopping the gateways"
+                      + (keep
+                          ? " (the demo folder is kept: " + fabric.dir() + ")"
+                          : " and cleaning up"));
               err.flush();
               fabric.close();
             },
@@ -97,10 +102,15 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     } finally {
       say("");
-      say("Cleaning up: stopping the gateways" + (keep ? "." : " and deleting " + fabric.dir() + "."));
+      say(
+          "Cleaning up: stopping the gateways"
+              + (keep ? "." : " and deleting " + fabric.dir() + "."));
       fabric.close();
       if (keep) {
-        say("The demo folder is kept: " + fabric.dir() + " (certificates, YAML files, state, pN.log)");
+        say(
+            "The demo folder is kept: "
+                + fabric.dir()
+                + " (certificates, YAML files, state, pN.log)");
       }
       try {
         Runtime.getRuntime().removeShutdownHook(cleanup);
@@ -114,34 +124,49 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void setUp(LoopbackFabric fabric, Poller poller) throws InterruptedException {
     Path dir = fabric.dir();
-    say("xcl demo: three peers on this host, each with its own gateway, connected over mutual TLS.");
+    say(
+        "xcl demo: three peers on this host, each with its own gateway, connected over mutual TLS.");
     say("");
     say("Setting up in " + dir + " (what you would type is shown after $):");
     say("  a fabric \"demo\" (one root CA) and a certificate for each of p1, p2, p3");
     command("fabric create --name " + GatewayProcess.FABRIC + " --dir " + dir);
     for (String name : LoopbackFabric.PEERS) {
-      command("peer-cert create --fabric " + GatewayProcess.FABRIC + " --name " + name + " --dir " + dir);
+      command(
+          "peer-cert create --fabric "
+              + GatewayProcess.FABRIC
+              + " --name "
+              + name
+              + " --dir "
+              + dir);
     }
     fabric.startGateways();
-    say("  three gateways on 127.0.0.1, one per peer (each runs in the foreground in its own terminal):");
+    say(
+        "  three gateways on 127.0.0.1, one per peer (each runs in the foreground in its own terminal):");
     for (GatewayProcess g : fabric.gateways()) {
       command(String.join(" ", g.xclArguments()));
     }
     awaitAdminApis(fabric, poller);
 
     say("  on every peer: where all three gateways are (Peer), its service \"hello\" (Export),");
-    say("  and a policy that allows everything (AccessPolicy allow-all; without one, all is denied):");
+    say(
+        "  and a policy that allows everything (AccessPolicy allow-all; without one, all is denied):");
     List<DemoPeer> peers = fabric.peers();
     for (DemoPeer p : peers) {
       Path file = fabric.write(p.name() + ".yaml", DemoObjects.peerObjects(p, peers));
       apply(p, file, DemoObjects.peerObjects(p, peers));
     }
     DemoPeer p1 = fabric.peer("p1");
-    say("  on p1: an Import of \"hello\" from p1, p2 and p3, round-robin, on 127.0.0.1:" + fabric.importPort() + ":");
+    say(
+        "  on p1: an Import of \"hello\" from p1, p2 and p3, round-robin, on 127.0.0.1:"
+            + fabric.importPort()
+            + ":");
     String imp = DemoObjects.helloImport(peers, fabric.importPort());
     apply(p1, fabric.write("p1-import.yaml", imp), imp);
 
-    say("  waiting for the peers to answer each other's heartbeats (every " + GatewayProcess.HEARTBEAT + ")...");
+    say(
+        "  waiting for the peers to answer each other's heartbeats (every "
+            + GatewayProcess.HEARTBEAT
+            + ")...");
     long started = System.nanoTime();
     AdminClient admin1 = new AdminClient(p1.admin());
     boolean ready =
@@ -151,12 +176,17 @@ public final class DemoCommand implements Callable<Integer> {
               GatewayStatus s = new GatewayStatus(admin1.status());
               return s.allReachable(LoopbackFabric.PEERS)
                   && s.importListening(DemoObjects.NAMESPACE, DemoObjects.EXPORT)
-                  && everyPeer(fabric, st -> st.policies() >= 1 && st.exports(DemoObjects.NAMESPACE, DemoObjects.EXPORT));
+                  && everyPeer(
+                      fabric,
+                      st ->
+                          st.policies() >= 1
+                              && st.exports(DemoObjects.NAMESPACE, DemoObjects.EXPORT));
             });
     if (!ready) {
       throw new DemoFailure(
           "p1 did not see p1, p2, p3 reachable with its import listening within "
-              + CONVERGE_TIMEOUT.toSeconds() + " s",
+              + CONVERGE_TIMEOUT.toSeconds()
+              + " s",
           lastLines(fabric.gateway("p1")));
     }
     say("  all three peers reachable from p1 after " + seconds(started) + "; the import listens.");
@@ -179,13 +209,18 @@ public final class DemoCommand implements Callable<Integer> {
     for (GatewayProcess g : fabric.gateways()) {
       if (!g.alive()) {
         throw new DemoFailure(
-            "the gateway of " + g.peer().name() + " exited with code " + g.exitCode() + " while starting",
+            "the gateway of "
+                + g.peer().name()
+                + " exited with code "
+                + g.exitCode()
+                + " while starting",
             lastLines(g));
       }
     }
     if (!settled) {
       throw new DemoFailure(
-          "the gateways' admin APIs did not answer within " + START_TIMEOUT.toSeconds() + " s", List.of());
+          "the gateways' admin APIs did not answer within " + START_TIMEOUT.toSeconds() + " s",
+          List.of());
     }
     say("  (the gateways answered after " + seconds(started) + ")");
   }
@@ -209,16 +244,19 @@ public final class DemoCommand implements Callable<Integer> {
   private void roundRobin(LoopbackFabric fabric) {
     say("");
     say("Step 1 of 3: round-robin");
-    say("  A client on p1 connects to the import; p1 sends each connection to the next peer in turn.");
+    say(
+        "  A client on p1 connects to the import; p1 sends each connection to the next peer in turn.");
     StepOutcome o = connect(fabric, "step 1 (round-robin)", Set.of("p1", "p2", "p3"));
-    conclude(o, "All three peers answered: round-robin spreads the connections over p1, p2 and p3.");
+    conclude(
+        o, "All three peers answered: round-robin spreads the connections over p1, p2 and p3.");
   }
 
   private void denyPolicy(LoopbackFabric fabric, Poller poller) throws InterruptedException {
     DemoPeer p3 = fabric.peer("p3");
     say("");
     say("Step 2 of 3: a deny policy");
-    say("  p3 now refuses connections from p1 (AccessPolicy deny-p1; on each side a deny beats an allow):");
+    say(
+        "  p3 now refuses connections from p1 (AccessPolicy deny-p1; on each side a deny beats an allow):");
     String deny = DemoObjects.denyPeer("p1");
     apply(p3, fabric.write("p3-deny-p1.yaml", deny), deny);
     AdminClient admin3 = new AdminClient(p3.admin());
@@ -228,7 +266,9 @@ public final class DemoCommand implements Callable<Integer> {
           lastLines(fabric.gateway("p3")));
     }
     StepOutcome o = connect(fabric, "step 2 (deny policy)", Set.of("p1", "p2"));
-    conclude(o, "Only p1 and p2 answered: when p3 refuses, p1's import falls through to the next source.");
+    conclude(
+        o,
+        "Only p1 and p2 answered: when p3 refuses, p1's import falls through to the next source.");
   }
 
   private void failover(LoopbackFabric fabric, Poller poller) throws InterruptedException {
@@ -252,8 +292,12 @@ public final class DemoCommand implements Callable<Integer> {
           "p1 still saw p2 as reachable " + CONVERGE_TIMEOUT.toSeconds() + " s after it stopped",
           lastLines(fabric.gateway("p1")));
     }
-    say("  p1 marked p2 unreachable " + seconds(started) + " after it stopped (missed heartbeats, "
-        + GatewayProcess.HEARTBEAT + " apart):");
+    say(
+        "  p1 marked p2 unreachable "
+            + seconds(started)
+            + " after it stopped (missed heartbeats, "
+            + GatewayProcess.HEARTBEAT
+            + " apart):");
     command("--admin " + p1.admin() + " status");
     StepOutcome o = connect(fabric, "step 3 (failover)", Set.of("p1"));
     conclude(o, "Only p1 answered: p2 is gone and p3 refuses p1, so traffic failed over to p1.");
@@ -261,7 +305,14 @@ public final class DemoCommand implements Callable<Integer> {
 
   private StepOutcome connect(LoopbackFabric fabric, String title, Set<String> expected) {
     int port = fabric.importPort();
-    say("  " + CONNECTIONS + " client connections to the import on 127.0.0.1:" + port + " (try: nc 127.0.0.1 " + port + "):");
+    say(
+        "  "
+            + CONNECTIONS
+            + " client connections to the import on 127.0.0.1:"
+            + port
+            + " (try: nc 127.0.0.1 "
+            + port
+            + "):");
     List<String> answers = new ArrayList<>();
     for (int i = 1; i <= CONNECTIONS; i++) {
       ImportProbe.Answer a = ImportProbe.ask(port);
@@ -287,13 +338,14 @@ public final class DemoCommand implements Callable<Integer> {
     List<StepOutcome> failed = new ArrayList<>();
     for (StepOutcome o : outcomes) {
       String got = o.answeredBy().isEmpty() ? "none" : StepOutcome.names(o.answeredBy());
-      say(String.format(
-          Locale.ROOT,
-          "  %-22s expected %-12s got %-12s %s",
-          o.title(),
-          StepOutcome.names(o.expected()),
-          got,
-          o.asExpected() ? "ok" : "DIFFERENT"));
+      say(
+          String.format(
+              Locale.ROOT,
+              "  %-22s expected %-12s got %-12s %s",
+              o.title(),
+              StepOutcome.names(o.expected()),
+              got,
+              o.asExpected() ? "ok" : "DIFFERENT"));
       if (!o.asExpected()) {
         failed.add(o);
       }
@@ -315,7 +367,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       new AdminClient(peer.admin()).apply(yaml);
     } catch (AdminException e) {
-      throw new DemoFailure(peer.name() + " refused " + file.getFileName() + ": " + e.getMessage(), List.of());
+      throw new DemoFailure(
+          peer.name() + " refused " + file.getFileName() + ": " + e.getMessage(), List.of());
     }
   }
 

@@ -22,22 +22,39 @@ final class DemoObjects {
     for (DemoPeer p : all) {
       sb.append(API)
           .append("kind: Peer\n")
-          .append("metadata: {name: ").append(p.name()).append("}\n")
+          .append("metadata: {name: ")
+          .append(p.name())
+          .append("}\n")
           .append("spec:\n")
-          .append("  gateways: [{host: ").append(DemoPeer.HOST).append(", port: ")
-          .append(p.gatewayPort()).append("}]\n")
+          .append("  gateways: [{host: ")
+          .append(DemoPeer.HOST)
+          .append(", port: ")
+          .append(p.gatewayPort())
+          .append("}]\n")
           .append("---\n");
     }
     sb.append(API)
         .append("kind: Export\n")
-        .append("metadata: {name: ").append(EXPORT).append(", namespace: ").append(NAMESPACE).append("}\n")
-        .append("spec: {host: ").append(DemoPeer.HOST).append(", port: ").append(self.servicePort())
-        .append("}   # ").append(self.name()).append("'s service: it answers \"")
-        .append(self.greeting()).append("\"\n")
+        .append("metadata: {name: ")
+        .append(EXPORT)
+        .append(", namespace: ")
+        .append(NAMESPACE)
+        .append("}\n")
+        .append("spec: {host: ")
+        .append(DemoPeer.HOST)
+        .append(", port: ")
+        .append(self.servicePort())
+        .append("}   # ")
+        .append(self.name())
+        .append("'s service: it answers \"")
+        .append(self.greeting())
+        .append("\"\n")
         .append("---\n")
         .append(API)
         .append("kind: AccessPolicy\n")
-        .append("metadata: {name: allow-all, namespace: ").append(NAMESPACE).append("}\n")
+        .append("metadata: {name: allow-all, namespace: ")
+        .append(NAMESPACE)
+        .append("}\n")
         .append("spec:\n")
         .append("  action: allow\n")
         .append("  from: [{workloadSelector: {}}]\n")
@@ -50,16 +67,30 @@ final class DemoObjects {
     StringBuilder sb = new StringBuilder();
     sb.append(API)
         .append("kind: Import\n")
-        .append("metadata: {name: ").append(EXPORT).append(", namespace: ").append(NAMESPACE).append("}\n")
+        .append("metadata: {name: ")
+        .append(EXPORT)
+        .append(", namespace: ")
+        .append(NAMESPACE)
+        .append("}\n")
         .append("spec:\n")
         .append("  port: 80\n")
-        .append("  targetPort: ").append(targetPort).append("   # clients connect to ")
-        .append(DemoPeer.HOST).append(':').append(targetPort).append('\n')
+        .append("  targetPort: ")
+        .append(targetPort)
+        .append("   # clients connect to ")
+        .append(DemoPeer.HOST)
+        .append(':')
+        .append(targetPort)
+        .append('\n')
         .append("  lbScheme: round-robin\n")
         .append("  sources:\n");
     for (DemoPeer p : sources) {
-      sb.append("  - {peer: ").append(p.name()).append(", exportName: ").append(EXPORT)
-          .append(", exportNamespace: ").append(NAMESPACE).append("}\n");
+      sb.append("  - {peer: ")
+          .append(p.name())
+          .append(", exportName: ")
+          .append(EXPORT)
+          .append(", exportNamespace: ")
+          .append(NAMESPACE)
+          .append("}\n");
     }
     return sb.toString();
   }
@@ -68,10 +99,16 @@ final class DemoObjects {
   static String denyPeer(String peer) {
     return API
         + "kind: AccessPolicy\n"
-        + "metadata: {name: deny-" + peer + ", namespace: " + NAMESPACE + "}\n"
+        + "metadata: {name: deny-"
+        + peer
+        + ", namespace: "
+        + NAMESPACE
+        + "}\n"
         + "spec:\n"
         + "  action: deny\n"
-        + "  from: [{workloadSelector: {matchLabels: {peer.xclusterlink.io/name: " + peer + "}}}]\n"
+        + "  from: [{workloadSelector: {matchLabels: {peer.xclusterlink.io/name: "
+        + peer
+        + "}}}]\n"
         + "  to: [{workloadSelector: {}}]\n";
   }
 }

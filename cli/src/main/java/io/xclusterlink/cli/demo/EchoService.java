@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A tiny backend on 127.0.0.1 that answers every connection with one line and closes it: what a
- * peer exports in the demo. Accepts on a daemon thread and serves each connection on its own
- * daemon thread.
+ * peer exports in the demo. Accepts on a daemon thread and serves each connection on its own daemon
+ * thread.
  */
 final class EchoService implements AutoCloseable {
   private final ServerSocket server;
@@ -28,7 +28,8 @@ final class EchoService implements AutoCloseable {
     try {
       server = new ServerSocket(0, 50, InetAddress.getByName(DemoPeer.HOST));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a port on " + DemoPeer.HOST + " for the demo service", e);
+      throw new UncheckedIOException(
+          "cannot open a port on " + DemoPeer.HOST + " for the demo service", e);
     }
     EchoService service = new EchoService(server, greeting);
     daemon(service::acceptLoop, "xcl-demo-echo-" + server.getLocalPort()).start();

@@ -41,16 +41,26 @@ final class GatewayProcess implements AutoCloseable {
   /** The arguments of {@code xcl} that start this gateway, as a user would type them. */
   List<String> xclArguments() {
     return List.of(
-        "gateway", "start",
-        "--fabric", FABRIC,
-        "--name", peer.name(),
-        "--dir", dir.toString(),
-        "--port", String.valueOf(peer.gatewayPort()),
-        "--bind", DemoPeer.HOST,
-        "--state-dir", peer.stateDir().toString(),
-        "--label", "demo=" + peer.name(),
-        "--heartbeat", HEARTBEAT,
-        "--heartbeat-unreachable", HEARTBEAT);
+        "gateway",
+        "start",
+        "--fabric",
+        FABRIC,
+        "--name",
+        peer.name(),
+        "--dir",
+        dir.toString(),
+        "--port",
+        String.valueOf(peer.gatewayPort()),
+        "--bind",
+        DemoPeer.HOST,
+        "--state-dir",
+        peer.stateDir().toString(),
+        "--label",
+        "demo=" + peer.name(),
+        "--heartbeat",
+        HEARTBEAT,
+        "--heartbeat-unreachable",
+        HEARTBEAT);
   }
 
   GatewayProcess start() {
@@ -70,7 +80,8 @@ final class GatewayProcess implements AutoCloseable {
       // The gateway never reads stdin; closing our end keeps it away from the terminal.
       process.getOutputStream().close();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the gateway of " + peer.name() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start the gateway of " + peer.name() + ": " + e.getMessage(), e);
     }
     return this;
   }

@@ -27,7 +27,8 @@ record GatewayStatus(JsonNode tree) {
   /** Whether the import listens on its local port. */
   boolean importListening(String namespace, String name) {
     for (JsonNode i : tree.path("imports")) {
-      if (i.path("namespace").asText("").equals(namespace) && i.path("name").asText("").equals(name)) {
+      if (i.path("namespace").asText("").equals(namespace)
+          && i.path("name").asText("").equals(name)) {
         return i.path("listening").asBoolean(false);
       }
     }
@@ -36,7 +37,8 @@ record GatewayStatus(JsonNode tree) {
 
   boolean exports(String namespace, String name) {
     for (JsonNode e : tree.path("exports")) {
-      if (e.path("namespace").asText("").equals(namespace) && e.path("name").asText("").equals(name)) {
+      if (e.path("namespace").asText("").equals(namespace)
+          && e.path("name").asText("").equals(name)) {
         return true;
       }
     }

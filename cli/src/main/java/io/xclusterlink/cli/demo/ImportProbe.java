@@ -20,7 +20,8 @@ final class ImportProbe {
       socket.connect(new InetSocketAddress(DemoPeer.HOST, port), (int) TIMEOUT.toMillis());
       socket.setSoTimeout((int) TIMEOUT.toMillis());
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String line = in.readLine();
       return line == null ? new Answer(null, "closed without an answer") : new Answer(line, null);
     } catch (IOException e) {

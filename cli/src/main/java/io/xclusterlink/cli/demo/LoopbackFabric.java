@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * Everything the demo runs on this host: a temporary folder with the fabric's certificates, one
- * service per peer, one gateway process per peer and the YAML files applied to them. {@link
- * #close} stops all of it and deletes the folder unless asked to keep it; it is idempotent and
- * safe from a shutdown hook.
+ * service per peer, one gateway process per peer and the YAML files applied to them. {@link #close}
+ * stops all of it and deletes the folder unless asked to keep it; it is idempotent and safe from a
+ * shutdown hook.
  */
 final class LoopbackFabric implements AutoCloseable {
   static final List<String> PEERS = List.of("p1", "p2", "p3");
@@ -34,7 +34,8 @@ final class LoopbackFabric implements AutoCloseable {
   private final int importPort;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LoopbackFabric(Path dir, boolean keep, List<EchoService> services, List<DemoPeer> peers, int importPort) {
+  private LoopbackFabric(
+      Path dir, boolean keep, List<EchoService> services, List<DemoPeer> peers, int importPort) {
     this.dir = dir;
     this.keep = keep;
     this.services = services;
@@ -97,7 +98,8 @@ final class LoopbackFabric implements AutoCloseable {
       }
       return ports;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot find free ports on " + DemoPeer.HOST + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot find free ports on " + DemoPeer.HOST + ": " + e.getMessage(), e);
     } finally {
       for (ServerSocket s : open) {
         try {

@@ -44,11 +44,16 @@ record StepOutcome(String title, Set<String> expected, List<String> answers) {
     if (asExpected()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder(title).append(": expected answers from ").append(names(expected));
+    StringBuilder sb =
+        new StringBuilder(title).append(": expected answers from ").append(names(expected));
     sb.append(", got ").append(answeredBy().isEmpty() ? "none" : names(answeredBy()));
     long missing = unanswered();
     if (missing > 0) {
-      sb.append(" and ").append(missing).append(" of ").append(answers.size()).append(" connections unanswered");
+      sb.append(" and ")
+          .append(missing)
+          .append(" of ")
+          .append(answers.size())
+          .append(" connections unanswered");
     }
     return sb.toString();
   }

@@ -8,7 +8,10 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads a positive duration: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h} or ISO-8601 {@code PT1S}. */
+/**
+ * Reads a positive duration: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h} or ISO-8601 {@code
+ * PT1S}.
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 

@@ -34,6 +34,7 @@ final class HostPortConverter implements ITypeConverter<InetSocketAddress> {
   }
 
   private static TypeConversionException invalid(String value) {
-    return new TypeConversionException("'" + value + "' (expected: HOST:PORT such as 127.0.0.1:9443)");
+    return new TypeConversionException(
+        "'" + value + "' (expected: HOST:PORT such as 127.0.0.1:9443)");
   }
 }

@@ -36,7 +36,11 @@ public final class StartGatewayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--fabric", required = true, paramLabel = "FABRIC", description = "The fabric's name.")
+  @Option(
+      names = "--fabric",
+      required = true,
+      paramLabel = "FABRIC",
+      description = "The fabric's name.")
   String fabric;
 
   @Option(
@@ -50,7 +54,8 @@ public final class StartGatewayCommand implements Callable<Integer> {
       names = "--dir",
       paramLabel = "DIR",
       defaultValue = ".",
-      description = "Folder that holds the fabric's folder; credentials are read from DIR/FABRIC/PEER.")
+      description =
+          "Folder that holds the fabric's folder; credentials are read from DIR/FABRIC/PEER.")
   Path dir;
 
   @Option(
@@ -71,28 +76,32 @@ public final class StartGatewayCommand implements Callable<Integer> {
   @Option(
       names = "--admin-socket",
       paramLabel = "PATH",
-      description = "The admin API's Unix socket, mode 0600: only this user and root may use it"
-          + " (default: STATE-DIR/admin.sock).")
+      description =
+          "The admin API's Unix socket, mode 0600: only this user and root may use it"
+              + " (default: STATE-DIR/admin.sock).")
   Path adminSocket;
 
   @Option(
       names = {"--admin-listen", "--admin", "--admin-address"},
       paramLabel = "HOST:PORT",
       converter = HostPortConverter.class,
-      description = "Also serve the admin API on TCP; needs --admin-mtls and/or --admin-token-file,"
-          + " and beyond loopback --admin-mtls (default: no TCP listener).")
+      description =
+          "Also serve the admin API on TCP; needs --admin-mtls and/or --admin-token-file,"
+              + " and beyond loopback --admin-mtls (default: no TCP listener).")
   InetSocketAddress adminListen;
 
   @Option(
       names = "--admin-mtls",
-      description = "The TCP admin listener speaks TLS with this peer's certificate and accepts admin"
-          + " certificates of the fabric (`xcl admin-cert create`).")
+      description =
+          "The TCP admin listener speaks TLS with this peer's certificate and accepts admin"
+              + " certificates of the fabric (`xcl admin-cert create`).")
   boolean adminMtls;
 
   @Option(
       names = "--admin-token-file",
       paramLabel = "FILE",
-      description = "The TCP admin listener accepts `Authorization: Bearer TOKEN` with the token in FILE (mode 0600).")
+      description =
+          "The TCP admin listener accepts `Authorization: Bearer TOKEN` with the token in FILE (mode 0600).")
   Path adminTokenFile;
 
   @Option(
@@ -145,9 +154,17 @@ public final class StartGatewayCommand implements Callable<Integer> {
     GatewayConfig config = config();
     if (!Files.isDirectory(config.credentialsDir())) {
       throw new GatewayStartException(
-          "no credentials for peer " + name + " in " + config.credentialsDir()
-              + " (create them with: xcl peer-cert create --fabric " + fabric + " --name " + name
-              + " --dir " + dir + ")",
+          "no credentials for peer "
+              + name
+              + " in "
+              + config.credentialsDir()
+              + " (create them with: xcl peer-cert create --fabric "
+              + fabric
+              + " --name "
+              + name
+              + " --dir "
+              + dir
+              + ")",
           null);
     }
     MDC.put("peer", name);
@@ -177,21 +194,26 @@ public final class StartGatewayCommand implements Callable<Integer> {
     InetSocketAddress listen = new InetSocketAddress(bind, port);
     if (listen.isUnresolved()) {
       throw new ParameterException(
-          spec.commandLine(), "--bind: '" + bind + "' (expected: an address of this host such as 0.0.0.0)");
+          spec.commandLine(),
+          "--bind: '" + bind + "' (expected: an address of this host such as 0.0.0.0)");
     }
     for (String key : labels.keySet()) {
       if (key.isBlank()) {
-        throw new ParameterException(spec.commandLine(), "--label: empty key (expected: KEY=VALUE)");
+        throw new ParameterException(
+            spec.commandLine(), "--label: empty key (expected: KEY=VALUE)");
       }
     }
     if (adminListen == null && (adminMtls || adminTokenFile != null)) {
-      throw new ParameterException(spec.commandLine(), (adminMtls ? "--admin-mtls" : "--admin-token-file")
-          + " without --admin-listen (expected: --admin-listen HOST:PORT for a TCP admin listener)");
+      throw new ParameterException(
+          spec.commandLine(),
+          (adminMtls ? "--admin-mtls" : "--admin-token-file")
+              + " without --admin-listen (expected: --admin-listen HOST:PORT for a TCP admin listener)");
     }
-    AdminConfig admin = new AdminConfig(
-        adminSocket != null ? adminSocket : stateDir.resolve(AdminConfig.SOCKET_FILE),
-        adminListen == null ? null : new AdminTcp(adminListen, adminMtls, adminTokenFile),
-        AdminLimits.DEFAULT);
+    AdminConfig admin =
+        new AdminConfig(
+            adminSocket != null ? adminSocket : stateDir.resolve(AdminConfig.SOCKET_FILE),
+            adminListen == null ? null : new AdminTcp(adminListen, adminMtls, adminTokenFile),
+            AdminLimits.DEFAULT);
     Path credentials = dir.resolve(fabric).resolve(name);
     GatewayConfig defaults = GatewayConfig.defaults(name, credentials, listen, admin, stateDir);
     return defaults
@@ -199,7 +221,10 @@ public final class StartGatewayCommand implements Callable<Integer> {
         .withImportAddress(importAddress)
         .withWorkloadsFile(workloads)
         .withHeartbeat(
-            heartbeat, heartbeatUnreachable, defaults.failureThreshold(), defaults.successThreshold())
+            heartbeat,
+            heartbeatUnreachable,
+            defaults.failureThreshold(),
+            defaults.successThreshold())
         .withPreferOpenSsl(!jdkTls);
   }
 

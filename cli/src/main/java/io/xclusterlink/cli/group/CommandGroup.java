@@ -6,8 +6,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * A command that only groups subcommands ({@code xcl gateway}, {@code xcl fabric} ...): run
- * alone, it is a usage error that names them.
+ * A command that only groups subcommands ({@code xcl gateway}, {@code xcl fabric} ...): run alone,
+ * it is a usage error that names them.
  */
 public abstract class CommandGroup implements Callable<Integer> {
   @Spec protected CommandSpec spec;
@@ -22,7 +22,8 @@ public abstract class CommandGroup implements Callable<Integer> {
     return new ParameterException(
         group.commandLine(),
         "missing command (expected one of: "
-            + String.join(", ", group.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
+            + String.join(
+                ", ", group.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList())
             + ")");
   }
 }

@@ -44,7 +44,8 @@ public final class ApplyObjectsCommand implements Callable<Integer> {
     List<ApplyResult> results = main.adminClient().apply(yaml);
     if (results.isEmpty()) {
       throw new InvalidObjectException(
-          displayName(file) + ": no objects (expected: YAML documents with apiVersion, kind, metadata, spec)");
+          displayName(file)
+              + ": no objects (expected: YAML documents with apiVersion, kind, metadata, spec)");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -55,8 +56,15 @@ public final class ApplyObjectsCommand implements Callable<Integer> {
       if (r.object() != null) {
         for (Condition c : r.object().status().conditions()) {
           if (!c.isTrue()) {
-            err.println("warning: " + ref + " is stored but not ready: " + c.type() + "=" + c.status()
-                + (c.reason() == null ? "" : " (" + c.reason() + ")") + (c.message() == null ? "" : ": " + c.message()));
+            err.println(
+                "warning: "
+                    + ref
+                    + " is stored but not ready: "
+                    + c.type()
+                    + "="
+                    + c.status()
+                    + (c.reason() == null ? "" : " (" + c.reason() + ")")
+                    + (c.message() == null ? "" : ": " + c.message()));
           }
         }
       }

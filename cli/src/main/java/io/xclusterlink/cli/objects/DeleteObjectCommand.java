@@ -22,7 +22,8 @@ public final class DeleteObjectCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "KIND",
       converter = KindConverter.class,
-      description = "peer, export, import, accesspolicy or privilegedaccesspolicy (singular or plural).")
+      description =
+          "peer, export, import, accesspolicy or privilegedaccesspolicy (singular or plural).")
   Kind kind;
 
   @Parameters(index = "1", paramLabel = "NAME", description = "The object's name.")
@@ -31,12 +32,14 @@ public final class DeleteObjectCommand implements Callable<Integer> {
   @Option(
       names = {"-n", "--namespace"},
       paramLabel = "NS",
-      description = "Namespace of a namespaced kind (default: " + XclObject.DEFAULT_NAMESPACE + ").")
+      description =
+          "Namespace of a namespaced kind (default: " + XclObject.DEFAULT_NAMESPACE + ").")
   String namespace;
 
   @Override
   public Integer call() {
-    String ns = kind.namespaced() ? (namespace == null ? XclObject.DEFAULT_NAMESPACE : namespace) : null;
+    String ns =
+        kind.namespaced() ? (namespace == null ? XclObject.DEFAULT_NAMESPACE : namespace) : null;
     main.adminClient().delete(kind, ns, name);
     PrintWriter out = spec.commandLine().getOut();
     out.println(new ObjectRef(kind.kindName(), ns, name) + " deleted");

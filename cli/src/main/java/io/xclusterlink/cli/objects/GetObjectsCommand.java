@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.XclObject;
-import io.xclusterlink.cli.admin.AdminClients;
 import io.xclusterlink.cli.admin.AdminClient;
+import io.xclusterlink.cli.admin.AdminClients;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,16 +31,22 @@ public final class GetObjectsCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "KIND",
       converter = KindConverter.class,
-      description = "peer, export, import, accesspolicy or privilegedaccesspolicy (singular or plural).")
+      description =
+          "peer, export, import, accesspolicy or privilegedaccesspolicy (singular or plural).")
   Kind kind;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "Show only this object.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "NAME",
+      description = "Show only this object.")
   String name;
 
   @Option(
       names = {"-n", "--namespace"},
       paramLabel = "NS",
-      description = "Namespace of a namespaced kind (default: " + XclObject.DEFAULT_NAMESPACE + ").")
+      description =
+          "Namespace of a namespaced kind (default: " + XclObject.DEFAULT_NAMESPACE + ").")
   String namespace;
 
   @Option(

@@ -13,7 +13,9 @@ final class KindConverter implements ITypeConverter<Kind> {
       return Kind.parse(value);
     } catch (InvalidObjectException e) {
       throw new TypeConversionException(
-          "'" + value + "' (expected one of: peer, export, import, accesspolicy, privilegedaccesspolicy)");
+          "'"
+              + value
+              + "' (expected one of: peer, export, import, accesspolicy, privilegedaccesspolicy)");
     }
   }
 }

@@ -57,7 +57,9 @@ final class ObjectTable {
   private static String gateways(Peer p) {
     return p.spec() == null
         ? ""
-        : p.spec().gateways().stream().map(g -> g.host() + ":" + g.port()).collect(Collectors.joining(","));
+        : p.spec().gateways().stream()
+            .map(g -> g.host() + ":" + g.port())
+            .collect(Collectors.joining(","));
   }
 
   /** {@code peer/namespace/export} for each source, comma-separated. */
@@ -71,7 +73,9 @@ final class ObjectTable {
     return s.exportNamespace() == null ? XclObject.DEFAULT_NAMESPACE : s.exportNamespace();
   }
 
-  /** The condition's status ({@code True}/{@code False}), or {@code Unknown} before the first one. */
+  /**
+   * The condition's status ({@code True}/{@code False}), or {@code Unknown} before the first one.
+   */
   private static String condition(XclObject o, String type) {
     return o.status().condition(type).map(Condition::status).orElse("Unknown");
   }

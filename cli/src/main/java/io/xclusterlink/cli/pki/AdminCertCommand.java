@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code xcl admin-cert ...}: the commands about an admin's client certificate. */
 @Command(
     name = "admin-cert",
-    description = "Manage admin certificates: client certificates of the fabric CA for a gateway's TCP admin listener.",
+    description =
+        "Manage admin certificates: client certificates of the fabric CA for a gateway's TCP admin listener.",
     subcommands = {CreateAdminCertCommand.class})
 public final class AdminCertCommand extends CommandGroup {}

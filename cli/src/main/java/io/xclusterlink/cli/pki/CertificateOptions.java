@@ -4,7 +4,10 @@ import io.xclusterlink.pki.KeyType;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options that every certificate-creating command shares: where the fabric lives and the key type. */
+/**
+ * The options that every certificate-creating command shares: where the fabric lives and the key
+ * type.
+ */
 public final class CertificateOptions {
   @Option(
       names = "--dir",

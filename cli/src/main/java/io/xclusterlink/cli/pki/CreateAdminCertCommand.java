@@ -17,12 +17,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "create",
-    description = "Create an admin's client credentials: DIR/FABRIC/admins/NAME/ca.crt, tls.crt and tls.key"
-        + " (use the folder with `xcl --admin-cert`).")
+    description =
+        "Create an admin's client credentials: DIR/FABRIC/admins/NAME/ca.crt, tls.crt and tls.key"
+            + " (use the folder with `xcl --admin-cert`).")
 public final class CreateAdminCertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--fabric", required = true, paramLabel = "FABRIC", description = "The fabric's name.")
+  @Option(
+      names = "--fabric",
+      required = true,
+      paramLabel = "FABRIC",
+      description = "The fabric's name.")
   String fabric;
 
   @Option(

@@ -20,7 +20,11 @@ import picocli.CommandLine.Spec;
 public final class CreatePeerCertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--fabric", required = true, paramLabel = "FABRIC", description = "The fabric's name.")
+  @Option(
+      names = "--fabric",
+      required = true,
+      paramLabel = "FABRIC",
+      description = "The fabric's name.")
   String fabric;
 
   @Option(
@@ -31,7 +35,6 @@ public final class CreatePeerCertCommand implements Callable<Integer> {
   String name;
 
   @Mixin CertificateOptions options;
-
 
   @Override
   public Integer call() {

@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code xcl status [-o table|json]}: are peers reachable, which imports listen where, counters. */
+/**
+ * {@code xcl status [-o table|json]}: are peers reachable, which imports listen where, counters.
+ */
 @Command(name = "status", description = "Show the gateway's peers, imports, exports and counters.")
 public final class ShowStatusCommand implements Callable<Integer> {
   /** The formats of the status output. */

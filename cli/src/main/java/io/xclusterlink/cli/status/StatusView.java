@@ -93,11 +93,13 @@ final class StatusView {
     }
     List<String> extra = new ArrayList<>();
     for (JsonNode item : items) {
-      item.fieldNames().forEachRemaining(f -> {
-        if (!columns.contains(f) && !extra.contains(f) && !item.get(f).isNull()) {
-          extra.add(f);
-        }
-      });
+      item.fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (!columns.contains(f) && !extra.contains(f) && !item.get(f).isNull()) {
+                  extra.add(f);
+                }
+              });
     }
     // A free-text message reads best as the last column.
     if (columns.remove("message")) {
@@ -105,7 +107,8 @@ final class StatusView {
     }
     columns.addAll(extra);
     TextTable table =
-        new TextTable(columns.stream().map(c -> c.toUpperCase(Locale.ROOT)).collect(Collectors.toList()));
+        new TextTable(
+            columns.stream().map(c -> c.toUpperCase(Locale.ROOT)).collect(Collectors.toList()));
     for (JsonNode item : items) {
       table.row(columns.stream().map(c -> text(item.path(c))).toArray());
     }

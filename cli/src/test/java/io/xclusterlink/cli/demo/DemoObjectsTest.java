@@ -31,7 +31,8 @@ class DemoObjectsTest {
   void givesEveryPeerAllPeersItsExportAndAnAllowAllPolicy() {
     List<XclObject> objects = parseValid(DemoObjects.peerObjects(PEERS.get(1), PEERS));
 
-    assertThat(objects).extracting(XclObject::kind)
+    assertThat(objects)
+        .extracting(XclObject::kind)
         .containsExactly(Kind.PEER, Kind.PEER, Kind.PEER, Kind.EXPORT, Kind.ACCESS_POLICY);
     Peer p3 = (Peer) objects.get(2);
     assertThat(p3.metadata().name()).isEqualTo("p3");

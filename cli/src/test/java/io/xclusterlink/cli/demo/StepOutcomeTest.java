@@ -10,7 +10,10 @@ class StepOutcomeTest {
   @Test
   void isAsExpectedWhenExactlyTheExpectedPeersAnsweredEveryConnection() {
     StepOutcome o =
-        new StepOutcome("step 2", Set.of("p1", "p2"), Arrays.asList("hello from p2", "hello from p1", "hello from p1"));
+        new StepOutcome(
+            "step 2",
+            Set.of("p1", "p2"),
+            Arrays.asList("hello from p2", "hello from p1", "hello from p1"));
 
     assertThat(o.asExpected()).isTrue();
     assertThat(o.answeredBy()).containsExactly("p1", "p2");
@@ -20,7 +23,10 @@ class StepOutcomeTest {
   @Test
   void namesTheExtraPeerThatAnswered() {
     StepOutcome o =
-        new StepOutcome("step 2 (deny policy)", Set.of("p1", "p2"), Arrays.asList("hello from p3", "hello from p1"));
+        new StepOutcome(
+            "step 2 (deny policy)",
+            Set.of("p1", "p2"),
+            Arrays.asList("hello from p3", "hello from p1"));
 
     assertThat(o.asExpected()).isFalse();
     assertThat(o.difference())
@@ -29,7 +35,8 @@ class StepOutcomeTest {
 
   @Test
   void countsConnectionsThatGotNoAnswer() {
-    StepOutcome o = new StepOutcome("step 3", Set.of("p1"), Arrays.asList("hello from p1", null, "garbage"));
+    StepOutcome o =
+        new StepOutcome("step 3", Set.of("p1"), Arrays.asList("hello from p1", null, "garbage"));
 
     assertThat(o.asExpected()).isFalse();
     assertThat(o.unanswered()).isEqualTo(2);
@@ -41,6 +48,7 @@ class StepOutcomeTest {
   void saysNoneWhenNobodyAnswered() {
     StepOutcome o = new StepOutcome("step 1", Set.of("p1"), Arrays.asList((String) null));
 
-    assertThat(o.difference()).isEqualTo("step 1: expected answers from p1, got none and 1 of 1 connections unanswered");
+    assertThat(o.difference())
+        .isEqualTo("step 1: expected answers from p1, got none and 1 of 1 connections unanswered");
   }
 }

@@ -3,9 +3,9 @@ package io.xclusterlink.cli.gateway;
 import static io.xclusterlink.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.cli.CliRun.Result;
 import io.xclusterlink.cli.XclMain;
-import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.gateway.config.GatewayConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -30,18 +30,46 @@ class StartGatewayCommandTest {
   void buildsTheConfigFromTheOptions() {
     GatewayConfig c =
         parse(
-            "gateway", "start", "--fabric", "acme", "--name", "east", "--dir", "/pki", "--port", "8443",
-            "--bind", "127.0.0.1", "--admin-listen", "127.0.0.1:9555", "--admin-token-file", "/token", "--admin-mtls",
-            "--state-dir", "/state", "--label", "zone=eu",
-            "--label", "tier=gold", "--import-address", "127.0.0.2", "--workloads", "/w.yaml",
-            "--heartbeat", "500ms", "--heartbeat-unreachable", "2m", "--jdk-tls");
+            "gateway",
+            "start",
+            "--fabric",
+            "acme",
+            "--name",
+            "east",
+            "--dir",
+            "/pki",
+            "--port",
+            "8443",
+            "--bind",
+            "127.0.0.1",
+            "--admin-listen",
+            "127.0.0.1:9555",
+            "--admin-token-file",
+            "/token",
+            "--admin-mtls",
+            "--state-dir",
+            "/state",
+            "--label",
+            "zone=eu",
+            "--label",
+            "tier=gold",
+            "--import-address",
+            "127.0.0.2",
+            "--workloads",
+            "/w.yaml",
+            "--heartbeat",
+            "500ms",
+            "--heartbeat-unreachable",
+            "2m",
+            "--jdk-tls");
 
     assertThat(c.peerName()).isEqualTo("east");
     assertThat(c.credentialsDir()).isEqualTo(Path.of("/pki/acme/east"));
     assertThat(c.listen().getHostString()).isEqualTo("127.0.0.1");
     assertThat(c.listen().getPort()).isEqualTo(8443);
     assertThat(c.admin().socket()).isEqualTo(Path.of("/state/admin.sock"));
-    assertThat(c.admin().tcp()).isEqualTo(new AdminTcp(new InetSocketAddress("127.0.0.1", 9555), true, Path.of("/token")));
+    assertThat(c.admin().tcp())
+        .isEqualTo(new AdminTcp(new InetSocketAddress("127.0.0.1", 9555), true, Path.of("/token")));
     assertThat(c.stateDir()).isEqualTo(Path.of("/state"));
     assertThat(c.labels()).isEqualTo(Map.of("zone", "eu", "tier", "gold"));
     assertThat(c.importAddress()).isEqualTo("127.0.0.2");
@@ -53,7 +81,18 @@ class StartGatewayCommandTest {
 
   @Test
   void defaultsMatchTheReadme() {
-    GatewayConfig c = parse("gateway", "start", "--fabric", "acme", "--name", "east", "--port", "8443", "--state-dir", "s");
+    GatewayConfig c =
+        parse(
+            "gateway",
+            "start",
+            "--fabric",
+            "acme",
+            "--name",
+            "east",
+            "--port",
+            "8443",
+            "--state-dir",
+            "s");
 
     assertThat(c.credentialsDir()).isEqualTo(Path.of("./acme/east"));
     assertThat(c.listen().getAddress().isAnyLocalAddress()).isTrue();
@@ -69,8 +108,23 @@ class StartGatewayCommandTest {
   @Test
   void acceptsAdminAddressAsAnotherSpellingOfAdminListen() {
     GatewayConfig c =
-        parse("gateway", "start", "--fabric", "f", "--name", "p", "--port", "0", "--state-dir", "s",
-            "--admin-address", ":9600", "--admin-token-file", "t", "--admin-socket", "/run/xcl.sock");
+        parse(
+            "gateway",
+            "start",
+            "--fabric",
+            "f",
+            "--name",
+            "p",
+            "--port",
+            "0",
+            "--state-dir",
+            "s",
+            "--admin-address",
+            ":9600",
+            "--admin-token-file",
+            "t",
+            "--admin-socket",
+            "/run/xcl.sock");
 
     assertThat(c.admin().tcp().address().getHostString()).isEqualTo("127.0.0.1");
     assertThat(c.admin().tcp().address().getPort()).isEqualTo(9600);
@@ -79,16 +133,40 @@ class StartGatewayCommandTest {
 
   @Test
   void adminAuthenticationWithoutATcpListenerIsAUsageError() {
-    Result r = run("gateway", "start", "--fabric", "f", "--name", "p", "--port", "1", "--state-dir", "s",
-        "--admin-token-file", "t");
+    Result r =
+        run(
+            "gateway",
+            "start",
+            "--fabric",
+            "f",
+            "--name",
+            "p",
+            "--port",
+            "1",
+            "--state-dir",
+            "s",
+            "--admin-token-file",
+            "t");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("--admin-token-file without --admin-listen (expected: --admin-listen HOST:PORT");
+    assertThat(r.err())
+        .contains("--admin-token-file without --admin-listen (expected: --admin-listen HOST:PORT");
   }
 
   @Test
   void portOutOfRangeIsAUsageErrorShowingTheValue() {
-    Result r = run("gateway", "start", "--fabric", "f", "--name", "p", "--port", "70000", "--state-dir", "s");
+    Result r =
+        run(
+            "gateway",
+            "start",
+            "--fabric",
+            "f",
+            "--name",
+            "p",
+            "--port",
+            "70000",
+            "--state-dir",
+            "s");
 
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("'70000' (expected: a port 0-65535)").hasLineCount(1);
@@ -97,21 +175,57 @@ class StartGatewayCommandTest {
   @Test
   void badAdminAddressAndDurationAreUsageErrors() {
     Result admin =
-        run("gateway", "start", "--fabric", "f", "--name", "p", "--port", "1", "--state-dir", "s", "--admin", "9443");
+        run(
+            "gateway",
+            "start",
+            "--fabric",
+            "f",
+            "--name",
+            "p",
+            "--port",
+            "1",
+            "--state-dir",
+            "s",
+            "--admin",
+            "9443");
     Result duration =
-        run("gateway", "start", "--fabric", "f", "--name", "p", "--port", "1", "--state-dir", "s", "--heartbeat", "0s");
+        run(
+            "gateway",
+            "start",
+            "--fabric",
+            "f",
+            "--name",
+            "p",
+            "--port",
+            "1",
+            "--state-dir",
+            "s",
+            "--heartbeat",
+            "0s");
 
     assertThat(admin.exitCode()).isEqualTo(2);
     assertThat(admin.err()).contains("'9443' (expected: HOST:PORT such as 127.0.0.1:9443)");
     assertThat(duration.exitCode()).isEqualTo(2);
-    assertThat(duration.err()).contains("'0s' (expected: a positive duration such as 500ms, 1s, 2m)");
+    assertThat(duration.err())
+        .contains("'0s' (expected: a positive duration such as 500ms, 1s, 2m)");
   }
 
   @Test
   void missingCredentialsExitOneWithAHint() {
     Result r =
-        run("gateway", "start", "--fabric", "acme", "--name", "east", "--dir", dir.toString(), "--port", "0",
-            "--state-dir", dir.resolve("state").toString());
+        run(
+            "gateway",
+            "start",
+            "--fabric",
+            "acme",
+            "--name",
+            "east",
+            "--dir",
+            dir.toString(),
+            "--port",
+            "0",
+            "--state-dir",
+            dir.resolve("state").toString());
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())

@@ -13,7 +13,6 @@ import io.xclusterlink.api.Validation;
 import io.xclusterlink.cli.CliRun.Result;
 import io.xclusterlink.store.EmbeddedStore;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The object commands against the real admin REST server and embedded store, over its Unix socket. */
+/**
+ * The object commands against the real admin REST server and embedded store, over its Unix socket.
+ */
 class AdminApiIT {
   private static final String OBJECTS =
       """
@@ -96,7 +97,11 @@ class AdminApiIT {
     assertThat(peer.out()).contains("\"name\" : \"east\"");
     assertThat(deleted.out()).isEqualTo("import prod/web deleted\n");
     assertThat(gone.exitCode()).isEqualTo(1);
-    assertThat(gone.err()).startsWith("xcl: ").contains("web").contains("not found").hasLineCount(1);
+    assertThat(gone.err())
+        .startsWith("xcl: ")
+        .contains("web")
+        .contains("not found")
+        .hasLineCount(1);
   }
 
   @Test

@@ -19,7 +19,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code xcl apply} against a real gateway: an object that is stored but not ready is named on stderr. */
+/**
+ * {@code xcl apply} against a real gateway: an object that is stored but not ready is named on
+ * stderr.
+ */
 class ApplyNotReadyIT {
   @TempDir Path dir;
 
@@ -27,12 +30,20 @@ class ApplyNotReadyIT {
   void anImportWhosePortIsTakenIsStoredWithAWarningAndListensOnceThePortIsFree() throws Exception {
     FabricCa.createFabric(dir, "acme", KeyType.EC_P256);
     FabricCa.createPeer(dir, "acme", "west", KeyType.EC_P256);
-    GatewayConfig config = GatewayConfig.defaults("west", dir.resolve("acme/west"),
-        new InetSocketAddress("127.0.0.1", 0), null, dir.resolve("state"));
+    GatewayConfig config =
+        GatewayConfig.defaults(
+            "west",
+            dir.resolve("acme/west"),
+            new InetSocketAddress("127.0.0.1", 0),
+            null,
+            dir.resolve("state"));
     ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
     int port = taken.getLocalPort();
     try (Gateway west = new Gateway(config).start()) {
-      Path file = Files.writeString(dir.resolve("import.yaml"), """
+      Path file =
+          Files.writeString(
+              dir.resolve("import.yaml"),
+              """
           apiVersion: xclusterlink.io/v1alpha1
           kind: Import
           metadata: {name: web}
@@ -40,21 +51,43 @@ class ApplyNotReadyIT {
             port: 80
             targetPort: %d
             sources: [{peer: east, exportName: web}]
-          """.formatted(port));
+          """
+                  .formatted(port));
 
-      Result r = run("--admin", dir.resolve("state/admin.sock").toString(), "apply", "-f", file.toString());
+      Result r =
+          run(
+              "--admin",
+              dir.resolve("state/admin.sock").toString(),
+              "apply",
+              "-f",
+              file.toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.out()).isEqualTo("import default/web created\n");
-      assertThat(r.err()).startsWith("warning: import default/web is stored but not ready: ImportTargetPortValid=False"
-          + " (PortUnavailable): port " + port + " on 127.0.0.1: ").contains("trying again in");
+      assertThat(r.err())
+          .startsWith(
+              "warning: import default/web is stored but not ready: ImportTargetPortValid=False"
+                  + " (PortUnavailable): port "
+                  + port
+                  + " on 127.0.0.1: ")
+          .contains("trying again in");
       taken.close();
-      await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-          return true;
-        }
-      });
-      Result again = run("--admin", dir.resolve("state/admin.sock").toString(), "apply", "-f", file.toString());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                  return true;
+                }
+              });
+      Result again =
+          run(
+              "--admin",
+              dir.resolve("state/admin.sock").toString(),
+              "apply",
+              "-f",
+              file.toString());
       assertThat(again.out()).isEqualTo("import default/web unchanged\n");
       assertThat(again.err()).isEmpty();
     }

@@ -100,7 +100,8 @@ class ObjectCommandsTest {
     Result r = run("--admin", admin.url(), "apply", "-f", dir.resolve("nope.yaml").toString());
 
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("xcl: cannot read " + dir.resolve("nope.yaml") + ": no such file\n");
+    assertThat(r.err())
+        .isEqualTo("xcl: cannot read " + dir.resolve("nope.yaml") + ": no such file\n");
     assertThat(admin.requests()).isEmpty();
   }
 
@@ -143,7 +144,8 @@ class ObjectCommandsTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out().lines().toList())
         .containsExactly(
-            "NAME   GATEWAYS                      REACHABLE", "east   10.0.0.5:8443,10.0.0.6:8443   False");
+            "NAME   GATEWAYS                      REACHABLE",
+            "east   10.0.0.5:8443,10.0.0.6:8443   False");
   }
 
   @Test
@@ -181,7 +183,11 @@ class ObjectCommandsTest {
 
   @Test
   void getOfAMissingObjectPrintsTheGatewaysMessageAndExitsOne() {
-    admin.respond("GET", "/v1/exports/web?namespace=default", 404, "{\"error\":\"export default/web not found\"}");
+    admin.respond(
+        "GET",
+        "/v1/exports/web?namespace=default",
+        404,
+        "{\"error\":\"export default/web not found\"}");
 
     Result r = run("--admin", admin.url(), "get", "export", "web");
 

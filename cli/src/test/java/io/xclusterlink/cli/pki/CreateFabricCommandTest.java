@@ -14,7 +14,8 @@ class CreateFabricCommandTest {
   @Test
   void createsAFabricAndPeerCredentials() {
     Result fabric = run("fabric", "create", "--name", "demo", "--dir", dir.toString());
-    Result peer = run("peer-cert", "create", "--fabric", "demo", "--name", "east", "--dir", dir.toString());
+    Result peer =
+        run("peer-cert", "create", "--fabric", "demo", "--name", "east", "--dir", dir.toString());
 
     assertThat(fabric.exitCode()).as(fabric.err()).isZero();
     assertThat(fabric.out()).startsWith("fabric demo created");
@@ -29,9 +30,20 @@ class CreateFabricCommandTest {
 
   @Test
   void createsRsaKeysWhenAsked() {
-    Result fabric = run("fabric", "create", "--name", "rsa", "--dir", dir.toString(), "--key-type", "rsa-2048");
+    Result fabric =
+        run("fabric", "create", "--name", "rsa", "--dir", dir.toString(), "--key-type", "rsa-2048");
     Result peer =
-        run("peer-cert", "create", "--fabric", "rsa", "--name", "west", "--dir", dir.toString(), "--key-type", "rsa-2048");
+        run(
+            "peer-cert",
+            "create",
+            "--fabric",
+            "rsa",
+            "--name",
+            "west",
+            "--dir",
+            dir.toString(),
+            "--key-type",
+            "rsa-2048");
 
     assertThat(fabric.exitCode()).as(fabric.err()).isZero();
     assertThat(peer.exitCode()).as(peer.err()).isZero();
@@ -40,7 +52,8 @@ class CreateFabricCommandTest {
 
   @Test
   void peerOfAMissingFabricIsAnErrorInOneLine() {
-    Result r = run("peer-cert", "create", "--fabric", "nope", "--name", "east", "--dir", dir.toString());
+    Result r =
+        run("peer-cert", "create", "--fabric", "nope", "--name", "east", "--dir", dir.toString());
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).startsWith("xcl: ").doesNotContain("internal error").hasLineCount(1);
@@ -48,9 +61,12 @@ class CreateFabricCommandTest {
 
   @Test
   void unknownKeyTypeIsAUsageErrorListingTheChoices() {
-    Result r = run("fabric", "create", "--name", "demo", "--dir", dir.toString(), "--key-type", "dsa");
+    Result r =
+        run("fabric", "create", "--name", "demo", "--dir", dir.toString(), "--key-type", "dsa");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.err()).contains("'dsa' (expected one of: ec-p256, rsa-2048, rsa-3072, rsa-4096)").hasLineCount(1);
+    assertThat(r.err())
+        .contains("'dsa' (expected one of: ec-p256, rsa-2048, rsa-3072, rsa-4096)")
+        .hasLineCount(1);
   }
 }

@@ -20,7 +20,8 @@ class ShowStatusCommandTest {
       assertThat(table.exitCode()).isZero();
       assertThat(table.out()).contains("PEERS", "IMPORTS", "COUNTERS");
       assertThat(json.exitCode()).isZero();
-      assertThat(ObjectCodec.json().readTree(json.out())).isEqualTo(ObjectCodec.json().readTree(StatusViewTest.STATUS));
+      assertThat(ObjectCodec.json().readTree(json.out()))
+          .isEqualTo(ObjectCodec.json().readTree(StatusViewTest.STATUS));
     }
   }
 }

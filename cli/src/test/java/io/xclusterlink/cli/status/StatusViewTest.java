@@ -29,10 +29,12 @@ class StatusViewTest {
         .contains("peer: west", "labels: zone=eu", "policies: 3")
         .contains("PEERS\n  NAME    REACHABLE   REASON")
         .containsPattern("east +yes +HeartbeatSucceeded +127.0.0.1:8443,127.0.0.1:8444 +zone=us")
-        .containsPattern("south +no +NeverAnswered +127.0.0.1:9000 +<none> +127.0.0.1:9000: refused")
+        .containsPattern(
+            "south +no +NeverAnswered +127.0.0.1:9000 +<none> +127.0.0.1:9000: refused")
         .containsPattern("default +web +15080 +yes +2 +round-robin")
         .contains("EXPORTS (none)")
-        .containsPattern("COUNTERS\n  egressTunnelsOpened +7\n  tunnelsRefused +1\n  refusedByReason.denied +1\n");
+        .containsPattern(
+            "COUNTERS\n  egressTunnelsOpened +7\n  tunnelsRefused +1\n  refusedByReason.denied +1\n");
   }
 
   @Test
@@ -45,7 +47,10 @@ class StatusViewTest {
 
     String text = StatusView.render(status);
 
-    assertThat(text).contains("uptime: 5m").contains("PEERS\n  NAME   RTT\n  east   3ms\n").contains("VPCTUNNELS");
+    assertThat(text)
+        .contains("uptime: 5m")
+        .contains("PEERS\n  NAME   RTT\n  east   3ms\n")
+        .contains("VPCTUNNELS");
     assertThat(text).doesNotContain("IMPORTS", "COUNTERS");
   }
 }

@@ -81,7 +81,9 @@ public final class Authorizer {
         AttributeKeys.merge(
             selfAttributes,
             AttributeKeys.export(
-                export.metadata().name(), export.metadata().namespace(), export.metadata().labels()));
+                export.metadata().name(),
+                export.metadata().namespace(),
+                export.metadata().labels()));
     return policies.decide(export.metadata().namespace(), from, to);
   }
 

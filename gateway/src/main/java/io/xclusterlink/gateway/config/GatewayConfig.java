@@ -53,72 +53,213 @@ public record GatewayConfig(
    * admin} null for the admin socket in the state folder only.
    */
   public static GatewayConfig defaults(
-      String peerName, Path credentialsDir, InetSocketAddress listen, AdminConfig admin, Path stateDir) {
+      String peerName,
+      Path credentialsDir,
+      InetSocketAddress listen,
+      AdminConfig admin,
+      Path stateDir) {
     return new GatewayConfig(
-        peerName, credentialsDir, listen, admin, stateDir, Map.of(), "127.0.0.1", null,
-        Duration.ofSeconds(1), Duration.ofSeconds(10), 5, 3, true, GatewayLimits.defaults());
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        Map.of(),
+        "127.0.0.1",
+        null,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        5,
+        3,
+        true,
+        GatewayLimits.defaults());
   }
 
   public GatewayConfig withPeerName(String p) {
-    return new GatewayConfig(p, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        p,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withListen(InetSocketAddress l) {
-    return new GatewayConfig(peerName, credentialsDir, l, admin, stateDir, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        l,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   /** Another state folder; an admin socket in the old one moves along. */
   public GatewayConfig withStateDir(Path d) {
-    AdminConfig a = admin != null && stateDir != null && admin.socket().equals(stateDir.resolve(AdminConfig.SOCKET_FILE))
-        ? new AdminConfig(d.resolve(AdminConfig.SOCKET_FILE), admin.tcp(), admin.limits())
-        : admin;
-    return new GatewayConfig(peerName, credentialsDir, listen, a, d, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    AdminConfig a =
+        admin != null
+                && stateDir != null
+                && admin.socket().equals(stateDir.resolve(AdminConfig.SOCKET_FILE))
+            ? new AdminConfig(d.resolve(AdminConfig.SOCKET_FILE), admin.tcp(), admin.limits())
+            : admin;
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        a,
+        d,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withAdmin(AdminConfig a) {
-    return new GatewayConfig(peerName, credentialsDir, listen, a, stateDir, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        a,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withLabels(Map<String, String> l) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, l, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        l,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
-  public GatewayConfig withHeartbeat(Duration reachable, Duration unreachable, int failures, int successes) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        workloadsFile, reachable, unreachable, failures, successes, preferOpenSsl, limits);
+  public GatewayConfig withHeartbeat(
+      Duration reachable, Duration unreachable, int failures, int successes) {
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        reachable,
+        unreachable,
+        failures,
+        successes,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withImportAddress(String a) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, a,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        a,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withWorkloadsFile(Path f) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        f, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        f,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        limits);
   }
 
   public GatewayConfig withPreferOpenSsl(boolean p) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, p, limits);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        p,
+        limits);
   }
 
   public GatewayConfig withLimits(GatewayLimits l) {
-    return new GatewayConfig(peerName, credentialsDir, listen, admin, stateDir, labels, importAddress,
-        workloadsFile, heartbeatInterval, heartbeatIntervalUnreachable, failureThreshold,
-        successThreshold, preferOpenSsl, l);
+    return new GatewayConfig(
+        peerName,
+        credentialsDir,
+        listen,
+        admin,
+        stateDir,
+        labels,
+        importAddress,
+        workloadsFile,
+        heartbeatInterval,
+        heartbeatIntervalUnreachable,
+        failureThreshold,
+        successThreshold,
+        preferOpenSsl,
+        l);
   }
 }

@@ -14,8 +14,8 @@ import java.time.Duration;
  *     their backend at once; more are refused (503) until some are answered
  * @param earlyResetsPerWindow tunnel requests a peer may reset before they were answered, per
  *     {@code earlyResetWindow}; above that its connection is closed with GOAWAY
- *     (ENHANCE_YOUR_CALM): the HTTP/2 "rapid reset" pattern, where each reset request still costs
- *     a backend dial
+ *     (ENHANCE_YOUR_CALM): the HTTP/2 "rapid reset" pattern, where each reset request still costs a
+ *     backend dial
  * @param earlyResetWindow the window of {@code earlyResetsPerWindow}
  */
 public record GatewayLimits(
@@ -32,10 +32,12 @@ public record GatewayLimits(
     positive("unansweredTunnelsPerConnection", unansweredTunnelsPerConnection);
     positive("earlyResetsPerWindow", earlyResetsPerWindow);
     if (handshakeTimeout == null || handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-      throw new IllegalArgumentException("handshakeTimeout: " + handshakeTimeout + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "handshakeTimeout: " + handshakeTimeout + " (expected: > 0)");
     }
     if (earlyResetWindow == null || earlyResetWindow.isNegative() || earlyResetWindow.isZero()) {
-      throw new IllegalArgumentException("earlyResetWindow: " + earlyResetWindow + " (expected: > 0)");
+      throw new IllegalArgumentException(
+          "earlyResetWindow: " + earlyResetWindow + " (expected: > 0)");
     }
   }
 
@@ -50,13 +52,23 @@ public record GatewayLimits(
   }
 
   public GatewayLimits withPreAuth(int total, int perSource, Duration handshake) {
-    return new GatewayLimits(total, perSource, handshake, unansweredTunnelsPerConnection,
-        earlyResetsPerWindow, earlyResetWindow);
+    return new GatewayLimits(
+        total,
+        perSource,
+        handshake,
+        unansweredTunnelsPerConnection,
+        earlyResetsPerWindow,
+        earlyResetWindow);
   }
 
   public GatewayLimits withStreams(int unanswered, int earlyResets, Duration window) {
-    return new GatewayLimits(preAuthConnections, preAuthConnectionsPerSource, handshakeTimeout,
-        unanswered, earlyResets, window);
+    return new GatewayLimits(
+        preAuthConnections,
+        preAuthConnectionsPerSource,
+        handshakeTimeout,
+        unanswered,
+        earlyResets,
+        window);
   }
 
   private static void positive(String field, int value) {

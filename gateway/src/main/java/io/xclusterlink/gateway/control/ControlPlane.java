@@ -1,7 +1,5 @@
 package io.xclusterlink.gateway.control;
 
-import io.xclusterlink.gateway.access.Authorizer;
-import io.xclusterlink.gateway.transport.Failures;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Future;
@@ -15,12 +13,14 @@ import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
 import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
+import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.egress.EgressContext;
 import io.xclusterlink.gateway.egress.ImportListener;
 import io.xclusterlink.gateway.peer.Endpoint;
 import io.xclusterlink.gateway.peer.PeerClient;
 import io.xclusterlink.gateway.peer.Reachability;
+import io.xclusterlink.gateway.transport.Failures;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.pki.TlsContexts;
 import io.xclusterlink.policy.PolicySet;
@@ -46,15 +46,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles the store's desired state into running parts: a {@link PeerClient} with heartbeats
- * per Peer, an {@link ImportListener} per Import (allocating and writing back free ports), exports
- * and policies into the {@link Authorizer}. Every change runs on one control-plane thread, in
- * store order, so reconciliation needs no locks; the data path only reads what it publishes.
+ * Reconciles the store's desired state into running parts: a {@link PeerClient} with heartbeats per
+ * Peer, an {@link ImportListener} per Import (allocating and writing back free ports), exports and
+ * policies into the {@link Authorizer}. Every change runs on one control-plane thread, in store
+ * order, so reconciliation needs no locks; the data path only reads what it publishes.
  */
 public final class ControlPlane implements StoreListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
   /** Automatic target ports come from [1024, 49152), as in semantics.md. */
   static final int PORT_MIN = 1024;
+
   static final int PORT_MAX = 49152;
   static final long BIND_RETRY_FIRST_MILLIS = 250;
   static final long BIND_RETRY_MAX_MILLIS = 30_000;
@@ -79,8 +81,13 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
   private final Map<Integer, ObjectKey> portHolders = new HashMap<>();
   private final Set<ObjectKey> waitingForPort = new HashSet<>();
   private final Map<ObjectKey, String> importProblems = new ConcurrentHashMap<>();
-  /** Imports whose port could not be bound (taken by another process): the next try, and how many so far. */
+
+  /**
+   * Imports whose port could not be bound (taken by another process): the next try, and how many so
+   * far.
+   */
   private final Map<ObjectKey, ScheduledFuture<?>> bindRetries = new HashMap<>();
+
   private final Map<ObjectKey, Integer> bindFailures = new HashMap<>();
   private final AtomicBoolean policiesDirty = new AtomicBoolean();
   private final EventLoop heartbeatLoop;
@@ -104,7 +111,9 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     this.boss = boss;
     this.workers = workers;
     this.heartbeatLoop = workers.next();
-    this.egress = new EgressContext(authorizer, this::peerClient, this::reachable, workloads, metrics, transport);
+    this.egress =
+        new EgressContext(
+            authorizer, this::peerClient, this::reachable, workloads, metrics, transport);
   }
 
   /** Subscribes to the store (which replays every object) and starts reconciling. */
@@ -160,7 +169,7 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
           }
         }
         case ACCESS_POLICY, PRIVILEGED_ACCESS_POLICY -> schedulePolicyRebuild();
-        default -> { }
+        default -> {}
       }
     } catch (RuntimeException e) {
       log.warn("could not reconcile {}: {}", obj.key(), e.toString());
@@ -185,7 +194,8 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
             try {
               authorizer.setPolicies(PolicySet.of(regular, privileged));
             } catch (IllegalArgumentException e) {
-              // admission rejects such objects; if one still got in, the previous set stays in force
+              // admission rejects such objects; if one still got in, the previous set stays in
+              // force
               log.warn("policies not updated, the previous set stays in force: {}", e.getMessage());
               return;
             }
@@ -198,8 +208,14 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
 
   private void reconcileExport(Export e) {
     authorizer.putExport(e);
-    setStatus(e.key(), s -> s.withCondition(Condition.EXPORT_VALID, true, "BackendSet",
-        "backend " + e.spec().host() + ":" + e.spec().port()));
+    setStatus(
+        e.key(),
+        s ->
+            s.withCondition(
+                Condition.EXPORT_VALID,
+                true,
+                "BackendSet",
+                "backend " + e.spec().host() + ":" + e.spec().port()));
   }
 
   // ---- peers ----------------------------------------------------------------------------
@@ -215,8 +231,10 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       st.client.setEndpoints(eps);
       return;
     }
-    st = new PeerState(new PeerClient(name, eps, tls, transport),
-        new Reachability(config.failureThreshold(), config.successThreshold()));
+    st =
+        new PeerState(
+            new PeerClient(name, eps, tls, transport),
+            new Reachability(config.failureThreshold(), config.successThreshold()));
     peers.put(name, st);
     publishPeerStatus(name, st);
     heartbeat(name, st);
@@ -239,11 +257,12 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       return;
     }
     Future<Map<String, String>> f = st.client.heartbeat(heartbeatLoop);
-    f.addListener(done -> {
-      if (!closed) {
-        thread.execute(() -> afterHeartbeat(name, st, f));
-      }
-    });
+    f.addListener(
+        done -> {
+          if (!closed) {
+            thread.execute(() -> afterHeartbeat(name, st, f));
+          }
+        });
   }
 
   private void afterHeartbeat(String name, PeerState st, Future<Map<String, String>> f) {
@@ -262,10 +281,16 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     }
     st.reachable = st.reachability.reachable();
     if (flipped) {
-      log.info("peer {} is now {}: {}", name, st.reachable ? "reachable" : "unreachable", st.reachability.message());
+      log.info(
+          "peer {} is now {}: {}",
+          name,
+          st.reachable ? "reachable" : "unreachable",
+          st.reachability.message());
     }
     publishPeerStatus(name, st);
-    long delay = (st.reachable ? config.heartbeatInterval() : config.heartbeatIntervalUnreachable()).toMillis();
+    long delay =
+        (st.reachable ? config.heartbeatInterval() : config.heartbeatIntervalUnreachable())
+            .toMillis();
     // before the first flip the peer gets the fast interval, so a fresh gateway finds it quickly
     if (!st.reachable && st.reachability.reason().equals("NeverAnswered")) {
       delay = config.heartbeatInterval().toMillis();
@@ -277,8 +302,11 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     Reachability r = st.reachability;
     st.reason = r.reason();
     st.message = r.message();
-    setStatus(new ObjectKey(Kind.PEER, null, name),
-        s -> s.withCondition(Condition.PEER_REACHABLE, r.reachable(), r.reason(), r.message()).withLabels(st.labels));
+    setStatus(
+        new ObjectKey(Kind.PEER, null, name),
+        s ->
+            s.withCondition(Condition.PEER_REACHABLE, r.reachable(), r.reason(), r.message())
+                .withLabels(st.labels));
   }
 
   private PeerClient peerClient(String name) {
@@ -323,22 +351,41 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
     ObjectKey holder = portHolders.get(want);
     if (holder != null && !holder.equals(key)) {
       waitingForPort.add(key);
-      importProblem(key, "PortInUse", "port " + want + " is held by Import " + holder.namespace() + "/" + holder.name());
+      importProblem(
+          key,
+          "PortInUse",
+          "port " + want + " is held by Import " + holder.namespace() + "/" + holder.name());
       return;
     }
     try {
-      ImportListener l = new ImportListener(imp, egress).bind(config.importAddress(), boss, workers);
+      ImportListener l =
+          new ImportListener(imp, egress).bind(config.importAddress(), boss, workers);
       imports.put(key, l);
       portHolders.put(want, key);
       waitingForPort.remove(key);
       cancelBindRetry(key);
       importReady(key, l);
-      log.info("import {}/{} listening on {}:{}", key.namespace(), key.name(), config.importAddress(), want);
+      log.info(
+          "import {}/{} listening on {}:{}",
+          key.namespace(),
+          key.name(),
+          config.importAddress(),
+          want);
     } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       waitingForPort.add(key);
       long delay = scheduleBindRetry(key);
-      importProblem(key, "PortUnavailable", "port " + want + " on " + config.importAddress() + ": "
-          + Failures.describe(e) + " (expected: a free port); trying again in " + delay + " ms");
+      importProblem(
+          key,
+          "PortUnavailable",
+          "port "
+              + want
+              + " on "
+              + config.importAddress()
+              + ": "
+              + Failures.describe(e)
+              + " (expected: a free port); trying again in "
+              + delay
+              + " ms");
     }
   }
 
@@ -353,13 +400,19 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       previous.cancel(false);
     }
     int failures = bindFailures.merge(key, 1, Integer::sum);
-    long delay = Math.min(BIND_RETRY_FIRST_MILLIS << Math.min(failures - 1, 16), BIND_RETRY_MAX_MILLIS);
-    bindRetries.put(key, thread.schedule(() -> {
-      bindRetries.remove(key);
-      if (!closed && !imports.containsKey(key)) {
-        store.get(key).ifPresent(o -> reconcileImport((Import) o));
-      }
-    }, delay, TimeUnit.MILLISECONDS));
+    long delay =
+        Math.min(BIND_RETRY_FIRST_MILLIS << Math.min(failures - 1, 16), BIND_RETRY_MAX_MILLIS);
+    bindRetries.put(
+        key,
+        thread.schedule(
+            () -> {
+              bindRetries.remove(key);
+              if (!closed && !imports.containsKey(key)) {
+                store.get(key).ifPresent(o -> reconcileImport((Import) o));
+              }
+            },
+            delay,
+            TimeUnit.MILLISECONDS));
     return delay;
   }
 
@@ -379,8 +432,9 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
         continue;
       }
       try {
-        ImportListener l = new ImportListener(imp.withSpec(imp.spec().withTargetPort(port)), egress)
-            .bind(config.importAddress(), boss, workers);
+        ImportListener l =
+            new ImportListener(imp.withSpec(imp.spec().withTargetPort(port)), egress)
+                .bind(config.importAddress(), boss, workers);
         imports.put(key, l);
         portHolders.put(port, key);
         return port;
@@ -394,17 +448,29 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
 
   private void importReady(ObjectKey key, ImportListener l) {
     importProblems.remove(key);
-    setStatus(key, s -> s
-        .withCondition(Condition.IMPORT_TARGET_PORT_VALID, true, "Listening", "listening on " + config.importAddress() + ":" + l.port())
-        .withCondition(Condition.IMPORT_SERVICE_VALID, true, "Standalone", "clients connect to " + config.importAddress() + ":" + l.port()));
+    setStatus(
+        key,
+        s ->
+            s.withCondition(
+                    Condition.IMPORT_TARGET_PORT_VALID,
+                    true,
+                    "Listening",
+                    "listening on " + config.importAddress() + ":" + l.port())
+                .withCondition(
+                    Condition.IMPORT_SERVICE_VALID,
+                    true,
+                    "Standalone",
+                    "clients connect to " + config.importAddress() + ":" + l.port()));
   }
 
   private void importProblem(ObjectKey key, String reason, String message) {
     importProblems.put(key, message);
     log.warn("import {}/{}: {}", key.namespace(), key.name(), message);
-    setStatus(key, s -> s
-        .withCondition(Condition.IMPORT_TARGET_PORT_VALID, false, reason, message)
-        .withCondition(Condition.IMPORT_SERVICE_VALID, false, reason, message));
+    setStatus(
+        key,
+        s ->
+            s.withCondition(Condition.IMPORT_TARGET_PORT_VALID, false, reason, message)
+                .withCondition(Condition.IMPORT_SERVICE_VALID, false, reason, message));
   }
 
   private void removeImport(ObjectKey key) {
@@ -487,18 +553,20 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
   public void close() {
     closed = true;
     try {
-      thread.submit(() -> {
-        for (String name : new ArrayList<>(peers.keySet())) {
-          removePeer(name);
-        }
-        for (Map.Entry<ObjectKey, ImportListener> e : new ArrayList<>(imports.entrySet())) {
-          closeListener(e.getKey(), e.getValue());
-        }
-      }).get(10, TimeUnit.SECONDS);
+      thread
+          .submit(
+              () -> {
+                for (String name : new ArrayList<>(peers.keySet())) {
+                  removePeer(name);
+                }
+                for (Map.Entry<ObjectKey, ImportListener> e : new ArrayList<>(imports.entrySet())) {
+                  closeListener(e.getKey(), e.getValue());
+                }
+              })
+          .get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       log.warn("control plane did not stop cleanly: {}", e.toString());
     }
     thread.shutdownNow();
   }
-
 }

@@ -11,8 +11,8 @@ import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.peer.PeerClient;
-import io.xclusterlink.gateway.transport.Channels;
 import io.xclusterlink.gateway.relay.RelayHandler;
+import io.xclusterlink.gateway.transport.Channels;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
 import io.xclusterlink.gateway.tunnel.TunnelRefusedException;
 import io.xclusterlink.gateway.tunnel.TunnelStream;
@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one client connection of an import: orders the sources, and for each in turn checks
- * the egress policies and asks the source's peer for a tunnel; the first that answers 200 gets the
+ * Carries one client connection of an import: orders the sources, and for each in turn checks the
+ * egress policies and asks the source's peer for a tunnel; the first that answers 200 gets the
  * connection. A denied or failed source falls through to the next; when none is left the client
  * connection is reset. The client's bytes stay in the kernel (auto-read off) until the relay runs,
  * except that epoll reads a connection whose FIN came in: those bytes and the FIN are held here and
@@ -36,10 +36,13 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(EgressConnectionHandler.class);
 
   private final ImportListener listener;
+
   /** When the client connected: a tunnel's setup time counts from here. */
   private long acceptedAt;
+
   /** Bytes read before the relay runs (see the class comment). */
   private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+
   private boolean inputEnded;
 
   EgressConnectionHandler(ImportListener listener) {
@@ -52,14 +55,21 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
     Import imp = listener.current();
     EgressContext c = listener.context();
     InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-    Map<String, String> client = c.workloads().attributesFor(remote == null ? null : remote.getAddress());
-    List<Import.Source> order = listener.balancer().order(imp.spec(), c.reachable(), System.nanoTime());
+    Map<String, String> client =
+        c.workloads().attributesFor(remote == null ? null : remote.getAddress());
+    List<Import.Source> order =
+        listener.balancer().order(imp.spec(), c.reachable(), System.nanoTime());
     attempt(ctx, imp, client, order, 0, new StringBuilder());
     ctx.fireChannelActive();
   }
 
   private void attempt(
-      ChannelHandlerContext ctx, Import imp, Map<String, String> client, List<Import.Source> order, int i, StringBuilder why) {
+      ChannelHandlerContext ctx,
+      Import imp,
+      Map<String, String> client,
+      List<Import.Source> order,
+      int i,
+      StringBuilder why) {
     Channel clientCh = ctx.channel();
     EgressContext c = listener.context();
     String importName = imp.metadata().namespace() + "/" + imp.metadata().name();
@@ -68,7 +78,10 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     if (i >= order.size()) {
       meters(c, imp, "").refused(order.isEmpty() ? "no-source" : "all-sources-failed");
-      log.debug("import {}: connection from {} reset: {}", importName, clientCh.remoteAddress(),
+      log.debug(
+          "import {}: connection from {} reset: {}",
+          importName,
+          clientCh.remoteAddress(),
           order.isEmpty() ? "no sources" : why);
       Channels.reset(clientCh);
       return;
@@ -90,7 +103,9 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
       attempt(ctx, imp, client, order, i + 1, why);
       return;
     }
-    Future<TunnelStream> f = peer.openTunnel(clientCh.eventLoop(), new TunnelRequest(source.exportName(), exportNs, client));
+    Future<TunnelStream> f =
+        peer.openTunnel(
+            clientCh.eventLoop(), new TunnelRequest(source.exportName(), exportNs, client));
     f.addListener(
         (Future<TunnelStream> done) -> {
           if (done.isSuccess()) {
@@ -102,11 +117,22 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
             listener.balancer().succeeded(source);
             GatewayMetrics.TunnelMeters m = meters(c, imp, source.peer());
             m.opened(System.nanoTime() - acceptedAt);
-            log.debug("import {}: connection from {} tunneled to {}", importName, clientCh.remoteAddress(), target);
-            clientCh.closeFuture().addListener(x -> {
-              m.closed();
-              log.debug("import {}: connection from {} to {} closed", importName, clientCh.remoteAddress(), target);
-            });
+            log.debug(
+                "import {}: connection from {} tunneled to {}",
+                importName,
+                clientCh.remoteAddress(),
+                target);
+            clientCh
+                .closeFuture()
+                .addListener(
+                    x -> {
+                      m.closed();
+                      log.debug(
+                          "import {}: connection from {} to {} closed",
+                          importName,
+                          clientCh.remoteAddress(),
+                          target);
+                    });
             stream.attach(clientCh, m.fromPeer);
             ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m.toPeer));
             for (ByteBuf b; (b = early.poll()) != null; ) {
@@ -119,7 +145,10 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
             }
           } else {
             Throwable cause = done.cause();
-            String label = cause instanceof TunnelRefusedException r ? r.refusal().label() : "peer-unavailable";
+            String label =
+                cause instanceof TunnelRefusedException r
+                    ? r.refusal().label()
+                    : "peer-unavailable";
             meters(c, imp, source.peer()).refused(label);
             listener.balancer().failed(source, System.nanoTime());
             note(why, target, cause.getMessage());
@@ -129,7 +158,8 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static GatewayMetrics.TunnelMeters meters(EgressContext c, Import imp, String peer) {
-    return c.metrics().tunnels(Side.EGRESS, peer, imp.metadata().namespace(), imp.metadata().name());
+    return c.metrics()
+        .tunnels(Side.EGRESS, peer, imp.metadata().namespace(), imp.metadata().name());
   }
 
   private static void note(StringBuilder why, String target, String reason) {
@@ -162,7 +192,11 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("import {}: client {} failed: {}", listener.current().metadata().name(), ctx.channel().remoteAddress(), cause.toString());
+    log.debug(
+        "import {}: client {} failed: {}",
+        listener.current().metadata().name(),
+        ctx.channel().remoteAddress(),
+        cause.toString());
     ctx.close();
   }
 }

@@ -24,7 +24,8 @@ public final class ImportListener implements AutoCloseable {
 
   private final EgressContext context;
   private final LoadBalancer balancer = new LoadBalancer(COOL_DOWN_NANOS, new Random());
-  private final ChannelGroup clients = new DefaultChannelGroup("import", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup clients =
+      new DefaultChannelGroup("import", GlobalEventExecutor.INSTANCE);
   private volatile Import current;
   private Channel server;
 
@@ -52,7 +53,8 @@ public final class ImportListener implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     clients.add(ch);
-                    ch.pipeline().addLast("egress", new EgressConnectionHandler(ImportListener.this));
+                    ch.pipeline()
+                        .addLast("egress", new EgressConnectionHandler(ImportListener.this));
                   }
                 })
             .bind(address, port)

@@ -29,7 +29,8 @@ public final class LoadBalancer {
     this.random = random;
   }
 
-  public List<Import.Source> order(Import.Spec spec, Predicate<String> peerReachable, long nowNanos) {
+  public List<Import.Source> order(
+      Import.Spec spec, Predicate<String> peerReachable, long nowNanos) {
     List<Import.Source> healthy = new ArrayList<>();
     List<Import.Source> cooling = new ArrayList<>();
     List<Import.Source> unreachable = new ArrayList<>();

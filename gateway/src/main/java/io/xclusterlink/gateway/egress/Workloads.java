@@ -18,16 +18,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Standalone client attributes: a list of CIDR → namespace, service account and labels, read
- * from the {@code --workloads} file. The longest matching prefix wins; no match gives no
- * attributes. Immutable and thread-safe.
+ * Standalone client attributes: a list of CIDR → namespace, service account and labels, read from
+ * the {@code --workloads} file. The longest matching prefix wins; no match gives no attributes.
+ * Immutable and thread-safe.
  */
 public final class Workloads {
   public static final Workloads NONE = new Workloads(List.of());
 
   /** One entry of the file. */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  public record Entry(String cidr, String namespace, String serviceAccount, Map<String, String> labels) {}
+  public record Entry(
+      String cidr, String namespace, String serviceAccount, Map<String, String> labels) {}
 
   record File(List<Entry> workloads) {}
 
@@ -42,12 +43,17 @@ public final class Workloads {
   public static Workloads load(Path file) {
     File f;
     try {
-      f = new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .readValue(Files.readString(file), File.class);
+      f =
+          new ObjectMapper(new YAMLFactory())
+              .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(Files.readString(file), File.class);
     } catch (IOException e) {
-      throw new InvalidObjectException("workloads file " + file + ": " + firstLine(e.getMessage())
-          + " (expected: workloads: [{cidr, namespace, serviceAccount, labels}])");
+      throw new InvalidObjectException(
+          "workloads file "
+              + file
+              + ": "
+              + firstLine(e.getMessage())
+              + " (expected: workloads: [{cidr, namespace, serviceAccount, labels}])");
     }
     return of(f == null || f.workloads() == null ? List.of() : f.workloads(), file.toString());
   }
@@ -65,7 +71,8 @@ public final class Workloads {
       try {
         net = InetAddress.getByName(parts[0]).getAddress();
       } catch (UnknownHostException ex) {
-        throw new InvalidObjectException(where + ": '" + e.cidr() + "' (expected: a CIDR such as 10.0.0.0/8)");
+        throw new InvalidObjectException(
+            where + ": '" + e.cidr() + "' (expected: a CIDR such as 10.0.0.0/8)");
       }
       int prefix;
       try {
@@ -74,9 +81,15 @@ public final class Workloads {
         prefix = -1;
       }
       if (prefix < 0 || prefix > net.length * 8) {
-        throw new InvalidObjectException(where + ": '" + e.cidr() + "' (expected: prefix length 0-" + net.length * 8 + ")");
+        throw new InvalidObjectException(
+            where + ": '" + e.cidr() + "' (expected: prefix length 0-" + net.length * 8 + ")");
       }
-      out.add(new Compiled(net, prefix, AttributeKeys.client(e.namespace(), e.serviceAccount(), e.labels() == null ? Map.of() : e.labels())));
+      out.add(
+          new Compiled(
+              net,
+              prefix,
+              AttributeKeys.client(
+                  e.namespace(), e.serviceAccount(), e.labels() == null ? Map.of() : e.labels())));
     }
     out.sort(Comparator.comparingInt(Compiled::prefix).reversed());
     return new Workloads(List.copyOf(out));
@@ -101,7 +114,12 @@ public final class Workloads {
       return true;
     }
     int bits = net.length * 8;
-    BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(bits - prefix).shiftLeft(bits - prefix);
+    BigInteger mask =
+        BigInteger.ONE
+            .shiftLeft(bits)
+            .subtract(BigInteger.ONE)
+            .shiftRight(bits - prefix)
+            .shiftLeft(bits - prefix);
     return new BigInteger(1, net).and(mask).equals(new BigInteger(1, addr).and(mask));
   }
 

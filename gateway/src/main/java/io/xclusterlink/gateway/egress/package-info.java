@@ -1,2 +1,5 @@
-/** The importing side: one listener per import, source choice, egress authorization and tunnel set-up. */
+/**
+ * The importing side: one listener per import, source choice, egress authorization and tunnel
+ * set-up.
+ */
 package io.xclusterlink.gateway.egress;

@@ -10,14 +10,14 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Dials an export's backend, trying again at once when a connect fails fast. Under heavy
- * connection churn on one host a connect now and then fails at the TCP level (an ephemeral port
- * that the backend still holds for a connection that just closed); a new attempt uses a new port
- * and succeeds. Like HAProxy's {@code retries 3}: at most {@link #ATTEMPTS} connects, never after
- * a timeout (that would multiply the wait) or an unknown host, and never once the tunnel's stream
- * is gone. Runs on the stream's event loop; the callbacks run there too, also when a connect
- * fails before it has a channel of its own (no file descriptor left, EMFILE): Netty then
- * completes the attempt on its global executor with a channel that was never registered.
+ * Dials an export's backend, trying again at once when a connect fails fast. Under heavy connection
+ * churn on one host a connect now and then fails at the TCP level (an ephemeral port that the
+ * backend still holds for a connection that just closed); a new attempt uses a new port and
+ * succeeds. Like HAProxy's {@code retries 3}: at most {@link #ATTEMPTS} connects, never after a
+ * timeout (that would multiply the wait) or an unknown host, and never once the tunnel's stream is
+ * gone. Runs on the stream's event loop; the callbacks run there too, also when a connect fails
+ * before it has a channel of its own (no file descriptor left, EMFILE): Netty then completes the
+ * attempt on its global executor with a channel that was never registered.
  */
 final class BackendDial {
   /** Connects per tunnel, the first included. */
@@ -73,13 +73,14 @@ final class BackendDial {
       return;
     }
     current = f;
-    f.addListener(done -> {
-      if (loop.inEventLoop()) {
-        completed(f, n);
-      } else {
-        loop.execute(() -> completed(f, n));
-      }
-    });
+    f.addListener(
+        done -> {
+          if (loop.inEventLoop()) {
+            completed(f, n);
+          } else {
+            loop.execute(() -> completed(f, n));
+          }
+        });
   }
 
   private void completed(ChannelFuture f, int n) {

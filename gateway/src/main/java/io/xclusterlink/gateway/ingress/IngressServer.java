@@ -1,6 +1,5 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,12 +10,13 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.xclusterlink.gateway.tunnel.Http2Codecs;
+import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.config.GatewayStartException;
-import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
+import io.xclusterlink.gateway.transport.Failures;
 import io.xclusterlink.gateway.transport.Transport;
+import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.pki.TlsContexts;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -39,7 +39,8 @@ public final class IngressServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Transport transport;
   private final PreAuthGate preAuth;
-  private final ChannelGroup connections = new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
 
   /** What the stream handlers need from the rest of the gateway. */
@@ -85,7 +86,10 @@ public final class IngressServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast("tls", ssl)
                         .addLast("preauth", new PreAuthLimitHandler(preAuth))
-                        .addLast("flush", new FlushConsolidationHandler(Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                        .addLast(
+                            "flush",
+                            new FlushConsolidationHandler(
+                                Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                         .addLast("handshake", new PeerHandshakeHandler(context));
                   }
                 });
@@ -93,11 +97,21 @@ public final class IngressServer implements AutoCloseable {
       serverChannel = b.bind(bind).syncUninterruptibly().channel();
     } catch (Exception e) { // Netty rethrows the bind's IOException unchecked
       throw new GatewayStartException(
-          "gateway port " + hostPort(bind) + " cannot be bound: " + Failures.describe(e) + " (expected: a free port)", e);
+          "gateway port "
+              + hostPort(bind)
+              + " cannot be bound: "
+              + Failures.describe(e)
+              + " (expected: a free port)",
+          e);
     }
-    log.info("gateway port listening on {} ({} transport, TLS {}; at most {} connections in their TLS handshake, {} per source, {} ms each)",
-        hostPort(address()), transport.name(), tls.provider(), preAuth.maxTotal(),
-        context.limits().preAuthConnectionsPerSource(), context.limits().handshakeTimeout().toMillis());
+    log.info(
+        "gateway port listening on {} ({} transport, TLS {}; at most {} connections in their TLS handshake, {} per source, {} ms each)",
+        hostPort(address()),
+        transport.name(),
+        tls.provider(),
+        preAuth.maxTotal(),
+        context.limits().preAuthConnectionsPerSource(),
+        context.limits().handshakeTimeout().toMillis());
     return this;
   }
 

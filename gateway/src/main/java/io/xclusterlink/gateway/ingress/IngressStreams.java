@@ -1,25 +1,25 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
 import io.xclusterlink.api.Export;
 import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.metrics.GatewayMetrics.Side;
 import io.xclusterlink.gateway.relay.RelayHandler;
+import io.xclusterlink.gateway.transport.Failures;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelConnection;
-import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.Refusal;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
+import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.policy.Decision;
 import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
@@ -38,10 +38,16 @@ final class IngressStreams implements TunnelConnection.Acceptor {
   private final IngressServer.IngressContext context;
   private final String peer;
   private final GatewayLimits limits;
+
   /** Tunnel requests of this connection waiting for their backend. */
   private int unanswered;
-  /** Requests the peer reset before they were answered, in the window that began at {@link #windowStart}. */
+
+  /**
+   * Requests the peer reset before they were answered, in the window that began at {@link
+   * #windowStart}.
+   */
   private int earlyResets;
+
   private long windowStart;
 
   IngressStreams(IngressServer.IngressContext context, String peer) {
@@ -55,11 +61,17 @@ final class IngressStreams implements TunnelConnection.Acceptor {
   public void accept(TunnelStream stream, Http2Headers h, boolean endStream) {
     CharSequence path = h.path();
     if (path != null && TunnelProtocol.HEARTBEAT_PATH.contentEquals(path)) {
-      stream.answer(TunnelProtocol.heartbeatAnswer(context.authorizer().self(), context.ownLabels().get()), true);
+      stream.answer(
+          TunnelProtocol.heartbeatAnswer(context.authorizer().self(), context.ownLabels().get()),
+          true);
     } else if (path != null && TunnelProtocol.TUNNEL_PATH.contentEquals(path)) {
       tunnel(stream, h);
     } else {
-      refuse(stream, unknownExport(), Refusal.BAD_REQUEST, "unknown path '" + path + "' (expected: " + TunnelProtocol.TUNNEL_PATH + ")");
+      refuse(
+          stream,
+          unknownExport(),
+          Refusal.BAD_REQUEST,
+          "unknown path '" + path + "' (expected: " + TunnelProtocol.TUNNEL_PATH + ")");
     }
   }
 
@@ -79,16 +91,30 @@ final class IngressStreams implements TunnelConnection.Acceptor {
       return;
     }
     GatewayMetrics.TunnelMeters meters =
-        context.metrics().tunnels(Side.INGRESS, peer, export.metadata().namespace(), export.metadata().name());
+        context
+            .metrics()
+            .tunnels(Side.INGRESS, peer, export.metadata().namespace(), export.metadata().name());
     Decision d = context.authorizer().ingress(peer, export, req.clientAttributes());
     if (d instanceof Decision.Deny deny) {
-      refuse(stream, meters, Refusal.DENIED, "export " + target + " " + deny.reason() + " (at " + context.authorizer().self() + ")");
+      refuse(
+          stream,
+          meters,
+          Refusal.DENIED,
+          "export " + target + " " + deny.reason() + " (at " + context.authorizer().self() + ")");
       return;
     }
     if (unanswered >= limits.unansweredTunnelsPerConnection()) {
-      refuse(stream, meters, Refusal.UNAVAILABLE, "export " + target + ": " + unanswered
-          + " tunnels of this connection are waiting for their backend (limit "
-          + limits.unansweredTunnelsPerConnection() + ")");
+      refuse(
+          stream,
+          meters,
+          Refusal.UNAVAILABLE,
+          "export "
+              + target
+              + ": "
+              + unanswered
+              + " tunnels of this connection are waiting for their backend (limit "
+              + limits.unansweredTunnelsPerConnection()
+              + ")");
       return;
     }
     unanswered++;
@@ -119,17 +145,27 @@ final class IngressStreams implements TunnelConnection.Acceptor {
                 },
                 cause -> {
                   pending.answered();
-                  refuse(stream, meters, Refusal.BACKEND_UNREACHABLE,
-                      "export " + target + ": backend " + host + ":" + port + " unreachable: "
+                  refuse(
+                      stream,
+                      meters,
+                      Refusal.BACKEND_UNREACHABLE,
+                      "export "
+                          + target
+                          + ": backend "
+                          + host
+                          + ":"
+                          + port
+                          + " unreachable: "
                           + Failures.describe(legFailures.explain(cause)));
                 })
             .start();
-    stream.onClosed(() -> {
-      dial.cancel();
-      if (!pending.answered() && stream.connection().channel().isActive()) {
-        resetBeforeAnswer(stream);
-      }
-    });
+    stream.onClosed(
+        () -> {
+          dial.cancel();
+          if (!pending.answered() && stream.connection().channel().isActive()) {
+            resetBeforeAnswer(stream);
+          }
+        });
   }
 
   /** The state of one tunnel request until it is answered; on the connection's event loop. */
@@ -160,10 +196,17 @@ final class IngressStreams implements TunnelConnection.Acceptor {
     }
     if (++earlyResets > limits.earlyResetsPerWindow()) {
       context.metrics().peerConnectionClosed("rapid-reset");
-      log.warn("peer {} reset more than {} tunnel requests before their answer within {} s: closing its connection {}",
-          peer, limits.earlyResetsPerWindow(), limits.earlyResetWindow().toSeconds(), stream.connection().channel().remoteAddress());
+      log.warn(
+          "peer {} reset more than {} tunnel requests before their answer within {} s: closing its connection {}",
+          peer,
+          limits.earlyResetsPerWindow(),
+          limits.earlyResetWindow().toSeconds(),
+          stream.connection().channel().remoteAddress());
       earlyResets = 0;
-      stream.connection().goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many tunnel requests reset before their answer");
+      stream
+          .connection()
+          .goAwayAndClose(
+              Http2Error.ENHANCE_YOUR_CALM, "too many tunnel requests reset before their answer");
     }
   }
 
@@ -173,18 +216,25 @@ final class IngressStreams implements TunnelConnection.Acceptor {
   }
 
   private void relay(
-      TunnelStream stream, Channel backend, DialFailureHandler legFailures, String target,
-      GatewayMetrics.TunnelMeters m, long requestedAt) {
+      TunnelStream stream,
+      Channel backend,
+      DialFailureHandler legFailures,
+      String target,
+      GatewayMetrics.TunnelMeters m,
+      long requestedAt) {
     if (!stream.isOpen()) {
       backend.close();
       return;
     }
     m.opened(System.nanoTime() - requestedAt);
     log.debug("tunnel from peer {} to export {} opened ({})", peer, target, backend.localAddress());
-    backend.closeFuture().addListener(c -> {
-      m.closed();
-      log.debug("tunnel from peer {} to export {} closed", peer, target);
-    });
+    backend
+        .closeFuture()
+        .addListener(
+            c -> {
+              m.closed();
+              log.debug("tunnel from peer {} to export {} closed", peer, target);
+            });
     stream.answer(TunnelProtocol.accepted(), false);
     stream.attach(backend, m.fromPeer);
     backend.pipeline().replace(legFailures, "relay", new RelayHandler(stream, m.toPeer));
@@ -202,18 +252,22 @@ final class IngressStreams implements TunnelConnection.Acceptor {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("backend leg {} failed before the relay started: {}", ctx.channel(), cause.toString());
+      log.debug(
+          "backend leg {} failed before the relay started: {}", ctx.channel(), cause.toString());
       seen = cause;
       ctx.close();
     }
 
-    /** The failure to report: the leg's own exception when the dial saw only the close it caused. */
+    /**
+     * The failure to report: the leg's own exception when the dial saw only the close it caused.
+     */
     Throwable explain(Throwable dialFailure) {
       return dialFailure instanceof ClosedChannelException && seen != null ? seen : dialFailure;
     }
   }
 
-  private void refuse(TunnelStream stream, GatewayMetrics.TunnelMeters meters, Refusal refusal, String reason) {
+  private void refuse(
+      TunnelStream stream, GatewayMetrics.TunnelMeters meters, Refusal refusal, String reason) {
     meters.refused(refusal.label());
     log.debug("refused tunnel from peer {}: {}", peer, reason);
     stream.refuse(TunnelProtocol.refused(refusal, reason));

@@ -26,13 +26,15 @@ final class LimitLog {
   void hit(String message, Object... args) {
     long now = System.nanoTime();
     long next = nextLogAt.get();
-    if ((next != Long.MIN_VALUE && now - next < 0) || !nextLogAt.compareAndSet(next, now + intervalNanos)) {
+    if ((next != Long.MIN_VALUE && now - next < 0)
+        || !nextLogAt.compareAndSet(next, now + intervalNanos)) {
       suppressed.incrementAndGet();
       return;
     }
     long since = suppressed.getAndSet(0);
     if (log.isEnabledForLevel(level)) {
-      String line = since == 0 ? message : message + " (" + since + " more refused since the last line)";
+      String line =
+          since == 0 ? message : message + " (" + since + " more refused since the last line)";
       log.atLevel(level).log(line, args);
     }
   }

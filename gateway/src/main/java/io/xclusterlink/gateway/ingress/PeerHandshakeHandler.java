@@ -1,6 +1,5 @@
 package io.xclusterlink.gateway.ingress;
 
-import io.xclusterlink.gateway.transport.Failures;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
@@ -8,16 +7,17 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
-import java.time.Duration;
-import org.slf4j.event.Level;
 import io.netty.util.AttributeKey;
+import io.xclusterlink.gateway.transport.Failures;
 import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.pki.PeerIdentity;
 import io.xclusterlink.pki.PkiException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Waits for the TLS handshake, takes the peer identity from the client certificate, checks that
@@ -46,7 +46,10 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (!done.isSuccess()) {
-      refusals.hit("refused connection from {}: {}", ctx.channel().remoteAddress(), handshakeFailure(done.cause()));
+      refusals.hit(
+          "refused connection from {}: {}",
+          ctx.channel().remoteAddress(),
+          handshakeFailure(done.cause()));
       ctx.close();
       return;
     }
@@ -62,30 +65,38 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
     if (!TunnelProtocol.ALPN.equals(ssl.applicationProtocol())) {
       refusals.hit(
           "refused connection from peer {} at {}: ALPN '{}' (expected: {})",
-          peer, ctx.channel().remoteAddress(), ssl.applicationProtocol(), TunnelProtocol.ALPN);
+          peer,
+          ctx.channel().remoteAddress(),
+          ssl.applicationProtocol(),
+          TunnelProtocol.ALPN);
       ctx.close();
       return;
     }
     ctx.channel().attr(PEER).set(peer);
     log.debug("peer {} connected from {}", peer, ctx.channel().remoteAddress());
-    ctx.pipeline().addAfter(ctx.name(), "h2", Http2Codecs.server(new IngressStreams(context, peer)));
+    ctx.pipeline()
+        .addAfter(ctx.name(), "h2", Http2Codecs.server(new IngressStreams(context, peer)));
     ctx.pipeline().addAfter("h2", "errors", ConnectionErrorHandler.INSTANCE);
     ctx.pipeline().remove(this);
   }
 
   /**
-   * A failed handshake also surfaces here, before or after its completion event; the event logs
-   * it, once. Anything else before the handshake completes is the stranger's loss too.
+   * A failed handshake also surfaces here, before or after its completion event; the event logs it,
+   * once. Anything else before the handshake completes is the stranger's loss too.
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.debug("connection from {} failed before its handshake completed: {}", ctx.channel().remoteAddress(), cause.toString());
+    log.debug(
+        "connection from {} failed before its handshake completed: {}",
+        ctx.channel().remoteAddress(),
+        cause.toString());
     ctx.close();
   }
 
   private static String handshakeFailure(Throwable cause) {
     if (cause instanceof NotSslRecordException
-        || (cause instanceof DecoderException && cause.getCause() instanceof NotSslRecordException)) {
+        || (cause instanceof DecoderException
+            && cause.getCause() instanceof NotSslRecordException)) {
       return "not TLS (expected: a TLS 1.3 ClientHello)";
     }
     if (cause instanceof SslHandshakeTimeoutException) {

@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The gateway port's connections that have not completed their TLS handshake, in all and per
- * source address. Before the handshake a connection proves nothing, so this is all a stranger can
- * hold of the gateway, and it is bounded: a source above its share is refused at once, and when
- * all places are taken the connection that has waited longest for its handshake is closed to make
- * room. A real peer's handshake takes milliseconds, so it is not the oldest for long, while idle
- * strangers are; so a flood from many addresses cannot keep peers out, and the file descriptors
- * that peers and their tunnels need stay free. Thread-safe (accepts run on every event loop).
+ * The gateway port's connections that have not completed their TLS handshake, in all and per source
+ * address. Before the handshake a connection proves nothing, so this is all a stranger can hold of
+ * the gateway, and it is bounded: a source above its share is refused at once, and when all places
+ * are taken the connection that has waited longest for its handshake is closed to make room. A real
+ * peer's handshake takes milliseconds, so it is not the oldest for long, while idle strangers are;
+ * so a flood from many addresses cannot keep peers out, and the file descriptors that peers and
+ * their tunnels need stay free. Thread-safe (accepts run on every event loop).
  */
 final class PreAuthGate {
   private static final Logger log = LoggerFactory.getLogger(PreAuthGate.class);
@@ -67,16 +67,24 @@ final class PreAuthGate {
       int mine = perSource.getOrDefault(source, 0);
       if (mine >= maxPerSource) {
         metrics.preAuthRefused("per_source");
-        limitLog.hit("gateway port: {} has {} connections in their TLS handshake (limit {} per source address):"
-            + " refusing its new ones", source.getHostAddress(), mine, maxPerSource);
+        limitLog.hit(
+            "gateway port: {} has {} connections in their TLS handshake (limit {} per source address):"
+                + " refusing its new ones",
+            source.getHostAddress(),
+            mine,
+            maxPerSource);
         return false;
       }
       if (waiting.size() >= maxTotal) {
         evicted = waiting.iterator().next();
         remove(evicted, address(evicted));
         metrics.preAuthRefused("total");
-        limitLog.hit("gateway port: {} connections are in their TLS handshake (limit {}): closing the ones"
-            + " that waited longest, e.g. from {}", maxTotal, maxTotal, address(evicted).getHostAddress());
+        limitLog.hit(
+            "gateway port: {} connections are in their TLS handshake (limit {}): closing the ones"
+                + " that waited longest, e.g. from {}",
+            maxTotal,
+            maxTotal,
+            address(evicted).getHostAddress());
       }
       waiting.add(ch);
       perSource.merge(source, 1, Integer::sum);
@@ -110,12 +118,14 @@ final class PreAuthGate {
 
   /** Closes with a reset, so the socket is freed at once (no TIME_WAIT, no FIN handshake). */
   static void abort(Channel ch) {
-    ch.eventLoop().execute(() -> {
-      if (ch.isOpen()) {
-        ch.config().setOption(ChannelOption.SO_LINGER, 0);
-        ch.close();
-      }
-    });
+    ch.eventLoop()
+        .execute(
+            () -> {
+              if (ch.isOpen()) {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                ch.close();
+              }
+            });
   }
 
   private static InetAddress address(Channel ch) {

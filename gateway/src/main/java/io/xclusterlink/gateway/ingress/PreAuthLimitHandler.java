@@ -10,8 +10,8 @@ import java.net.InetSocketAddress;
 /**
  * Sits right after the TLS handler of every gateway-port connection: takes a place in the {@link
  * PreAuthGate} or closes the connection at once, and gives the place back when the TLS handshake
- * has completed or failed, or the connection closed; then it removes itself. The handshake
- * deadline itself is the TLS handler's.
+ * has completed or failed, or the connection closed; then it removes itself. The handshake deadline
+ * itself is the TLS handler's.
  */
 final class PreAuthLimitHandler extends ChannelInboundHandlerAdapter {
   private final PreAuthGate gate;

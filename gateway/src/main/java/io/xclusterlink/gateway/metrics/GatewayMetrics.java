@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * The gateway's meters, in Prometheus form on {@code /metrics}: per peer and per import (egress)
- * or export (ingress), tunnels opened and refused by reason, bytes each way and tunnel setup time;
- * per gateway, active tunnels and what the gateway port refused before authentication. Names follow
+ * The gateway's meters, in Prometheus form on {@code /metrics}: per peer and per import (egress) or
+ * export (ingress), tunnels opened and refused by reason, bytes each way and tunnel setup time; per
+ * gateway, active tunnels and what the gateway port refused before authentication. Names follow
  * Prometheus conventions ({@code _total} counters, base units). Increments are lock-free (striped
  * adders), so they are safe on the event loops.
  *
@@ -38,7 +38,8 @@ public final class GatewayMetrics {
     }
   }
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<Key, TunnelMeters> tunnels = new ConcurrentHashMap<>();
   private final Map<String, Counter> gatewayCounters = new ConcurrentHashMap<>();
   private final AtomicLong egressActive = new AtomicLong();
@@ -52,9 +53,13 @@ public final class GatewayMetrics {
 
   public GatewayMetrics() {
     Gauge.builder("xcl.tunnels.active", egressActive, AtomicLong::get)
-        .description("Tunnels open now").tag("side", "egress").register(registry);
+        .description("Tunnels open now")
+        .tag("side", "egress")
+        .register(registry);
     Gauge.builder("xcl.tunnels.active", ingressActive, AtomicLong::get)
-        .description("Tunnels open now").tag("side", "ingress").register(registry);
+        .description("Tunnels open now")
+        .tag("side", "ingress")
+        .register(registry);
   }
 
   /**
@@ -63,22 +68,35 @@ public final class GatewayMetrics {
    * client refused before any source was chosen, a request for an export that does not exist).
    */
   public TunnelMeters tunnels(Side side, String peer, String namespace, String name) {
-    return tunnels.computeIfAbsent(new Key(side, nz(peer), nz(namespace), nz(name)), TunnelMeters::new);
+    return tunnels.computeIfAbsent(
+        new Key(side, nz(peer), nz(namespace), nz(name)), TunnelMeters::new);
   }
 
-  /** A connection on the gateway port closed before authentication; {@code reason} a short label. */
+  /**
+   * A connection on the gateway port closed before authentication; {@code reason} a short label.
+   */
   public void preAuthRefused(String reason) {
-    gatewayCounter("xcl.gateway.preauth.refused", "Gateway-port connections closed before authentication", reason).increment();
+    gatewayCounter(
+            "xcl.gateway.preauth.refused",
+            "Gateway-port connections closed before authentication",
+            reason)
+        .increment();
   }
 
   /** A peer's connection closed by this gateway for misbehaving; {@code reason} a short label. */
   public void peerConnectionClosed(String reason) {
-    gatewayCounter("xcl.peer.connections.closed", "Peer connections closed for misbehaving", reason).increment();
+    gatewayCounter("xcl.peer.connections.closed", "Peer connections closed for misbehaving", reason)
+        .increment();
   }
 
   private Counter gatewayCounter(String name, String description, String reason) {
-    return gatewayCounters.computeIfAbsent(name + "/" + reason,
-        k -> Counter.builder(name).description(description).tag("reason", reason).register(registry));
+    return gatewayCounters.computeIfAbsent(
+        name + "/" + reason,
+        k ->
+            Counter.builder(name)
+                .description(description)
+                .tag("reason", reason)
+                .register(registry));
   }
 
   /** A summary for the status answer. */
@@ -121,34 +139,57 @@ public final class GatewayMetrics {
     private final Counter bytesFromPeer;
     private final Timer setup;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
+
     /** Counts bytes carried from this gateway's TCP legs into tunnels. */
     public final LongConsumer toPeer;
+
     /** Counts bytes carried from tunnels out to this gateway's TCP legs. */
     public final LongConsumer fromPeer;
 
     private TunnelMeters(Key k) {
       side = k.side();
-      tags = Tags.of("side", side.tag(), "peer", k.peer(), "namespace", k.namespace(), "name", k.name());
-      opened = Counter.builder("xcl.tunnels.opened").description("Tunnels opened").tags(tags).register(registry);
-      bytesToPeer = Counter.builder("xcl.tunnel.bytes").description("Bytes carried by tunnels")
-          .baseUnit("bytes").tags(tags).tag("direction", "to_peer").register(registry);
-      bytesFromPeer = Counter.builder("xcl.tunnel.bytes").description("Bytes carried by tunnels")
-          .baseUnit("bytes").tags(tags).tag("direction", "from_peer").register(registry);
-      setup = Timer.builder("xcl.tunnel.setup").description("Time from a client's connection (egress) or a peer's"
-              + " request (ingress) to the tunnel's answer")
-          .tags(tags)
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofNanos(100_000))
-          .maximumExpectedValue(Duration.ofSeconds(10))
-          .register(registry);
-      toPeer = n -> {
-        bytesToPeer.increment(n);
-        bytesOut.add(n);
-      };
-      fromPeer = n -> {
-        bytesFromPeer.increment(n);
-        bytesIn.add(n);
-      };
+      tags =
+          Tags.of(
+              "side", side.tag(), "peer", k.peer(), "namespace", k.namespace(), "name", k.name());
+      opened =
+          Counter.builder("xcl.tunnels.opened")
+              .description("Tunnels opened")
+              .tags(tags)
+              .register(registry);
+      bytesToPeer =
+          Counter.builder("xcl.tunnel.bytes")
+              .description("Bytes carried by tunnels")
+              .baseUnit("bytes")
+              .tags(tags)
+              .tag("direction", "to_peer")
+              .register(registry);
+      bytesFromPeer =
+          Counter.builder("xcl.tunnel.bytes")
+              .description("Bytes carried by tunnels")
+              .baseUnit("bytes")
+              .tags(tags)
+              .tag("direction", "from_peer")
+              .register(registry);
+      setup =
+          Timer.builder("xcl.tunnel.setup")
+              .description(
+                  "Time from a client's connection (egress) or a peer's"
+                      + " request (ingress) to the tunnel's answer")
+              .tags(tags)
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(100_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry);
+      toPeer =
+          n -> {
+            bytesToPeer.increment(n);
+            bytesOut.add(n);
+          };
+      fromPeer =
+          n -> {
+            bytesFromPeer.increment(n);
+            bytesIn.add(n);
+          };
     }
 
     /** One tunnel opened after {@code setupNanos}; it counts as active until {@link #closed()}. */
@@ -165,11 +206,17 @@ public final class GatewayMetrics {
 
     /** Counts one refusal; {@code reason} is a short label such as {@code denied}. */
     public void refused(String reason) {
-      refused.computeIfAbsent(reason, r -> Counter.builder("xcl.tunnels.refused").description("Tunnels refused")
-              .tags(tags).tag("reason", r).register(registry))
+      refused
+          .computeIfAbsent(
+              reason,
+              r ->
+                  Counter.builder("xcl.tunnels.refused")
+                      .description("Tunnels refused")
+                      .tags(tags)
+                      .tag("reason", r)
+                      .register(registry))
           .increment();
       refusedByReason.computeIfAbsent(side.tag() + "/" + reason, r -> new LongAdder()).increment();
     }
-
   }
 }

@@ -1,6 +1,5 @@
 package io.xclusterlink.gateway.peer;
 
-import io.xclusterlink.gateway.transport.Failures;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -16,13 +15,14 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
+import io.xclusterlink.gateway.transport.Failures;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.gateway.tunnel.ConnectionErrorHandler;
 import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelConnection;
-import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol.TunnelRequest;
+import io.xclusterlink.gateway.tunnel.TunnelStream;
 import io.xclusterlink.pki.PeerIdentity;
 import io.xclusterlink.pki.PkiException;
 import io.xclusterlink.pki.TlsContexts;
@@ -53,6 +53,7 @@ public final class PeerClient implements AutoCloseable {
   private volatile int preferred;
   private volatile boolean closed;
   private final Map<EventLoop, Future<TunnelConnection>> connections = new ConcurrentHashMap<>();
+
   /**
    * Every open connection, including those no longer in {@link #connections} because they are
    * draining (GOAWAY, stream ids used up): a credential or address change must reach them too.
@@ -74,7 +75,9 @@ public final class PeerClient implements AutoCloseable {
     return endpoints;
   }
 
-  /** New addresses apply to new connections; existing ones are dropped if their address went away. */
+  /**
+   * New addresses apply to new connections; existing ones are dropped if their address went away.
+   */
   public void setEndpoints(List<Endpoint> next) {
     if (!next.equals(endpoints)) {
       endpoints = List.copyOf(next);
@@ -86,8 +89,8 @@ public final class PeerClient implements AutoCloseable {
   /**
    * Opens a tunnel to {@code request}'s export on the connection of {@code loop}. The future
    * completes with the stream once the peer answered 200 (DATA that arrives before a leg is
-   * {@linkplain TunnelStream#attach attached} is held), or fails with a
-   * {@link io.xclusterlink.gateway.tunnel.TunnelRefusedException} or an I/O error.
+   * {@linkplain TunnelStream#attach attached} is held), or fails with a {@link
+   * io.xclusterlink.gateway.tunnel.TunnelRefusedException} or an I/O error.
    */
   public Future<TunnelStream> openTunnel(EventLoop loop, TunnelRequest request) {
     Promise<TunnelStream> result = loop.newPromise();
@@ -129,9 +132,11 @@ public final class PeerClient implements AutoCloseable {
     return endpoints.isEmpty() ? "?" : endpoints.get(preferred % endpoints.size()).toString();
   }
 
-  private static final io.netty.util.AttributeKey<Endpoint> ENDPOINT = io.netty.util.AttributeKey.valueOf("xcl.endpoint");
+  private static final io.netty.util.AttributeKey<Endpoint> ENDPOINT =
+      io.netty.util.AttributeKey.valueOf("xcl.endpoint");
 
-  private Future<TunnelConnection.Answered> request(EventLoop loop, Http2Headers headers, boolean endStream) {
+  private Future<TunnelConnection.Answered> request(
+      EventLoop loop, Http2Headers headers, boolean endStream) {
     Future<TunnelConnection> connection = connection(loop);
     if (connection.isSuccess() && loop.inEventLoop()) {
       // the common case: a live connection, asked from its own loop
@@ -144,7 +149,8 @@ public final class PeerClient implements AutoCloseable {
             answered.tryFailure(cf.cause());
             return;
           }
-          PromiseNotifier.cascade(cf.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS), answered);
+          PromiseNotifier.cascade(
+              cf.getNow().open(headers, endStream, ANSWER_TIMEOUT_MILLIS), answered);
         });
     return answered;
   }
@@ -155,11 +161,14 @@ public final class PeerClient implements AutoCloseable {
       return loop.newFailedFuture(new IOException("peer client for " + peer + " is closed"));
     }
     Future<TunnelConnection> current = connections.get(loop);
-    if (current != null && (!current.isDone() || (current.isSuccess() && current.getNow().usable()))) {
+    if (current != null
+        && (!current.isDone() || (current.isSuccess() && current.getNow().usable()))) {
       return current;
     }
     Promise<TunnelConnection> next = loop.newPromise();
-    if (current == null ? connections.putIfAbsent(loop, next) != null : !connections.replace(loop, current, next)) {
+    if (current == null
+        ? connections.putIfAbsent(loop, next) != null
+        : !connections.replace(loop, current, next)) {
       return connection(loop);
     }
     List<Endpoint> eps = endpoints;
@@ -172,7 +181,12 @@ public final class PeerClient implements AutoCloseable {
   }
 
   private void connect(
-      EventLoop loop, List<Endpoint> eps, int attempt, int start, Promise<TunnelConnection> result, StringBuilder errors) {
+      EventLoop loop,
+      List<Endpoint> eps,
+      int attempt,
+      int start,
+      Promise<TunnelConnection> result,
+      StringBuilder errors) {
     if (attempt >= eps.size()) {
       result.tryFailure(new IOException("no gateway of peer " + peer + " answered: " + errors));
       return;
@@ -195,7 +209,10 @@ public final class PeerClient implements AutoCloseable {
                 ch.attr(ENDPOINT).set(ep);
                 ch.pipeline()
                     .addLast("tls", tls.client().newHandler(ch.alloc(), peer, ep.port()))
-                    .addLast("flush", new FlushConsolidationHandler(Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                    .addLast(
+                        "flush",
+                        new FlushConsolidationHandler(
+                            Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                     .addLast("handshake", new ClientHandshakeHandler(ready));
               }
             })
@@ -245,7 +262,6 @@ public final class PeerClient implements AutoCloseable {
     connections.clear();
   }
 
-
   /** Verifies the server's identity and ALPN after the handshake, then installs HTTP/2. */
   private final class ClientHandshakeHandler extends ChannelInboundHandlerAdapter {
     private final Promise<TunnelConnection> ready;
@@ -261,7 +277,8 @@ public final class PeerClient implements AutoCloseable {
         return;
       }
       if (!done.isSuccess()) {
-        ready.tryFailure(new IOException("TLS handshake failed: " + Failures.describe(done.cause())));
+        ready.tryFailure(
+            new IOException("TLS handshake failed: " + Failures.describe(done.cause())));
         ctx.close();
         return;
       }
@@ -274,7 +291,8 @@ public final class PeerClient implements AutoCloseable {
         return;
       }
       if (!TunnelProtocol.ALPN.equals(ssl.applicationProtocol())) {
-        ready.tryFailure(new IOException("ALPN '" + ssl.applicationProtocol() + "' (expected: h2)"));
+        ready.tryFailure(
+            new IOException("ALPN '" + ssl.applicationProtocol() + "' (expected: h2)"));
         ctx.close();
         return;
       }

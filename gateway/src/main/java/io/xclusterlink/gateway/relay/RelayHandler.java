@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TCP leg of a tunnel (the client connection on the egress side, the backend connection on
- * the ingress side): each read is sent on the tunnel's stream as it is, without a copy, and the
- * stream is flushed once per read burst. The reverse direction is written to this leg by the
- * {@link TunnelStream} itself.
+ * The TCP leg of a tunnel (the client connection on the egress side, the backend connection on the
+ * ingress side): each read is sent on the tunnel's stream as it is, without a copy, and the stream
+ * is flushed once per read burst. The reverse direction is written to this leg by the {@link
+ * TunnelStream} itself.
  *
  * <p>Backpressure: the stream switches this leg's auto-read off while it cannot send and on again
  * when it can; when this leg's own socket buffer drains, the bytes it took from the peer are
@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Closing: the leg runs with {@code ALLOW_HALF_CLOSURE}, so the other end's FIN arrives as an
  * input-shutdown event and ends only this direction of the stream (END_STREAM); the stream shuts
- * down this leg's output when the peer's direction ends. This leg closing altogether (an error,
- * or the tunnel being torn down) is {@link TunnelStream#legClosed}.
+ * down this leg's output when the peer's direction ends. This leg closing altogether (an error, or
+ * the tunnel being torn down) is {@link TunnelStream#legClosed}.
  */
 public final class RelayHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(RelayHandler.class);
@@ -49,7 +49,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (ctx.channel() instanceof DuplexChannel d && d.isInputShutdown()) {
-      // its FIN was read before the relay ran (see EgressConnectionHandler): nothing is left to read
+      // its FIN was read before the relay ran (see EgressConnectionHandler): nothing is left to
+      // read
       return;
     }
     ctx.channel().config().setAutoRead(true);
@@ -78,7 +79,8 @@ public final class RelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     // epoll may report the end of input a second time as ReadComplete; ending twice is a no-op
-    if (evt instanceof ChannelInputShutdownEvent || evt instanceof ChannelInputShutdownReadComplete) {
+    if (evt instanceof ChannelInputShutdownEvent
+        || evt instanceof ChannelInputShutdownReadComplete) {
       stream.end();
     }
     ctx.fireUserEventTriggered(evt);

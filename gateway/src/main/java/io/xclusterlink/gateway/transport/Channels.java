@@ -20,18 +20,20 @@ public final class Channels {
   }
 
   /**
-   * Shuts down the channel's output (TCP FIN) once everything written so far has been flushed;
-   * its input stays open. A channel that cannot half-close is closed instead.
+   * Shuts down the channel's output (TCP FIN) once everything written so far has been flushed; its
+   * input stays open. A channel that cannot half-close is closed instead.
    */
   public static void shutdownOutputOnFlush(Channel ch) {
     if (ch instanceof DuplexChannel d && ch.isActive()) {
-      ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-        if (f.isSuccess()) {
-          d.shutdownOutput();
-        } else {
-          ch.close();
-        }
-      });
+      ch.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  d.shutdownOutput();
+                } else {
+                  ch.close();
+                }
+              });
     } else {
       closeOnFlush(ch);
     }

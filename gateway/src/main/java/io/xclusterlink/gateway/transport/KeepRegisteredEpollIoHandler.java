@@ -13,13 +13,13 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * Netty's epoll {@link IoHandler} with one fix: a channel that wants no events stays in the epoll
  * set (edge-triggered, no interest) instead of being removed from it.
  *
- * <p>Why: Netty 4.2.18 (and 4.2.21) removes a registration whose interest becomes empty
- * ({@code EPOLL_CTL_DEL}) but keeps it marked as added, so the next interest change is an
- * {@code EPOLL_CTL_MOD} that fails with ENOENT and closes the channel. A half-closed TCP leg hits
- * this every time: once its input has ended Netty clears EPOLLIN and EPOLLRDHUP, and the first
- * write that has to wait for the socket (EPOLLOUT) then kills the leg in mid-answer. With
- * EPOLLET and no interest the kernel reports nothing but an error or hang-up, once per change
- * (never a busy loop), as before the removal. Costs one comparison per interest change.
+ * <p>Why: Netty 4.2.18 (and 4.2.21) removes a registration whose interest becomes empty ({@code
+ * EPOLL_CTL_DEL}) but keeps it marked as added, so the next interest change is an {@code
+ * EPOLL_CTL_MOD} that fails with ENOENT and closes the channel. A half-closed TCP leg hits this
+ * every time: once its input has ended Netty clears EPOLLIN and EPOLLRDHUP, and the first write
+ * that has to wait for the socket (EPOLLOUT) then kills the leg in mid-answer. With EPOLLET and no
+ * interest the kernel reports nothing but an error or hang-up, once per change (never a busy loop),
+ * as before the removal. Costs one comparison per interest change.
  */
 final class KeepRegisteredEpollIoHandler implements IoHandler {
   private final IoHandler epoll;

@@ -25,8 +25,10 @@ public record Transport(
   public static Transport choose(boolean preferNative) {
     if (preferNative && Epoll.isAvailable()) {
       return new Transport(
-          "epoll", KeepRegisteredEpollIoHandler.factory(EpollIoHandler.newFactory()),
-          EpollServerSocketChannel.class, EpollSocketChannel.class);
+          "epoll",
+          KeepRegisteredEpollIoHandler.factory(EpollIoHandler.newFactory()),
+          EpollServerSocketChannel.class,
+          EpollSocketChannel.class);
     }
     return new Transport(
         "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);

@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every gateway-to-gateway connection: an error that no handler before it
- * took care of is logged once with the connection's context and the connection is closed, so
- * nothing reaches the pipeline's tail.
+ * The last handler of every gateway-to-gateway connection: an error that no handler before it took
+ * care of is logged once with the connection's context and the connection is closed, so nothing
+ * reaches the pipeline's tail.
  */
 @Sharable
 public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
@@ -21,8 +21,11 @@ public final class ConnectionErrorHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    log.info("gateway connection {} <-> {} closed after an error: {}",
-        ctx.channel().localAddress(), ctx.channel().remoteAddress(), Failures.describe(cause));
+    log.info(
+        "gateway connection {} <-> {} closed after an error: {}",
+        ctx.channel().localAddress(),
+        ctx.channel().remoteAddress(),
+        Failures.describe(cause));
     ctx.close();
   }
 }

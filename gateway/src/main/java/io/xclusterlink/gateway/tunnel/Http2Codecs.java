@@ -3,11 +3,11 @@ package io.xclusterlink.gateway.tunnel;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
-import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -20,23 +20,30 @@ import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 public final class Http2Codecs {
   /** Per-stream receive window. */
   public static final int STREAM_WINDOW = 1 << 20;
+
   /** Connection-level receive window, granted once after the preface. */
   public static final int CONNECTION_WINDOW = 16 << 20;
+
   /** Tunnels one connection may carry at once. */
   public static final long MAX_STREAMS = 100_000;
+
   /**
-   * The dialing side opens no stream with a higher id on one connection (HTTP/2 ids end at
-   * 2^31 - 1); it dials a new connection instead and closes the old one once its tunnels ended.
+   * The dialing side opens no stream with a higher id on one connection (HTTP/2 ids end at 2^31 -
+   * 1); it dials a new connection instead and closes the old one once its tunnels ended.
    */
   static final int LAST_STREAM_ID = Integer.MAX_VALUE - (1 << 21);
 
   /**
-   * Outbound buffer limits of a gateway-to-gateway connection. Its streams stop being writable
-   * when the connection is not, so a low mark would pause every tunnel after each 64 KiB read.
+   * Outbound buffer limits of a gateway-to-gateway connection. Its streams stop being writable when
+   * the connection is not, so a low mark would pause every tunnel after each 64 KiB read.
    */
-  public static final WriteBufferWaterMark CONNECTION_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+  public static final WriteBufferWaterMark CONNECTION_WATER_MARK =
+      new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
   /** Outbound buffer limits of a tunnel's TCP leg (client or backend). */
-  public static final WriteBufferWaterMark LEG_WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+  public static final WriteBufferWaterMark LEG_WATER_MARK =
+      new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+
   /**
    * Reads of up to 256 KiB: on a busy tunnel most of the cost is system calls (two reads and two
    * writes per hop and direction), so fewer, larger ones carry more bytes per call.
@@ -79,6 +86,7 @@ public final class Http2Codecs {
    * down the pooled connection and every tunnel on it.
    */
   static final int MAX_RST_PER_WINDOW = 1_000_000;
+
   static final int RST_WINDOW_SECONDS = 10;
 
   /** The dialing side's handler: it opens streams and refuses any the peer opens. */
@@ -91,7 +99,10 @@ public final class Http2Codecs {
     return new TunnelConnectionBuilder(true, acceptor).build();
   }
 
-  /** Netty's connection handler settings, over a connection whose writer uses {@link #ALLOCATION_QUANTUM}. */
+  /**
+   * Netty's connection handler settings, over a connection whose writer uses {@link
+   * #ALLOCATION_QUANTUM}.
+   */
   private static final class TunnelConnectionBuilder
       extends AbstractHttp2ConnectionHandlerBuilder<TunnelConnection, TunnelConnectionBuilder> {
     private final TunnelConnection.Acceptor acceptor;
@@ -99,9 +110,12 @@ public final class Http2Codecs {
     TunnelConnectionBuilder(boolean server, TunnelConnection.Acceptor acceptor) {
       this.acceptor = acceptor;
       Http2Connection connection = new DefaultHttp2Connection(server, MAX_RESERVED_STREAMS);
-      WeightedFairQueueByteDistributor distributor = new WeightedFairQueueByteDistributor(connection);
+      WeightedFairQueueByteDistributor distributor =
+          new WeightedFairQueueByteDistributor(connection);
       distributor.allocationQuantum(ALLOCATION_QUANTUM);
-      connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+      connection
+          .remote()
+          .flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
       connection(connection);
       Http2Settings settings = settings();
       if (!server) {
@@ -122,7 +136,9 @@ public final class Http2Codecs {
 
     @Override
     protected TunnelConnection build(
-        Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings initialSettings) {
+        Http2ConnectionDecoder decoder,
+        Http2ConnectionEncoder encoder,
+        Http2Settings initialSettings) {
       return new TunnelConnection(decoder, encoder, initialSettings, acceptor);
     }
   }

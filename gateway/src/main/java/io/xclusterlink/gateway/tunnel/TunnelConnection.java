@@ -3,11 +3,11 @@ package io.xclusterlink.gateway.tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * Netty's {@link Http2Stream}. The wire protocol is plain HTTP/2 (docs/protocol.md), so this is a
  * cheaper way of speaking it, not a different protocol.
  *
- * <p>Flow control is HTTP/2's: received bytes are returned to the window once the TCP leg took
- * them (at once while the leg is writable, otherwise when it drains), and a leg stops reading
- * while its stream cannot send (window used up, or the connection's socket buffer full).
+ * <p>Flow control is HTTP/2's: received bytes are returned to the window once the TCP leg took them
+ * (at once while the leg is writable, otherwise when it drains), and a leg stops reading while its
+ * stream cannot send (window used up, or the connection's socket buffer full).
  *
  * <p>All methods run on the connection's event loop; so do the TCP legs of its tunnels.
  */
@@ -52,39 +52,51 @@ public final class TunnelConnection extends Http2ConnectionHandler {
   private final Acceptor acceptor;
   private final List<TunnelStream> legsToFlush = new ArrayList<>();
   private ChannelHandlerContext ctx;
+
   /** Stream ids from which on this connection takes no new streams (see {@link #retiring}). */
   private int lastStreamId = Http2Codecs.LAST_STREAM_ID;
+
   /**
    * Set once the ids are (nearly) used up: no new streams, and the connection closes when its last
    * stream has, so that no tunnel is cut and the next request goes to a new connection.
    */
   private boolean retiring;
-  private long halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(TunnelStream.HALF_CLOSE_TIMEOUT_MILLIS);
+
+  private long halfCloseTimeoutNanos =
+      TimeUnit.MILLISECONDS.toNanos(TunnelStream.HALF_CLOSE_TIMEOUT_MILLIS);
 
   TunnelConnection(
-      Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings, Acceptor acceptor) {
+      Http2ConnectionDecoder decoder,
+      Http2ConnectionEncoder encoder,
+      Http2Settings settings,
+      Acceptor acceptor) {
     super(decoder, encoder, settings);
     this.acceptor = acceptor;
     this.key = connection().newKey();
     decoder.frameListener(new Frames());
-    encoder.flowController().listener(s -> {
-      TunnelStream t = s.getProperty(key);
-      if (t != null) {
-        t.sendWritabilityChanged();
-      }
-    });
-    connection().addListener(new Http2ConnectionAdapter() {
-      @Override
-      public void onStreamClosed(Http2Stream s) {
-        TunnelStream t = s.removeProperty(key);
-        if (t != null) {
-          t.closed();
-        }
-        if (retiring && connection().numActiveStreams() == 0) {
-          ctx.executor().execute(() -> ctx.channel().close());
-        }
-      }
-    });
+    encoder
+        .flowController()
+        .listener(
+            s -> {
+              TunnelStream t = s.getProperty(key);
+              if (t != null) {
+                t.sendWritabilityChanged();
+              }
+            });
+    connection()
+        .addListener(
+            new Http2ConnectionAdapter() {
+              @Override
+              public void onStreamClosed(Http2Stream s) {
+                TunnelStream t = s.removeProperty(key);
+                if (t != null) {
+                  t.closed();
+                }
+                if (retiring && connection().numActiveStreams() == 0) {
+                  ctx.executor().execute(() -> ctx.channel().close());
+                }
+              }
+            });
   }
 
   @Override
@@ -92,8 +104,13 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     this.ctx = ctx;
     super.handlerAdded(ctx);
     // the preface is out; grant the whole connection window at once
-    connection().local().flowController().incrementWindowSize(
-        connection().connectionStream(), Http2Codecs.CONNECTION_WINDOW - connection().local().flowController().initialWindowSize());
+    connection()
+        .local()
+        .flowController()
+        .incrementWindowSize(
+            connection().connectionStream(),
+            Http2Codecs.CONNECTION_WINDOW
+                - connection().local().flowController().initialWindowSize());
     ctx.flush();
   }
 
@@ -102,31 +119,42 @@ public final class TunnelConnection extends Http2ConnectionHandler {
     return ctx.channel();
   }
 
-  /** True while new streams can be opened: active, and the peer has not announced it is going away. */
+  /**
+   * True while new streams can be opened: active, and the peer has not announced it is going away.
+   */
   public boolean usable() {
-    return ctx != null && ctx.channel().isActive() && !retiring
-        && !connection().goAwayReceived() && !connection().goAwaySent();
+    return ctx != null
+        && ctx.channel().isActive()
+        && !retiring
+        && !connection().goAwayReceived()
+        && !connection().goAwaySent();
   }
 
   /**
-   * Tells the peer this connection is going away with {@code error} (GOAWAY with the last stream
-   * it opened) and closes it once that is flushed: every tunnel on it ends.
+   * Tells the peer this connection is going away with {@code error} (GOAWAY with the last stream it
+   * opened) and closes it once that is flushed: every tunnel on it ends.
    */
   public void goAwayAndClose(Http2Error error, String reason) {
-    goAway(ctx, connection().remote().lastStreamCreated(), error.code(),
-        io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), reason), ctx.newPromise())
+    goAway(
+            ctx,
+            connection().remote().lastStreamCreated(),
+            error.code(),
+            io.netty.buffer.ByteBufUtil.writeUtf8(ctx.alloc(), reason),
+            ctx.newPromise())
         .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
     flush(ctx);
   }
 
-  /** Lowers the stream id from which on the connection retires (tests; the default is 2^31 - 2^21). */
+  /**
+   * Lowers the stream id from which on the connection retires (tests; the default is 2^31 - 2^21).
+   */
   void retireAfterStreamId(int id) {
     lastStreamId = id;
   }
 
   /**
-   * Sets how long a half-closed tunnel lives without a byte (tests; the default is
-   * {@link TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}).
+   * Sets how long a half-closed tunnel lives without a byte (tests; the default is {@link
+   * TunnelStream#HALF_CLOSE_TIMEOUT_MILLIS}).
    */
   void halfCloseTimeout(long millis) {
     halfCloseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(millis);
@@ -147,17 +175,26 @@ public final class TunnelConnection extends Http2ConnectionHandler {
       // about 2^30 streams used: this is the last one; the next request dials a new connection
       retiring = true;
     }
-    Throwable failed = encoder().writeHeaders(ctx, id, request, 0, endStream, ctx.newPromise()).cause();
+    Throwable failed =
+        encoder().writeHeaders(ctx, id, request, 0, endStream, ctx.newPromise()).cause();
     Http2Stream s = connection().stream(id);
     if (s == null) {
-      return answered.setFailure(new IOException("stream not opened: " + (failed == null ? "refused" : failed.getMessage())));
+      return answered.setFailure(
+          new IOException(
+              "stream not opened: " + (failed == null ? "refused" : failed.getMessage())));
     }
     TunnelStream t = track(s, answered);
-    t.answerTimeout(ctx.executor().schedule(() -> {
-      if (answered.tryFailure(new IOException("no answer within " + timeoutMillis + " ms"))) {
-        t.cancel();
-      }
-    }, timeoutMillis, TimeUnit.MILLISECONDS));
+    t.answerTimeout(
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (answered.tryFailure(
+                      new IOException("no answer within " + timeoutMillis + " ms"))) {
+                    t.cancel();
+                  }
+                },
+                timeoutMillis,
+                TimeUnit.MILLISECONDS));
     flush(ctx);
     return answered;
   }
@@ -230,7 +267,11 @@ public final class TunnelConnection extends Http2ConnectionHandler {
   private final class Frames extends Http2FrameAdapter {
     @Override
     public void onHeadersRead(
-        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) {
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int padding,
+        boolean endOfStream) {
       Http2Stream s = connection().stream(streamId);
       if (s == null) {
         return;
@@ -257,13 +298,20 @@ public final class TunnelConnection extends Http2ConnectionHandler {
 
     @Override
     public void onHeadersRead(
-        ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency, short weight,
-        boolean exclusive, int padding, boolean endOfStream) {
+        ChannelHandlerContext ctx,
+        int streamId,
+        Http2Headers headers,
+        int streamDependency,
+        short weight,
+        boolean exclusive,
+        int padding,
+        boolean endOfStream) {
       onHeadersRead(ctx, streamId, headers, padding, endOfStream);
     }
 
     @Override
-    public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+    public int onDataRead(
+        ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
       TunnelStream t = tunnel(streamId);
       if (t == null) {
         return data.readableBytes() + padding;

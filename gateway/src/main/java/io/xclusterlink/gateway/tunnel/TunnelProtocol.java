@@ -23,6 +23,7 @@ public final class TunnelProtocol {
   public static final String H_REASON = "xcl-reason";
   public static final String H_PEER = "xcl-peer";
   public static final String H_LABEL = "xcl-label";
+
   /** Only attributes under this prefix may be sent by the egress side; the rest is dropped. */
   public static final String CLIENT_ATTRIBUTE_PREFIX = "client.xclusterlink.io/";
 
@@ -61,7 +62,8 @@ public final class TunnelProtocol {
   }
 
   /** The target of a tunnel and the attributes of the client, as the egress side sends them. */
-  public record TunnelRequest(String exportName, String exportNamespace, Map<String, String> clientAttributes) {
+  public record TunnelRequest(
+      String exportName, String exportNamespace, Map<String, String> clientAttributes) {
     public TunnelRequest {
       clientAttributes = Map.copyOf(clientAttributes);
     }
@@ -84,8 +86,8 @@ public final class TunnelProtocol {
   }
 
   /**
-   * Parses a tunnel request; throws {@link IllegalArgumentException} with a one-line message when
-   * a field is missing. Client attributes outside {@value #CLIENT_ATTRIBUTE_PREFIX} are dropped: a
+   * Parses a tunnel request; throws {@link IllegalArgumentException} with a one-line message when a
+   * field is missing. Client attributes outside {@value #CLIENT_ATTRIBUTE_PREFIX} are dropped: a
    * peer may describe its client, never itself or the export.
    */
   public static TunnelRequest parseTunnelRequest(Http2Headers h) {

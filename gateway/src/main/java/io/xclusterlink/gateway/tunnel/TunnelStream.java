@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * connection on the ingress side). Used on the connection's event loop only.
  *
  * <p>Closing, one direction at a time (TCP half-close, docs/protocol.md): the leg's input ending
- * (FIN) ends our half with END_STREAM ({@link #end}); END_STREAM from the peer shuts down the
- * leg's output once what was written to it is flushed; when both directions are done the stream
- * closes and so does the leg. A half-closed tunnel whose open direction carries no byte for
- * {@link #HALF_CLOSE_TIMEOUT_MILLIS} is closed and reset. A reset, the connection's loss, or the
- * leg closing while the peer may still send ({@link #legClosed}) closes both sides at once.
+ * (FIN) ends our half with END_STREAM ({@link #end}); END_STREAM from the peer shuts down the leg's
+ * output once what was written to it is flushed; when both directions are done the stream closes
+ * and so does the leg. A half-closed tunnel whose open direction carries no byte for {@link
+ * #HALF_CLOSE_TIMEOUT_MILLIS} is closed and reset. A reset, the connection's loss, or the leg
+ * closing while the peer may still send ({@link #legClosed}) closes both sides at once.
  */
 public final class TunnelStream {
   private static final Logger log = LoggerFactory.getLogger(TunnelStream.class);
@@ -38,29 +38,43 @@ public final class TunnelStream {
   static final long HALF_CLOSE_TIMEOUT_MILLIS = 60_000;
 
   private final TunnelConnection connection;
+
   /** Completed by the answer; null on the accepting side. */
   private final Promise<TunnelConnection.Answered> answer;
+
   private final Http2Stream stream;
   private ScheduledFuture<?> answerTimeout;
   private Channel leg;
   private LongConsumer receivedCounter;
-  /** DATA received before the leg was attached ({@link #remoteEnded} says whether END_STREAM came too). */
+
+  /**
+   * DATA received before the leg was attached ({@link #remoteEnded} says whether END_STREAM came
+   * too).
+   */
   private ArrayDeque<ByteBuf> held;
+
   private boolean remoteEnded;
+
   /** The leg is being closed (once its pending writes are flushed); asked once only. */
   private boolean legClosing;
+
   private boolean localEnded;
   private boolean closed;
   private boolean flushQueued;
+
   /** Runs once one direction is done; closes the tunnel when the other one goes quiet. */
   private ScheduledFuture<?> halfCloseTimer;
+
   /** When the open direction of a half-closed tunnel last carried bytes (the executor's ticker). */
   private long lastByteNanos;
+
   /** Received bytes the leg has not taken yet: returned to the window when it drains. */
   private int unconsumed;
+
   private Runnable onClosed;
 
-  TunnelStream(TunnelConnection connection, Http2Stream stream, Promise<TunnelConnection.Answered> answer) {
+  TunnelStream(
+      TunnelConnection connection, Http2Stream stream, Promise<TunnelConnection.Answered> answer) {
     this.connection = connection;
     this.stream = stream;
     this.answer = answer;
@@ -79,7 +93,9 @@ public final class TunnelStream {
     return !closed;
   }
 
-  /** Runs {@code action} when the stream closes (at once if it already has). One action per stream. */
+  /**
+   * Runs {@code action} when the stream closes (at once if it already has). One action per stream.
+   */
   public void onClosed(Runnable action) {
     if (closed) {
       action.run();
@@ -165,8 +181,8 @@ public final class TunnelStream {
   }
 
   /**
-   * The leg's input ended (the client or backend shut down its output): ends our half of the
-   * stream with END_STREAM, after what {@link #send} queued. The other direction keeps flowing.
+   * The leg's input ended (the client or backend shut down its output): ends our half of the stream
+   * with END_STREAM, after what {@link #send} queued. The other direction keeps flowing.
    */
   public void end() {
     if (closed || localEnded) {
@@ -221,7 +237,9 @@ public final class TunnelStream {
       }
       int status = TunnelProtocol.status(headers);
       if (status != 200) {
-        answer.tryFailure(new TunnelRefusedException(TunnelProtocol.Refusal.fromStatus(status), TunnelProtocol.reason(headers)));
+        answer.tryFailure(
+            new TunnelRefusedException(
+                TunnelProtocol.Refusal.fromStatus(status), TunnelProtocol.reason(headers)));
         cancel();
         return;
       }
@@ -317,8 +335,8 @@ public final class TunnelStream {
   }
 
   /**
-   * The peer is done sending: the leg's output ends after what was written to it, or the whole
-   * leg if our half is done too.
+   * The peer is done sending: the leg's output ends after what was written to it, or the whole leg
+   * if our half is done too.
    */
   private void endLegOutput() {
     if (localEnded) {
@@ -336,10 +354,16 @@ public final class TunnelStream {
   }
 
   private void scheduleHalfCloseCheck(long delayNanos) {
-    halfCloseTimer = connection.channel().eventLoop().schedule(this::checkHalfClose, delayNanos, TimeUnit.NANOSECONDS);
+    halfCloseTimer =
+        connection
+            .channel()
+            .eventLoop()
+            .schedule(this::checkHalfClose, delayNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Like Netty's IdleStateHandler: bytes seen meanwhile push the deadline on by what is left of it. */
+  /**
+   * Like Netty's IdleStateHandler: bytes seen meanwhile push the deadline on by what is left of it.
+   */
   private void checkHalfClose() {
     if (closed) {
       return;
@@ -349,7 +373,9 @@ public final class TunnelStream {
       scheduleHalfCloseCheck(left);
       return;
     }
-    log.debug("{} half-closed and idle for {} ms: closed", this,
+    log.debug(
+        "{} half-closed and idle for {} ms: closed",
+        this,
         TimeUnit.NANOSECONDS.toMillis(connection.halfCloseTimeoutNanos()));
     if (leg != null) {
       legClosing = true;
@@ -362,7 +388,10 @@ public final class TunnelStream {
     return connection.channel().eventLoop().ticker().nanoTime();
   }
 
-  /** Closes the leg after what was written to it is flushed; both ends and the stream's close all ask. */
+  /**
+   * Closes the leg after what was written to it is flushed; both ends and the stream's close all
+   * ask.
+   */
   private void closeLeg() {
     if (leg != null && !legClosing) {
       legClosing = true;

@@ -1,2 +1,5 @@
-/** The gateway-to-gateway protocol: HTTP/2 over mutual TLS, one stream per tunnel (docs/protocol.md). */
+/**
+ * The gateway-to-gateway protocol: HTTP/2 over mutual TLS, one stream per tunnel
+ * (docs/protocol.md).
+ */
 package io.xclusterlink.gateway.tunnel;

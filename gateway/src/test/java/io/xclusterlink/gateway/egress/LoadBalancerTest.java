@@ -49,7 +49,8 @@ class LoadBalancerTest {
 
   @Test
   void sourcesOnUnreachablePeersAreTriedLast() {
-    assertThat(lb.order(spec("static", S0, S1, S2), p -> !p.equals("p0"), 0)).containsExactly(S1, S2, S0);
+    assertThat(lb.order(spec("static", S0, S1, S2), p -> !p.equals("p0"), 0))
+        .containsExactly(S1, S2, S0);
   }
 
   @Test

@@ -3,20 +3,20 @@ package io.xclusterlink.gateway.ingress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelException;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.io.IOException;
-import java.time.Duration;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,7 +32,10 @@ class BackendDialTest {
   private final AtomicReference<Throwable> failed = new AtomicReference<>();
   private final AtomicBoolean wanted = new AtomicBoolean(true);
 
-  /** Each connect completes at once: with the next queued failure, or successfully when none is left. */
+  /**
+   * Each connect completes at once: with the next queued failure, or successfully when none is
+   * left.
+   */
   private ChannelFuture connect() {
     EmbeddedChannel ch = new EmbeddedChannel();
     ChannelPromise p = ch.newPromise();
@@ -47,7 +50,8 @@ class BackendDialTest {
   }
 
   private BackendDial dial() {
-    return new BackendDial(ImmediateEventExecutor.INSTANCE, this::connect, wanted::get, connected::set, failed::set);
+    return new BackendDial(
+        ImmediateEventExecutor.INSTANCE, this::connect, wanted::get, connected::set, failed::set);
   }
 
   @Test
@@ -104,18 +108,28 @@ class BackendDialTest {
     // was never registered (closing it used to throw, so the stream was never answered)
     EventLoop loop = new DefaultEventLoop();
     try {
-      Bootstrap noFds = new Bootstrap()
-          .group(loop)
-          .channelFactory(() -> {
-            throw new ChannelException(new IOException("Too many open files"));
-          })
-          .handler(new ChannelInboundHandlerAdapter());
+      Bootstrap noFds =
+          new Bootstrap()
+              .group(loop)
+              .channelFactory(
+                  () -> {
+                    throw new ChannelException(new IOException("Too many open files"));
+                  })
+              .handler(new ChannelInboundHandlerAdapter());
       AtomicReference<Thread> answeredOn = new AtomicReference<>();
-      loop.submit(() -> new BackendDial(loop, () -> noFds.connect(new io.netty.channel.local.LocalAddress("backend")),
-          wanted::get, connected::set, cause -> {
-            answeredOn.set(Thread.currentThread());
-            failed.set(cause);
-          }).start()).sync();
+      loop.submit(
+              () ->
+                  new BackendDial(
+                          loop,
+                          () -> noFds.connect(new io.netty.channel.local.LocalAddress("backend")),
+                          wanted::get,
+                          connected::set,
+                          cause -> {
+                            answeredOn.set(Thread.currentThread());
+                            failed.set(cause);
+                          })
+                      .start())
+          .sync();
       await().atMost(Duration.ofSeconds(10)).until(() -> failed.get() != null);
       assertThat(failed.get()).hasRootCauseMessage("Too many open files");
       assertThat(loop.submit(() -> Thread.currentThread()).get()).isSameAs(answeredOn.get());

@@ -43,7 +43,10 @@ class KeepRegisteredEpollIoHandlerTest {
     r.submit(EpollIoOps.EPOLLRDHUP.with(EpollIoOps.EPOLLIN));
     r.submit(EpollIoOps.NONE);
     r.submit(EpollIoOps.EPOLLOUT);
-    assertThat(netty.submitted).containsExactly(
-        EpollIoOps.EPOLLRDHUP.with(EpollIoOps.EPOLLIN), EpollIoOps.EPOLLET, EpollIoOps.EPOLLOUT);
+    assertThat(netty.submitted)
+        .containsExactly(
+            EpollIoOps.EPOLLRDHUP.with(EpollIoOps.EPOLLIN),
+            EpollIoOps.EPOLLET,
+            EpollIoOps.EPOLLOUT);
   }
 }

@@ -36,8 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class TunnelConnectionTest {
   private final EmbeddedChannel dialer = new EmbeddedChannel(Http2Codecs.client());
+
   /** The backend leg the accepting side attaches to each accepted tunnel. */
   private final Leg backend = new Leg();
+
   private final AtomicLong toBackend = new AtomicLong();
   private final AtomicLong fromBackend = new AtomicLong();
   private final EmbeddedChannel acceptor = new EmbeddedChannel(Http2Codecs.server(this::accept));
@@ -86,9 +88,16 @@ class TunnelConnectionTest {
     return any;
   }
 
-  /** Sends a tunnel request for {@code export} on the dialing side (nothing moves until {@link #pump}). */
+  /**
+   * Sends a tunnel request for {@code export} on the dialing side (nothing moves until {@link
+   * #pump}).
+   */
   private Future<TunnelConnection.Answered> request(String export) {
-    return client().open(TunnelProtocol.tunnelRequest("p0", new TunnelRequest(export, "default", Map.of())), false, 5_000);
+    return client()
+        .open(
+            TunnelProtocol.tunnelRequest("p0", new TunnelRequest(export, "default", Map.of())),
+            false,
+            5_000);
   }
 
   /** Opens a tunnel to {@code export} and returns its stream once the answer is in. */
@@ -149,7 +158,8 @@ class TunnelConnectionTest {
   @Test
   void dataThatArrivesBeforeTheLegIsAttachedIsHeldInOrder() {
     TunnelStream stream = open("echo");
-    backend.writeInbound(Unpooled.copiedBuffer("early ", UTF_8), Unpooled.copiedBuffer("bird", UTF_8));
+    backend.writeInbound(
+        Unpooled.copiedBuffer("early ", UTF_8), Unpooled.copiedBuffer("bird", UTF_8));
     backend.finFromOtherEnd();
     pump();
     Leg client = new Leg();
@@ -267,10 +277,13 @@ class TunnelConnectionTest {
     pump();
     Future<TunnelConnection.Answered> f = request("refused");
     pump();
-    assertThat(f.cause()).isInstanceOf(TunnelRefusedException.class).hasMessage("denied by AccessPolicy default/no");
+    assertThat(f.cause())
+        .isInstanceOf(TunnelRefusedException.class)
+        .hasMessage("denied by AccessPolicy default/no");
     assertThat(((TunnelRefusedException) f.cause()).refusal()).isEqualTo(Refusal.DENIED);
     assertThat(client().connection().numActiveStreams()).isZero();
-    assertThat(acceptor.pipeline().get(TunnelConnection.class).connection().numActiveStreams()).isZero();
+    assertThat(acceptor.pipeline().get(TunnelConnection.class).connection().numActiveStreams())
+        .isZero();
   }
 
   @Test
@@ -396,7 +409,8 @@ class TunnelConnectionTest {
       pump();
     }
     assertThat(client.config().isAutoRead()).as("client leg paused").isFalse();
-    assertThat(offset).as("bytes read from the client before it was paused")
+    assertThat(offset)
+        .as("bytes read from the client before it was paused")
         .isLessThanOrEqualTo(Http2Codecs.STREAM_WINDOW + stall.heldBytes() + 2 * chunk)
         .isLessThan(sent.length);
 

@@ -12,7 +12,15 @@ import org.junit.jupiter.api.Test;
 class TunnelProtocolTest {
   @Test
   void tunnelRequestRoundTrips() {
-    TunnelRequest req = new TunnelRequest("db", "prod", Map.of("client.xclusterlink.io/namespace", "web", "client.xclusterlink.io/labels.app", "a=b"));
+    TunnelRequest req =
+        new TunnelRequest(
+            "db",
+            "prod",
+            Map.of(
+                "client.xclusterlink.io/namespace",
+                "web",
+                "client.xclusterlink.io/labels.app",
+                "a=b"));
     Http2Headers h = TunnelProtocol.tunnelRequest("p0", req);
     assertThat(h.path().toString()).isEqualTo(TunnelProtocol.TUNNEL_PATH);
     assertThat(h.authority().toString()).isEqualTo("p0");
@@ -31,14 +39,16 @@ class TunnelProtocolTest {
   void missingExportNameIsABadRequestNamingTheField() {
     Http2Headers h = TunnelProtocol.tunnelRequest("p0", new TunnelRequest("db", "prod", Map.of()));
     h.remove(TunnelProtocol.H_EXPORT_NAME);
-    assertThatThrownBy(() -> TunnelProtocol.parseTunnelRequest(h)).hasMessageContaining("xcl-export-name: missing");
+    assertThatThrownBy(() -> TunnelProtocol.parseTunnelRequest(h))
+        .hasMessageContaining("xcl-export-name: missing");
   }
 
   @Test
   void unknownVersionIsRefused() {
     Http2Headers h = TunnelProtocol.tunnelRequest("p0", new TunnelRequest("db", "prod", Map.of()));
     h.set(TunnelProtocol.H_VERSION, "9");
-    assertThatThrownBy(() -> TunnelProtocol.parseTunnelRequest(h)).hasMessageContaining("expected: 1");
+    assertThatThrownBy(() -> TunnelProtocol.parseTunnelRequest(h))
+        .hasMessageContaining("expected: 1");
   }
 
   @Test
@@ -51,6 +61,7 @@ class TunnelProtocolTest {
   @Test
   void heartbeatAnswerCarriesLabels() {
     Http2Headers h = TunnelProtocol.heartbeatAnswer("p1", Map.of("zone", "eu", "tier", "gold"));
-    assertThat(TunnelProtocol.parseLabels(h)).containsOnly(Map.entry("zone", "eu"), Map.entry("tier", "gold"));
+    assertThat(TunnelProtocol.parseLabels(h))
+        .containsOnly(Map.entry("zone", "eu"), Map.entry("tier", "gold"));
   }
 }
