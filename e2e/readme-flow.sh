@@ -91,6 +91,11 @@ got=$(curl -sS --max-time 5 "http://127.0.0.1:$IMPORT/hello.txt") || fail "curl 
 [ "$got" = "hello through X-ClusterLink" ] || fail "unexpected answer: $got"
 echo "e2e: curl through two gateways: ok"
 
+# a client that half-closes (nc -N: FIN after the request) still reads the whole answer
+got=$(printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | timeout 10 nc -N 127.0.0.1 "$IMPORT" | tail -n 1) || fail "nc -N through the gateways failed"
+[ "$got" = "hello through X-ClusterLink" ] || fail "half-closed request: unexpected answer: $got"
+echo "e2e: half-close (nc -N) through two gateways: ok"
+
 # a bad object is refused with one line, and nothing changes
 cat >"$T/bad.yaml" <<YAML
 apiVersion: xclusterlink.io/v1alpha1
