@@ -36,8 +36,17 @@ record TwoClusters(
         : new TwoClusters(vni, aNames, bNames, aHealth, health, aPrefixes, bPrefixes, overlap);
   }
 
+  /** The same tunnel with B's prefixes equal to A's (on) or moved out of A's first octet (off). */
   TwoClusters withOverlap(boolean on) {
-    return new TwoClusters(vni, aNames, bNames, aHealth, bHealth, aPrefixes, on ? aPrefixes : bPrefixes, on);
+    List<Ipv4Prefix> b = aPrefixes;
+    if (!on) {
+      b = new ArrayList<>();
+      for (Ipv4Prefix p : aPrefixes) {
+        int firstOctet = (p.address().bits() >>> 24) + 1 & 0xff;
+        b.add(new Ipv4Prefix(new Ipv4(firstOctet << 24 | p.address().bits() & 0xffffff), p.length()));
+      }
+    }
+    return new TwoClusters(vni, aNames, bNames, aHealth, bHealth, aPrefixes, b, on);
   }
 
   Tunnel forA() {
