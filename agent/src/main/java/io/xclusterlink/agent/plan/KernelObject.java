@@ -40,6 +40,11 @@ public sealed interface KernelObject {
     public Kind kind() {
       return Kind.SYSCTL;
     }
+
+    @Override
+    public String toString() {
+      return "sysctl " + key + "=" + value;
+    }
   }
 
   /** A VXLAN device without learning; its {@code mac} is derived from the overlay address. */
@@ -50,6 +55,11 @@ public sealed interface KernelObject {
 
     public Kind kind() {
       return Kind.VXLAN_LINK;
+    }
+
+    @Override
+    public String toString() {
+      return "link " + name + " type vxlan id " + vni + " local " + local + " dev " + dev + " dstport " + port + " address " + mac + " mtu " + mtu;
     }
   }
 
@@ -62,6 +72,11 @@ public sealed interface KernelObject {
     public Kind kind() {
       return Kind.LINK_ADDRESS;
     }
+
+    @Override
+    public String toString() {
+      return "address " + address + "/" + prefixLength + " dev " + dev;
+    }
   }
 
   /** A permanent FDB entry on the VXLAN device: frames for {@code mac} go to underlay {@code dst}. */
@@ -73,6 +88,11 @@ public sealed interface KernelObject {
     public Kind kind() {
       return Kind.FDB_ENTRY;
     }
+
+    @Override
+    public String toString() {
+      return "fdb " + mac + " dev " + dev + " dst " + dst;
+    }
   }
 
   /** A permanent neighbour entry: the overlay address {@code ip} is at {@code lladdr}. */
@@ -83,6 +103,11 @@ public sealed interface KernelObject {
 
     public Kind kind() {
       return Kind.NEIGHBOUR;
+    }
+
+    @Override
+    public String toString() {
+      return "neigh " + ip + " lladdr " + lladdr + " dev " + dev;
     }
   }
 
