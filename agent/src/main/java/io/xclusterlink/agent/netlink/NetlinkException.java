@@ -37,7 +37,9 @@ public final class NetlinkException extends RuntimeException {
   }
 
   private static String noun(String what) {
-    String first = what.contains(" ") ? what.substring(0, what.indexOf(' ')) : what;
+    String[] words = what.split(" ");
+    // "add nexthop ...", "replace route ...": the object's kind is the word after the verb
+    String first = words.length > 1 && words[0].matches("add|replace|delete") ? words[1] : words[0];
     return switch (first) {
       case "nexthop" -> "nexthops";
       case "route" -> "routes";
