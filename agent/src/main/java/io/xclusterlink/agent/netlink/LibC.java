@@ -15,7 +15,8 @@ final class LibC {
   static final int NETLINK_GET_STRICT_CHK = 12;
   static final int SOL_SOCKET = 1;
   static final int SO_RCVBUF = 8;
-  static final int SO_SNDBUF = 7;
+  static final int SO_RCVTIMEO = 20;
+  static final int EAGAIN = 11;
 
   static {
     Native.register("c");
@@ -32,6 +33,9 @@ final class LibC {
   static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
 
   static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+
+  /** For struct timeval options: {seconds, microseconds}. */
+  static native int setsockopt(int fd, int level, int name, long[] value, int len) throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
 

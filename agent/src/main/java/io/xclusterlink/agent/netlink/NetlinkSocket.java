@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
  */
 final class NetlinkSocket implements AutoCloseable {
   private static final int RECEIVE_BUFFER = 1 << 18;
+  private static final int RECEIVE_TIMEOUT_SECONDS = 5;
 
   private final int fd;
   private final Memory receive = new Memory(RECEIVE_BUFFER);
@@ -36,6 +37,8 @@ final class NetlinkSocket implements AutoCloseable {
       LibC.bind(fd, sockaddr(), 12);
       LibC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, new int[] {1}, 4);
       LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {1 << 20}, 4);
+      // the kernel answers every request at once; a missing answer is a bug, not a reason to hang
+      LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, new long[] {RECEIVE_TIMEOUT_SECONDS, 0}, 16);
     } catch (LastErrorException e) {
       s.close();
       throw NetlinkException.of("netlink socket", e.getErrorCode(), null);
@@ -59,6 +62,9 @@ final class NetlinkSocket implements AutoCloseable {
     try {
       n = LibC.recv(fd, receive, RECEIVE_BUFFER, 0);
     } catch (LastErrorException e) {
+      if (e.getErrorCode() == LibC.EAGAIN) {
+        throw new NetlinkException("netlink receive: no answer from the kernel within " + RECEIVE_TIMEOUT_SECONDS + " s", LibC.EAGAIN);
+      }
       throw NetlinkException.of("netlink receive", e.getErrorCode(), null);
     }
     return receive.getByteBuffer(0, n).order(ByteOrder.nativeOrder());
