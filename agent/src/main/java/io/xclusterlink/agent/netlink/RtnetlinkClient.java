@@ -1,0 +1,254 @@
+package io.xclusterlink.agent.netlink;
+
+import static io.xclusterlink.agent.netlink.Rtnl.*;
+
+import io.xclusterlink.agent.plan.Change;
+import io.xclusterlink.agent.plan.KernelObject;
+import io.xclusterlink.agent.plan.KernelObject.Kind;
+import io.xclusterlink.agent.plan.KernelObject.Sysctl;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies the planner's changes to the kernel and reads back what the agent owns, over one
+ * rtnetlink socket. Not thread-safe: one reconciler thread uses it. The socket, and therefore every
+ * object, belongs to the network namespace of the thread that called {@link #open}; sysctls belong
+ * to the namespace of the thread that calls {@link #apply} or {@link #observe}.
+ */
+public final class RtnetlinkClient implements AutoCloseable {
+  private final NetlinkSocket socket;
+  private final MessageWriter writer = new MessageWriter(1 << 16);
+  private int seq = (int) (System.nanoTime() & 0x3fff_ffff);
+  private LinkTable links;
+
+  private RtnetlinkClient(NetlinkSocket socket) {
+    this.socket = socket;
+  }
+
+  /** Opens the socket in the calling thread's network namespace. */
+  public static RtnetlinkClient open() {
+    return new RtnetlinkClient(NetlinkSocket.open());
+  }
+
+  /**
+   * Applies {@code changes} in their order (as {@link io.xclusterlink.agent.plan.Plan#diff} gives
+   * them). Consecutive changes of one kind and direction go to the kernel in one send, each with
+   * NLM_F_ACK; the next batch is sent only when every ack of the previous one is in, so a refusal
+   * stops the changes that depend on it.
+   *
+   * @throws NetlinkException naming the first refused object and the errno
+   */
+  public void apply(List<Change> changes) {
+    int i = 0;
+    while (i < changes.size()) {
+      int j = i + 1;
+      while (j < changes.size() && sameBatch(changes.get(i), changes.get(j))) {
+        j++;
+      }
+      List<Change> batch = changes.subList(i, j);
+      Kind kind = batch.get(0).object().kind();
+      if (kind == Kind.SYSCTL) {
+        batch.forEach(c -> ProcSysctls.write((Sysctl) c.object()));
+      } else if (kind == Kind.NAT_TABLE) {
+        throw new UnsupportedOperationException(
+            batch.get(0).object().key() + ": loading nftables rules is not implemented in this slice (expected: no translated tunnel yet)");
+      } else {
+        send(batch);
+        if (kind == Kind.VXLAN_LINK) {
+          links = null; // new devices have new indexes
+        }
+      }
+      i = j;
+    }
+  }
+
+  /**
+   * The kernel's objects that the agent owns (see {@link KernelObject}), plus the current values
+   * of the sysctls {@code desired} names: the {@code observed} side of a diff.
+   */
+  public List<KernelObject> observe(Collection<KernelObject> desired) {
+    List<KernelObject> out = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (KernelObject o : desired) {
+      if (o instanceof Sysctl s) {
+        keys.add(s.key());
+      }
+    }
+    out.addAll(ProcSysctls.read(keys));
+    List<KernelObject> vxlans = new ArrayList<>();
+    links = dumpLinks(vxlans);
+    out.addAll(vxlans);
+    Set<Integer> ours = new HashSet<>();
+    links.indexes().forEach((name, index) -> {
+      if (name.startsWith(ObjectDecoder.DEVICE_PREFIX)) {
+        ours.add(index);
+      }
+    });
+    dump(RTM_GETADDR, AF_INET, 8, ours, out);
+    dump(RTM_GETNEIGH, AF_INET, 12, ours, out);
+    dump(RTM_GETNEIGH, AF_BRIDGE, 12, ours, out);
+    dump(RTM_GETNEXTHOP, AF_UNSPEC, 8, ours, out);
+    dump(RTM_GETROUTE, AF_INET, 12, ours, out);
+    return out;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+
+  private static boolean sameBatch(Change a, Change b) {
+    return a.object().kind() == b.object().kind() && (a instanceof Change.Delete) == (b instanceof Change.Delete);
+  }
+
+  private void send(List<Change> batch) {
+    LinkTable table = linkTable();
+    writer.clear();
+    Map<Integer, Change> bySeq = new HashMap<>();
+    for (Change c : batch) {
+      int s = ++seq;
+      ChangeEncoder.encode(c, s, writer, table);
+      bySeq.put(s, c);
+    }
+    socket.send(writer.flip());
+    NetlinkException first = null;
+    int firstSeq = Integer.MAX_VALUE;
+    while (!bySeq.isEmpty()) {
+      ByteBuffer in = socket.receive();
+      for (int at = 0; at + 16 <= in.limit(); at += align(in.getInt(at))) {
+        int len = in.getInt(at);
+        int type = in.getShort(at + 4) & 0xffff;
+        int s = in.getInt(at + 8);
+        if (len < 16) {
+          break;
+        }
+        Change c = bySeq.remove(s);
+        if (c == null || type != NLMSG_ERROR) {
+          continue; // a late answer to an earlier request
+        }
+        int errno = -in.getInt(at + 16);
+        if (errno != 0 && Integer.compareUnsigned(s, firstSeq) < 0) {
+          firstSeq = s;
+          first = NetlinkException.of(verb(c) + " " + c.object(), errno, extAckMessage(in, at, len));
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static String verb(Change c) {
+    return c instanceof Change.Add ? "add" : c instanceof Change.Replace ? "replace" : "delete";
+  }
+
+  /** The kernel's explanation in an error message's extended-ack attributes, or null. */
+  private static String extAckMessage(ByteBuffer in, int at, int len) {
+    int flags = in.getShort(at + 6) & 0xffff;
+    if ((flags & NLM_F_ACK_TLVS) == 0) {
+      return null;
+    }
+    int original = at + 20;
+    int attrs = (flags & NLM_F_CAPPED) != 0 ? original + 16 : original + align(in.getInt(original));
+    Attributes a = Attributes.parse(in, attrs, at + len);
+    return a.has(NLMSGERR_ATTR_MSG) ? a.string(NLMSGERR_ATTR_MSG) : null;
+  }
+
+  private LinkTable linkTable() {
+    if (links == null) {
+      links = dumpLinks(new ArrayList<>());
+    }
+    return links;
+  }
+
+  private LinkTable dumpLinks(List<KernelObject> vxlans) {
+    Map<String, Integer> indexes = new HashMap<>();
+    Map<Integer, String> names = new HashMap<>();
+    // two passes over the same dump: names first, then our VXLAN devices, whose underlay device is by index
+    List<ByteBuffer> datagrams = dumpRaw(RTM_GETLINK, AF_UNSPEC, 16);
+    for (ByteBuffer d : datagrams) {
+      forEachMessage(d, RTM_NEWLINK, at -> {
+        Attributes a = Attributes.parse(d, at + 32, at + d.getInt(at));
+        if (a.has(IFLA_IFNAME)) {
+          int index = d.getInt(at + 20);
+          indexes.put(a.string(IFLA_IFNAME), index);
+          names.put(index, a.string(IFLA_IFNAME));
+        }
+      });
+    }
+    LinkTable table = new LinkTable(Map.copyOf(indexes), Map.copyOf(names));
+    for (ByteBuffer d : datagrams) {
+      forEachMessage(d, RTM_NEWLINK, at -> ObjectDecoder.decode(d, at, table, Set.of(), vxlans));
+    }
+    return table;
+  }
+
+  private void dump(int type, int family, int headerLength, Set<Integer> ours, List<KernelObject> out) {
+    LinkTable table = links;
+    for (ByteBuffer d : dumpRaw(type, family, headerLength)) {
+      forEachMessage(d, -1, at -> ObjectDecoder.decode(d, at, table, ours, out));
+    }
+  }
+
+  /** Sends one dump request and returns copies of the reply datagrams up to NLMSG_DONE. */
+  private List<ByteBuffer> dumpRaw(int type, int family, int headerLength) {
+    int s = ++seq;
+    writer.clear();
+    writer.begin(type, NLM_F_REQUEST | NLM_F_DUMP, s).u8(family);
+    for (int i = 1; i < headerLength; i++) {
+      writer.u8(0);
+    }
+    writer.end();
+    socket.send(writer.flip());
+    List<ByteBuffer> out = new ArrayList<>();
+    while (true) {
+      ByteBuffer in = socket.receive();
+      ByteBuffer copy = ByteBuffer.allocate(in.limit()).order(in.order());
+      copy.put(in.duplicate()).flip();
+      boolean done = false;
+      for (int at = 0; at + 16 <= copy.limit(); at += align(copy.getInt(at))) {
+        if (copy.getInt(at + 8) != s || copy.getInt(at) < 16) {
+          continue;
+        }
+        int t = copy.getShort(at + 4) & 0xffff;
+        if (t == NLMSG_DONE) {
+          done = true;
+        } else if (t == NLMSG_ERROR) {
+          int errno = -copy.getInt(at + 16);
+          throw NetlinkException.of("dump " + type, errno, extAckMessage(copy, at, copy.getInt(at)));
+        }
+      }
+      out.add(copy);
+      if (done) {
+        return out;
+      }
+    }
+  }
+
+  private interface MessageVisitor {
+    void visit(int at);
+  }
+
+  private static void forEachMessage(ByteBuffer d, int type, MessageVisitor v) {
+    for (int at = 0; at + 16 <= d.limit(); at += align(d.getInt(at))) {
+      int len = d.getInt(at);
+      if (len < 16) {
+        return;
+      }
+      int t = d.getShort(at + 4) & 0xffff;
+      if (type < 0 ? t != NLMSG_DONE && t != NLMSG_ERROR : t == type) {
+        v.visit(at);
+      }
+    }
+  }
+
+  private static int align(int len) {
+    return (len + 3) & ~3;
+  }
+}

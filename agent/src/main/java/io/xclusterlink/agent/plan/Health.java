@@ -1,0 +1,7 @@
+package io.xclusterlink.agent.plan;
+
+/** A gateway's health as the probes last judged it. */
+public enum Health {
+  UP,
+  DOWN
+}

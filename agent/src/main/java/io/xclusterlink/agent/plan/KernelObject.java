@@ -1,0 +1,212 @@
+package io.xclusterlink.agent.plan;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One piece of desired (or observed) kernel state. Two objects with the same {@link #key()} are
+ * the same kernel object; if they differ otherwise, one replaces the other.
+ *
+ * <p>Every object is owned by the agent: routes and nexthops carry {@link #PROTOCOL} as their
+ * rtnetlink protocol, the VXLAN device and NAT table carry names only the agent uses, and FDB and
+ * neighbour entries live on that device. An observed state is therefore never anybody else's.
+ */
+public sealed interface KernelObject {
+
+  /** The rtnetlink protocol ({@code rtm_protocol}, {@code nh_protocol}) of our routes and nexthops. */
+  int PROTOCOL = 120;
+
+  /** The identity of the kernel object: what a replace keeps and a delete names. */
+  String key();
+
+  /** Where the object comes in a kernel-acceptable order: a lower kind must exist before a higher. */
+  Kind kind();
+
+  /** The kinds in dependency order. */
+  enum Kind {
+    SYSCTL,
+    VXLAN_LINK,
+    LINK_ADDRESS,
+    FDB_ENTRY,
+    NEIGHBOUR,
+    NEXTHOP,
+    RESILIENT_GROUP,
+    ROUTE,
+    NAT_TABLE
+  }
+
+  /** A value under /proc/sys/net, in the decimal form the kernel reads back. */
+  record Sysctl(String key, String value) implements KernelObject {
+    public Kind kind() {
+      return Kind.SYSCTL;
+    }
+
+    @Override
+    public String toString() {
+      return "sysctl " + key + "=" + value;
+    }
+  }
+
+  /** A VXLAN device without learning; its {@code mac} is derived from the overlay address. */
+  record VxlanLink(String name, int vni, Ipv4 local, String dev, int port, Mac mac, int mtu) implements KernelObject {
+    public String key() {
+      return "link " + name;
+    }
+
+    public Kind kind() {
+      return Kind.VXLAN_LINK;
+    }
+
+    @Override
+    public String toString() {
+      return "link " + name + " type vxlan id " + vni + " local " + local + " dev " + dev + " dstport " + port + " address " + mac + " mtu " + mtu;
+    }
+  }
+
+  /** An address with its subnet's length on one of our devices. */
+  record LinkAddress(String dev, Ipv4 address, int prefixLength) implements KernelObject {
+    public String key() {
+      return "address " + address + "/" + prefixLength + " dev " + dev;
+    }
+
+    public Kind kind() {
+      return Kind.LINK_ADDRESS;
+    }
+
+    @Override
+    public String toString() {
+      return "address " + address + "/" + prefixLength + " dev " + dev;
+    }
+  }
+
+  /** A permanent FDB entry on the VXLAN device: frames for {@code mac} go to underlay {@code dst}. */
+  record FdbEntry(Mac mac, String dev, Ipv4 dst) implements KernelObject {
+    public String key() {
+      return "fdb " + mac + " dev " + dev;
+    }
+
+    public Kind kind() {
+      return Kind.FDB_ENTRY;
+    }
+
+    @Override
+    public String toString() {
+      return "fdb " + mac + " dev " + dev + " dst " + dst;
+    }
+  }
+
+  /** A permanent neighbour entry: the overlay address {@code ip} is at {@code lladdr}. */
+  record Neighbour(Ipv4 ip, Mac lladdr, String dev) implements KernelObject {
+    public String key() {
+      return "neigh " + ip + " dev " + dev;
+    }
+
+    public Kind kind() {
+      return Kind.NEIGHBOUR;
+    }
+
+    @Override
+    public String toString() {
+      return "neigh " + ip + " lladdr " + lladdr + " dev " + dev;
+    }
+  }
+
+  /** A single nexthop. */
+  record Nexthop(int id, Ipv4 via, String dev) implements KernelObject {
+    public String key() {
+      return "nexthop " + Integer.toUnsignedString(id);
+    }
+
+    public Kind kind() {
+      return Kind.NEXTHOP;
+    }
+
+    @Override
+    public String toString() {
+      return "nexthop " + Integer.toUnsignedString(id) + " via " + via + " dev " + dev;
+    }
+  }
+
+  /**
+   * A resilient nexthop group. Members are nexthop ids in the order every node choosing among the
+   * same gateways lists them; the timers are in seconds.
+   */
+  record ResilientGroup(int id, List<Integer> members, int buckets, int idleTimer, int unbalancedTimer)
+      implements KernelObject {
+    public ResilientGroup {
+      members = List.copyOf(members);
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException("group " + Integer.toUnsignedString(id) + ": members [] (expected: at least one)");
+      }
+    }
+
+    public String key() {
+      return "nexthop " + Integer.toUnsignedString(id);
+    }
+
+    public Kind kind() {
+      return Kind.RESILIENT_GROUP;
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder sb = new StringBuilder("nexthop ").append(Integer.toUnsignedString(id)).append(" group ");
+      for (int i = 0; i < members.size(); i++) {
+        sb.append(i == 0 ? "" : "/").append(Integer.toUnsignedString(members.get(i)));
+      }
+      return sb.append(" type resilient buckets ").append(buckets).append(" idle_timer ").append(idleTimer)
+          .append(" unbalanced_timer ").append(unbalancedTimer).toString();
+    }
+  }
+
+  /** A route in the main table. */
+  record Route(Ipv4Prefix prefix, RouteTarget target) implements KernelObject {
+    public Route {
+      Objects.requireNonNull(prefix, "prefix");
+      Objects.requireNonNull(target, "target");
+    }
+
+    public String key() {
+      return "route " + prefix;
+    }
+
+    public Kind kind() {
+      return Kind.ROUTE;
+    }
+
+    @Override
+    public String toString() {
+      return "route " + prefix + " " + target;
+    }
+  }
+
+  /** Where a route sends its packets. */
+  sealed interface RouteTarget {
+    /** Through a nexthop (group) by id. */
+    record ViaNexthop(int nhid) implements RouteTarget {
+      @Override
+      public String toString() {
+        return "nhid " + Integer.toUnsignedString(nhid);
+      }
+    }
+
+    /** Through a gateway on a device. */
+    record ViaGateway(Ipv4 via, String dev) implements RouteTarget {
+      @Override
+      public String toString() {
+        return "via " + via + " dev " + dev;
+      }
+    }
+  }
+
+  /** An nftables table, as the exact text {@code nft -f} loads. */
+  record NatTable(String name, String text) implements KernelObject {
+    public String key() {
+      return "nft table ip " + name;
+    }
+
+    public Kind kind() {
+      return Kind.NAT_TABLE;
+    }
+  }
+}
