@@ -74,6 +74,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void theL3AgentStandsApartFromTheServicePath() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.xclusterlink.agent..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.xclusterlink.gateway..",
+            "io.xclusterlink.admin..",
+            "io.xclusterlink.cli..",
+            "io.fabric8..")
+        .check(classes);
+  }
+
+  @Test
   void theGatewayDoesNotDependOnAKubernetesClient() {
     noClasses()
         .that()

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The attributes of one message (or one nested attribute), by type, each as a slice in host order. */
+/**
+ * The attributes of one message (or one nested attribute), by type, each as a slice in host order.
+ */
 final class Attributes {
   private final Map<Integer, ByteBuffer> byType = new HashMap<>();
 

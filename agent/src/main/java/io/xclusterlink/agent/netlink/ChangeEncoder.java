@@ -15,9 +15,9 @@ import io.xclusterlink.agent.plan.KernelObject.VxlanLink;
 
 /**
  * Encodes one {@link Change} of a netlink-managed object as one rtnetlink request with NLM_F_ACK,
- * as iproute2 would send it. An {@code Add} of a route, nexthop or link uses NLM_F_EXCL, so that
- * it fails rather than overwrite an object that is not ours; a {@code Replace} uses NLM_F_REPLACE
- * and is only ever planned for an object read back with our protocol. FDB, neighbour and address
+ * as iproute2 would send it. An {@code Add} of a route, nexthop or link uses NLM_F_EXCL, so that it
+ * fails rather than overwrite an object that is not ours; a {@code Replace} uses NLM_F_REPLACE and
+ * is only ever planned for an object read back with our protocol. FDB, neighbour and address
  * entries live on our own device and are always written with create-or-replace.
  */
 final class ChangeEncoder {
@@ -47,8 +47,11 @@ final class ChangeEncoder {
         nhmsgForDelete(w.begin(RTM_DELNEXTHOP, DELETE, seq)).attrU32(NHA_ID, g.id()).end();
       } else {
         // a replace repeats the type and the bucket count, or the kernel refuses it (trap 4)
-        // struct nexthop_grp { u32 id; u8 weight; u8 resvd1; u16 resvd2; } in host order; weight 0 means 1
-        java.nio.ByteBuffer members = java.nio.ByteBuffer.allocate(8 * g.members().size()).order(java.nio.ByteOrder.nativeOrder());
+        // struct nexthop_grp { u32 id; u8 weight; u8 resvd1; u16 resvd2; } in host order; weight 0
+        // means 1
+        java.nio.ByteBuffer members =
+            java.nio.ByteBuffer.allocate(8 * g.members().size())
+                .order(java.nio.ByteOrder.nativeOrder());
         for (int id : g.members()) {
           members.putInt(id).putInt(0);
         }
@@ -65,8 +68,14 @@ final class ChangeEncoder {
       }
     } else if (o instanceof Route r) {
       w.begin(delete ? RTM_DELROUTE : RTM_NEWROUTE, delete ? DELETE : write, seq)
-          .u8(AF_INET).u8(r.prefix().length()).u8(0).u8(0)
-          .u8(RT_TABLE_MAIN).u8(KernelObject.PROTOCOL).u8(delete ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE).u8(RTN_UNICAST)
+          .u8(AF_INET)
+          .u8(r.prefix().length())
+          .u8(0)
+          .u8(0)
+          .u8(RT_TABLE_MAIN)
+          .u8(KernelObject.PROTOCOL)
+          .u8(delete ? RT_SCOPE_NOWHERE : RT_SCOPE_UNIVERSE)
+          .u8(RTN_UNICAST)
           .u32(0)
           .attrU32(RTA_TABLE, RT_TABLE_MAIN)
           .attrBytes(RTA_DST, r.prefix().address().octets());
@@ -79,12 +88,20 @@ final class ChangeEncoder {
       }
       w.end();
     } else if (o instanceof Neighbour n) {
-      ndmsg(w.begin(delete ? RTM_DELNEIGH : RTM_NEWNEIGH, delete ? DELETE : REPLACE, seq), AF_INET, links.index(n.dev(), what), 0)
+      ndmsg(
+              w.begin(delete ? RTM_DELNEIGH : RTM_NEWNEIGH, delete ? DELETE : REPLACE, seq),
+              AF_INET,
+              links.index(n.dev(), what),
+              0)
           .attrBytes(NDA_DST, n.ip().octets())
           .attrBytes(NDA_LLADDR, n.lladdr().octets())
           .end();
     } else if (o instanceof FdbEntry f) {
-      ndmsg(w.begin(delete ? RTM_DELNEIGH : RTM_NEWNEIGH, delete ? DELETE : REPLACE, seq), AF_BRIDGE, links.index(f.dev(), what), NTF_SELF)
+      ndmsg(
+              w.begin(delete ? RTM_DELNEIGH : RTM_NEWNEIGH, delete ? DELETE : REPLACE, seq),
+              AF_BRIDGE,
+              links.index(f.dev(), what),
+              NTF_SELF)
           .attrBytes(NDA_LLADDR, f.mac().octets());
       if (!delete) {
         w.attrBytes(NDA_DST, f.dst().octets());
@@ -92,7 +109,11 @@ final class ChangeEncoder {
       w.end();
     } else if (o instanceof LinkAddress a) {
       w.begin(delete ? RTM_DELADDR : RTM_NEWADDR, delete ? DELETE : REPLACE, seq)
-          .u8(AF_INET).u8(a.prefixLength()).u8(0).u8(RT_SCOPE_UNIVERSE).u32(links.index(a.dev(), what))
+          .u8(AF_INET)
+          .u8(a.prefixLength())
+          .u8(0)
+          .u8(RT_SCOPE_UNIVERSE)
+          .u32(links.index(a.dev(), what))
           .attrBytes(IFA_LOCAL, a.address().octets())
           .attrBytes(IFA_ADDRESS, a.address().octets())
           .end();
@@ -103,7 +124,10 @@ final class ChangeEncoder {
         // a replace changes the device in place (RTM_NEWLINK on its index); the kernel refuses
         // what a VXLAN device cannot change live, and says so in the extended ack
         int index = change instanceof Change.Replace ? links.index(l.name(), what) : 0;
-        ifinfomsg(w.begin(RTM_NEWLINK, index == 0 ? ADD : NLM_F_REQUEST | NLM_F_ACK, seq), index, IFF_UP)
+        ifinfomsg(
+                w.begin(RTM_NEWLINK, index == 0 ? ADD : NLM_F_REQUEST | NLM_F_ACK, seq),
+                index,
+                IFF_UP)
             .attrString(IFLA_IFNAME, l.name())
             .attrBytes(IFLA_ADDRESS, l.mac().octets())
             .attrU32(IFLA_MTU, l.mtu());
@@ -120,7 +144,8 @@ final class ChangeEncoder {
             .end();
       }
     } else {
-      throw new IllegalArgumentException(what + ": not a netlink object (expected: link, address, fdb, neigh, nexthop or route)");
+      throw new IllegalArgumentException(
+          what + ": not a netlink object (expected: link, address, fdb, neigh, nexthop or route)");
     }
   }
 
@@ -128,7 +153,10 @@ final class ChangeEncoder {
     return w.u8(family).u8(0).u8(KernelObject.PROTOCOL).u8(0).u32(0);
   }
 
-  /** A delete names the id only: the kernel refuses a header with a protocol ("Invalid values in header"). */
+  /**
+   * A delete names the id only: the kernel refuses a header with a protocol ("Invalid values in
+   * header").
+   */
   private static MessageWriter nhmsgForDelete(MessageWriter w) {
     return w.u8(AF_UNSPEC).u8(0).u8(0).u8(0).u32(0);
   }

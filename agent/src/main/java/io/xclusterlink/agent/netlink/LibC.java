@@ -28,14 +28,17 @@ final class LibC {
 
   static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
 
-  static native long sendto(int fd, Pointer buf, long len, int flags, byte[] addr, int addrlen) throws LastErrorException;
+  static native long sendto(int fd, Pointer buf, long len, int flags, byte[] addr, int addrlen)
+      throws LastErrorException;
 
   static native long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
 
-  static native int setsockopt(int fd, int level, int name, int[] value, int len) throws LastErrorException;
+  static native int setsockopt(int fd, int level, int name, int[] value, int len)
+      throws LastErrorException;
 
   /** For struct timeval options: {seconds, microseconds}. */
-  static native int setsockopt(int fd, int level, int name, long[] value, int len) throws LastErrorException;
+  static native int setsockopt(int fd, int level, int name, long[] value, int len)
+      throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
 

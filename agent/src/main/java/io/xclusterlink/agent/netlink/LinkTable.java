@@ -9,7 +9,8 @@ record LinkTable(Map<String, Integer> indexes, Map<Integer, String> names) {
   int index(String name, String what) {
     Integer i = indexes.get(name);
     if (i == null) {
-      throw new NetlinkException(what + ": no such device " + name + " (expected: an existing interface)", 19);
+      throw new NetlinkException(
+          what + ": no such device " + name + " (expected: an existing interface)", 19);
     }
     return i;
   }

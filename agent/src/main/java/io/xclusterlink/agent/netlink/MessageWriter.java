@@ -126,8 +126,9 @@ final class MessageWriter {
 
   private void ensure(int more) {
     if (buf.remaining() < more + 64) {
-      ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(buf.capacity() * 2, buf.position() + more + 64))
-          .order(ByteOrder.nativeOrder());
+      ByteBuffer bigger =
+          ByteBuffer.allocateDirect(Math.max(buf.capacity() * 2, buf.position() + more + 64))
+              .order(ByteOrder.nativeOrder());
       buf.flip();
       bigger.put(buf);
       buf = bigger;

@@ -1,8 +1,8 @@
 package io.xclusterlink.agent.netlink;
 
 /**
- * The kernel refused a request (or the socket failed): names the object, the errno and the
- * kernel's explanation when it gave one, e.g. {@code "nexthop 21 via 100.64.0.21 dev vx0: Network is
+ * The kernel refused a request (or the socket failed): names the object, the errno and the kernel's
+ * explanation when it gave one, e.g. {@code "nexthop 21 via 100.64.0.21 dev vx0: Network is
  * unreachable (errno 101)"}.
  */
 public final class NetlinkException extends RuntimeException {
@@ -29,10 +29,15 @@ public final class NetlinkException extends RuntimeException {
   static NetlinkException of(String what, int errno, String kernelMessage) {
     if (errno == EPERM) {
       return new NetlinkException(
-          what + ": needs CAP_NET_ADMIN to program " + noun(what) + " (run as root or grant the capability)", errno);
+          what
+              + ": needs CAP_NET_ADMIN to program "
+              + noun(what)
+              + " (run as root or grant the capability)",
+          errno);
     }
     String reason = LibC.strerror(errno);
-    String detail = kernelMessage == null || kernelMessage.isEmpty() ? "" : " [kernel: " + kernelMessage + "]";
+    String detail =
+        kernelMessage == null || kernelMessage.isEmpty() ? "" : " [kernel: " + kernelMessage + "]";
     return new NetlinkException(what + ": " + reason + " (errno " + errno + ")" + detail, errno);
   }
 

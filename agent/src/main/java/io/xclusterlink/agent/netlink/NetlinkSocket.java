@@ -24,7 +24,10 @@ final class NetlinkSocket implements AutoCloseable {
     this.fd = fd;
   }
 
-  /** Opens and binds a socket; asks for extended acks so that refusals come with the kernel's reason. */
+  /**
+   * Opens and binds a socket; asks for extended acks so that refusals come with the kernel's
+   * reason.
+   */
   static NetlinkSocket open() {
     int fd;
     try {
@@ -38,7 +41,8 @@ final class NetlinkSocket implements AutoCloseable {
       LibC.setsockopt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, new int[] {1}, 4);
       LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, new int[] {1 << 20}, 4);
       // the kernel answers every request at once; a missing answer is a bug, not a reason to hang
-      LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, new long[] {RECEIVE_TIMEOUT_SECONDS, 0}, 16);
+      LibC.setsockopt(
+          fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, new long[] {RECEIVE_TIMEOUT_SECONDS, 0}, 16);
     } catch (LastErrorException e) {
       s.close();
       throw NetlinkException.of("netlink socket", e.getErrorCode(), null);
@@ -46,7 +50,9 @@ final class NetlinkSocket implements AutoCloseable {
     return s;
   }
 
-  /** Sends every message in {@code messages} (a direct buffer, position to limit) in one datagram. */
+  /**
+   * Sends every message in {@code messages} (a direct buffer, position to limit) in one datagram.
+   */
   void send(ByteBuffer messages) {
     Pointer p = Native.getDirectBufferPointer(messages).share(messages.position());
     try {
@@ -63,7 +69,9 @@ final class NetlinkSocket implements AutoCloseable {
       n = LibC.recv(fd, receive, RECEIVE_BUFFER, 0);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == LibC.EAGAIN) {
-        throw new NetlinkException("netlink receive: no answer from the kernel within " + RECEIVE_TIMEOUT_SECONDS + " s", LibC.EAGAIN);
+        throw new NetlinkException(
+            "netlink receive: no answer from the kernel within " + RECEIVE_TIMEOUT_SECONDS + " s",
+            LibC.EAGAIN);
       }
       throw NetlinkException.of("netlink receive", e.getErrorCode(), null);
     }
@@ -78,7 +86,9 @@ final class NetlinkSocket implements AutoCloseable {
     }
   }
 
-  /** sockaddr_nl of the kernel (and, for bind, "any port id"): family AF_NETLINK, pid 0, no groups. */
+  /**
+   * sockaddr_nl of the kernel (and, for bind, "any port id"): family AF_NETLINK, pid 0, no groups.
+   */
   private static byte[] sockaddr() {
     ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
     b.putShort((short) LibC.AF_NETLINK);

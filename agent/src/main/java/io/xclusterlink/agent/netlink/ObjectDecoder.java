@@ -35,7 +35,8 @@ final class ObjectDecoder {
    *
    * @param ours the indexes of our devices
    */
-  static void decode(ByteBuffer buf, int at, LinkTable links, Set<Integer> ours, List<KernelObject> out) {
+  static void decode(
+      ByteBuffer buf, int at, LinkTable links, Set<Integer> ours, List<KernelObject> out) {
     int len = buf.getInt(at);
     int type = buf.getShort(at + 4) & 0xffff;
     int body = at + 16;
@@ -46,11 +47,12 @@ final class ObjectDecoder {
       case RTM_NEWNEIGH -> neighbour(buf, body, end, links, ours, out);
       case RTM_NEWADDR -> address(buf, body, end, links, ours, out);
       case RTM_NEWLINK -> link(buf, body, end, links, out);
-      default -> { }
+      default -> {}
     }
   }
 
-  private static void nexthop(ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
+  private static void nexthop(
+      ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
     int protocol = buf.get(body + 2) & 0xff;
     if (protocol != KernelObject.PROTOCOL) {
       return;
@@ -66,8 +68,13 @@ final class ObjectDecoder {
       }
       Attributes res = a.nested(NHA_RES_GROUP);
       if (a.has(NHA_GROUP_TYPE) && a.u16(NHA_GROUP_TYPE) == NEXTHOP_GRP_TYPE_RES) {
-        out.add(new ResilientGroup(id, members, res.u16(NHA_RES_GROUP_BUCKETS),
-            res.u32(NHA_RES_GROUP_IDLE_TIMER) / USER_HZ, res.u32(NHA_RES_GROUP_UNBALANCED_TIMER) / USER_HZ));
+        out.add(
+            new ResilientGroup(
+                id,
+                members,
+                res.u16(NHA_RES_GROUP_BUCKETS),
+                res.u32(NHA_RES_GROUP_IDLE_TIMER) / USER_HZ,
+                res.u32(NHA_RES_GROUP_UNBALANCED_TIMER) / USER_HZ));
       } else {
         // ours but not resilient: never planned, so it shows as something the diff must replace
         out.add(new ResilientGroup(id, members, 0, 0, 0));
@@ -77,7 +84,8 @@ final class ObjectDecoder {
     }
   }
 
-  private static void route(ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
+  private static void route(
+      ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
     int family = buf.get(body) & 0xff;
     int dstLen = buf.get(body + 1) & 0xff;
     int table = buf.get(body + 4) & 0xff;
@@ -97,11 +105,21 @@ final class ObjectDecoder {
     if (a.has(RTA_NH_ID)) {
       out.add(new Route(prefix, new RouteTarget.ViaNexthop(a.u32(RTA_NH_ID))));
     } else if (a.has(RTA_GATEWAY) && a.has(RTA_OIF)) {
-      out.add(new Route(prefix, new RouteTarget.ViaGateway(Ipv4.of(a.bytes(RTA_GATEWAY)), links.name(a.u32(RTA_OIF)))));
+      out.add(
+          new Route(
+              prefix,
+              new RouteTarget.ViaGateway(
+                  Ipv4.of(a.bytes(RTA_GATEWAY)), links.name(a.u32(RTA_OIF)))));
     }
   }
 
-  private static void neighbour(ByteBuffer buf, int body, int end, LinkTable links, Set<Integer> ours, List<KernelObject> out) {
+  private static void neighbour(
+      ByteBuffer buf,
+      int body,
+      int end,
+      LinkTable links,
+      Set<Integer> ours,
+      List<KernelObject> out) {
     int family = buf.get(body) & 0xff;
     int ifindex = buf.getInt(body + 4);
     int state = buf.getShort(body + 8) & 0xffff;
@@ -114,13 +132,23 @@ final class ObjectDecoder {
       return;
     }
     if (family == AF_INET) {
-      out.add(new Neighbour(Ipv4.of(a.bytes(NDA_DST)), Mac.of(a.bytes(NDA_LLADDR)), links.name(ifindex)));
+      out.add(
+          new Neighbour(
+              Ipv4.of(a.bytes(NDA_DST)), Mac.of(a.bytes(NDA_LLADDR)), links.name(ifindex)));
     } else if (family == AF_BRIDGE && (flags & NTF_SELF) != 0 && a.bytes(NDA_DST).length == 4) {
-      out.add(new FdbEntry(Mac.of(a.bytes(NDA_LLADDR)), links.name(ifindex), Ipv4.of(a.bytes(NDA_DST))));
+      out.add(
+          new FdbEntry(
+              Mac.of(a.bytes(NDA_LLADDR)), links.name(ifindex), Ipv4.of(a.bytes(NDA_DST))));
     }
   }
 
-  private static void address(ByteBuffer buf, int body, int end, LinkTable links, Set<Integer> ours, List<KernelObject> out) {
+  private static void address(
+      ByteBuffer buf,
+      int body,
+      int end,
+      LinkTable links,
+      Set<Integer> ours,
+      List<KernelObject> out) {
     int family = buf.get(body) & 0xff;
     int prefixLength = buf.get(body + 1) & 0xff;
     int ifindex = buf.getInt(body + 4);
@@ -133,7 +161,8 @@ final class ObjectDecoder {
     }
   }
 
-  private static void link(ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
+  private static void link(
+      ByteBuffer buf, int body, int end, LinkTable links, List<KernelObject> out) {
     Attributes a = Attributes.parse(buf, body + 16, end);
     if (!a.has(IFLA_IFNAME) || !a.string(IFLA_IFNAME).startsWith(DEVICE_PREFIX)) {
       return;
@@ -143,9 +172,14 @@ final class ObjectDecoder {
       return;
     }
     Attributes vx = info.nested(IFLA_INFO_DATA);
-    out.add(new VxlanLink(a.string(IFLA_IFNAME), vx.u32(IFLA_VXLAN_ID),
-        vx.has(IFLA_VXLAN_LOCAL) ? Ipv4.of(vx.bytes(IFLA_VXLAN_LOCAL)) : new Ipv4(0),
-        vx.has(IFLA_VXLAN_LINK) ? links.name(vx.u32(IFLA_VXLAN_LINK)) : "",
-        vx.be16(IFLA_VXLAN_PORT), Mac.of(a.bytes(IFLA_ADDRESS)), a.u32(IFLA_MTU)));
+    out.add(
+        new VxlanLink(
+            a.string(IFLA_IFNAME),
+            vx.u32(IFLA_VXLAN_ID),
+            vx.has(IFLA_VXLAN_LOCAL) ? Ipv4.of(vx.bytes(IFLA_VXLAN_LOCAL)) : new Ipv4(0),
+            vx.has(IFLA_VXLAN_LINK) ? links.name(vx.u32(IFLA_VXLAN_LINK)) : "",
+            vx.be16(IFLA_VXLAN_PORT),
+            Mac.of(a.bytes(IFLA_ADDRESS)),
+            a.u32(IFLA_MTU)));
   }
 }

@@ -51,7 +51,9 @@ final class ProcSysctls {
     try {
       Files.writeString(path(s.key()), s.value() + "\n", StandardCharsets.US_ASCII);
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new NetlinkException(s + ": needs CAP_NET_ADMIN to write sysctls (run as root or grant the capability)", NetlinkException.EPERM);
+      throw new NetlinkException(
+          s + ": needs CAP_NET_ADMIN to write sysctls (run as root or grant the capability)",
+          NetlinkException.EPERM);
     } catch (IOException e) {
       throw new NetlinkException(s + ": " + e.getMessage(), 5);
     }
@@ -59,7 +61,8 @@ final class ProcSysctls {
 
   private static Path path(String key) {
     if (key.contains("/") || key.contains("..")) {
-      throw new IllegalArgumentException("sysctl key: " + key + " (expected: dotted, e.g. net.ipv4.ip_forward)");
+      throw new IllegalArgumentException(
+          "sysctl key: " + key + " (expected: dotted, e.g. net.ipv4.ip_forward)");
     }
     return ROOT.resolve(key.replace('.', '/'));
   }

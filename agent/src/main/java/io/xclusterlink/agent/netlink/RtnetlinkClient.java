@@ -57,7 +57,8 @@ public final class RtnetlinkClient implements AutoCloseable {
         batch.forEach(c -> ProcSysctls.write((Sysctl) c.object()));
       } else if (kind == Kind.NAT_TABLE) {
         throw new UnsupportedOperationException(
-            batch.get(0).object().key() + ": loading nftables rules is not implemented in this slice (expected: no translated tunnel yet)");
+            batch.get(0).object().key()
+                + ": loading nftables rules is not implemented in this slice (expected: no translated tunnel yet)");
       } else {
         send(batch);
         if (kind == Kind.VXLAN_LINK) {
@@ -69,8 +70,8 @@ public final class RtnetlinkClient implements AutoCloseable {
   }
 
   /**
-   * The kernel's objects that the agent owns (see {@link KernelObject}), plus the current values
-   * of the sysctls {@code desired} names: the {@code observed} side of a diff.
+   * The kernel's objects that the agent owns (see {@link KernelObject}), plus the current values of
+   * the sysctls {@code desired} names: the {@code observed} side of a diff.
    */
   public List<KernelObject> observe(Collection<KernelObject> desired) {
     List<KernelObject> out = new ArrayList<>();
@@ -85,11 +86,14 @@ public final class RtnetlinkClient implements AutoCloseable {
     links = dumpLinks(vxlans);
     out.addAll(vxlans);
     Set<Integer> ours = new HashSet<>();
-    links.indexes().forEach((name, index) -> {
-      if (name.startsWith(ObjectDecoder.DEVICE_PREFIX)) {
-        ours.add(index);
-      }
-    });
+    links
+        .indexes()
+        .forEach(
+            (name, index) -> {
+              if (name.startsWith(ObjectDecoder.DEVICE_PREFIX)) {
+                ours.add(index);
+              }
+            });
     dump(RTM_GETADDR, AF_INET, 8, ours, out);
     dump(RTM_GETNEIGH, AF_INET, 12, ours, out);
     dump(RTM_GETNEIGH, AF_BRIDGE, 12, ours, out);
@@ -104,7 +108,8 @@ public final class RtnetlinkClient implements AutoCloseable {
   }
 
   private static boolean sameBatch(Change a, Change b) {
-    return a.object().kind() == b.object().kind() && (a instanceof Change.Delete) == (b instanceof Change.Delete);
+    return a.object().kind() == b.object().kind()
+        && (a instanceof Change.Delete) == (b instanceof Change.Delete);
   }
 
   private void send(List<Change> batch) {
@@ -135,7 +140,8 @@ public final class RtnetlinkClient implements AutoCloseable {
         int errno = -in.getInt(at + 16);
         if (errno != 0 && Integer.compareUnsigned(s, firstSeq) < 0) {
           firstSeq = s;
-          first = NetlinkException.of(verb(c) + " " + c.object(), errno, extAckMessage(in, at, len));
+          first =
+              NetlinkException.of(verb(c) + " " + c.object(), errno, extAckMessage(in, at, len));
         }
       }
     }
@@ -170,17 +176,21 @@ public final class RtnetlinkClient implements AutoCloseable {
   private LinkTable dumpLinks(List<KernelObject> vxlans) {
     Map<String, Integer> indexes = new HashMap<>();
     Map<Integer, String> names = new HashMap<>();
-    // two passes over the same dump: names first, then our VXLAN devices, whose underlay device is by index
+    // two passes over the same dump: names first, then our VXLAN devices, whose underlay device is
+    // by index
     List<ByteBuffer> datagrams = dumpRaw(RTM_GETLINK, AF_UNSPEC, 16);
     for (ByteBuffer d : datagrams) {
-      forEachMessage(d, RTM_NEWLINK, at -> {
-        Attributes a = Attributes.parse(d, at + 32, at + d.getInt(at));
-        if (a.has(IFLA_IFNAME)) {
-          int index = d.getInt(at + 20);
-          indexes.put(a.string(IFLA_IFNAME), index);
-          names.put(index, a.string(IFLA_IFNAME));
-        }
-      });
+      forEachMessage(
+          d,
+          RTM_NEWLINK,
+          at -> {
+            Attributes a = Attributes.parse(d, at + 32, at + d.getInt(at));
+            if (a.has(IFLA_IFNAME)) {
+              int index = d.getInt(at + 20);
+              indexes.put(a.string(IFLA_IFNAME), index);
+              names.put(index, a.string(IFLA_IFNAME));
+            }
+          });
     }
     LinkTable table = new LinkTable(Map.copyOf(indexes), Map.copyOf(names));
     for (ByteBuffer d : datagrams) {
@@ -189,7 +199,8 @@ public final class RtnetlinkClient implements AutoCloseable {
     return table;
   }
 
-  private void dump(int type, int family, int headerLength, Set<Integer> ours, List<KernelObject> out) {
+  private void dump(
+      int type, int family, int headerLength, Set<Integer> ours, List<KernelObject> out) {
     LinkTable table = links;
     for (ByteBuffer d : dumpRaw(type, family, headerLength)) {
       forEachMessage(d, -1, at -> ObjectDecoder.decode(d, at, table, ours, out));
@@ -221,7 +232,8 @@ public final class RtnetlinkClient implements AutoCloseable {
           done = true;
         } else if (t == NLMSG_ERROR) {
           int errno = -copy.getInt(at + 16);
-          throw NetlinkException.of("dump " + type, errno, extAckMessage(copy, at, copy.getInt(at)));
+          throw NetlinkException.of(
+              "dump " + type, errno, extAckMessage(copy, at, copy.getInt(at)));
         }
       }
       out.add(copy);

@@ -1,6 +1,9 @@
 package io.xclusterlink.agent.netlink;
 
-/** rtnetlink constants from the Linux uapi headers (netlink.h, rtnetlink.h, nexthop.h, neighbour.h, if_link.h). */
+/**
+ * rtnetlink constants from the Linux uapi headers (netlink.h, rtnetlink.h, nexthop.h, neighbour.h,
+ * if_link.h).
+ */
 final class Rtnl {
   private Rtnl() {}
 
@@ -64,6 +67,7 @@ final class Rtnl {
   static final int NHA_RES_GROUP_BUCKETS = 1;
   static final int NHA_RES_GROUP_IDLE_TIMER = 2;
   static final int NHA_RES_GROUP_UNBALANCED_TIMER = 3;
+
   /** Resilient-group timers travel as clock_t, in USER_HZ ticks. */
   static final int USER_HZ = 100;
 

@@ -9,9 +9,9 @@ import java.util.TreeSet;
  * seed per boot, and paths become asymmetric).
  *
  * <p>Derivation: {@code FNV-1a("xcl-seed/<vni>" + "\n<name>" for each name of the chosen-among set,
- * sorted)}, as an unsigned 32-bit number; 0 (which would mean "random" to the kernel) becomes 1. The
- * VPC router of cluster A and every gateway of cluster B choose among A's gateways and so share a
- * seed; B's router and A's gateways share another.
+ * sorted)}, as an unsigned 32-bit number; 0 (which would mean "random" to the kernel) becomes 1.
+ * The VPC router of cluster A and every gateway of cluster B choose among A's gateways and so share
+ * a seed; B's router and A's gateways share another.
  */
 public final class HashSeed {
   private HashSeed() {}

@@ -22,7 +22,8 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         octet = -1;
       }
       if (octet < 0 || octet > 255) {
-        throw new IllegalArgumentException("IPv4 address: " + text + " (expected: a.b.c.d, each 0-255)");
+        throw new IllegalArgumentException(
+            "IPv4 address: " + text + " (expected: a.b.c.d, each 0-255)");
       }
       bits = bits << 8 | octet;
     }
@@ -34,12 +35,18 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
     if (octets.length != 4) {
       throw new IllegalArgumentException("IPv4 address: " + octets.length + " bytes (expected: 4)");
     }
-    return new Ipv4((octets[0] & 0xff) << 24 | (octets[1] & 0xff) << 16 | (octets[2] & 0xff) << 8 | octets[3] & 0xff);
+    return new Ipv4(
+        (octets[0] & 0xff) << 24
+            | (octets[1] & 0xff) << 16
+            | (octets[2] & 0xff) << 8
+            | octets[3] & 0xff);
   }
 
   /** The four octets in network order. */
   public byte[] octets() {
-    return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+    return new byte[] {
+      (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits
+    };
   }
 
   @Override
@@ -49,6 +56,12 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
 
   @Override
   public String toString() {
-    return (bits >>> 24) + "." + (bits >>> 16 & 0xff) + "." + (bits >>> 8 & 0xff) + "." + (bits & 0xff);
+    return (bits >>> 24)
+        + "."
+        + (bits >>> 16 & 0xff)
+        + "."
+        + (bits >>> 8 & 0xff)
+        + "."
+        + (bits & 0xff);
   }
 }

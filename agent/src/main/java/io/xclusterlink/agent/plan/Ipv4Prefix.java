@@ -9,8 +9,15 @@ public record Ipv4Prefix(Ipv4 address, int length) implements Comparable<Ipv4Pre
     }
     if ((address.bits() & ~mask(length)) != 0) {
       throw new IllegalArgumentException(
-          "prefix: " + address + "/" + length + " (expected: no host bits set, e.g. "
-              + new Ipv4(address.bits() & mask(length)) + "/" + length + ")");
+          "prefix: "
+              + address
+              + "/"
+              + length
+              + " (expected: no host bits set, e.g. "
+              + new Ipv4(address.bits() & mask(length))
+              + "/"
+              + length
+              + ")");
     }
   }
 
@@ -45,7 +52,9 @@ public record Ipv4Prefix(Ipv4 address, int length) implements Comparable<Ipv4Pre
     return ((address.bits() ^ other.address.bits()) & mask(shorter)) == 0;
   }
 
-  /** The host part as an address, e.g. 0.0.0.255 for a /24: what nft masks with to keep host bits. */
+  /**
+   * The host part as an address, e.g. 0.0.0.255 for a /24: what nft masks with to keep host bits.
+   */
   public Ipv4 hostmask() {
     return new Ipv4(~mask(length));
   }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One piece of desired (or observed) kernel state. Two objects with the same {@link #key()} are
- * the same kernel object; if they differ otherwise, one replaces the other.
+ * One piece of desired (or observed) kernel state. Two objects with the same {@link #key()} are the
+ * same kernel object; if they differ otherwise, one replaces the other.
  *
  * <p>Every object is owned by the agent: routes and nexthops carry {@link #PROTOCOL} as their
  * rtnetlink protocol, the VXLAN device and NAT table carry names only the agent uses, and FDB and
@@ -13,13 +13,17 @@ import java.util.Objects;
  */
 public sealed interface KernelObject {
 
-  /** The rtnetlink protocol ({@code rtm_protocol}, {@code nh_protocol}) of our routes and nexthops. */
+  /**
+   * The rtnetlink protocol ({@code rtm_protocol}, {@code nh_protocol}) of our routes and nexthops.
+   */
   int PROTOCOL = 120;
 
   /** The identity of the kernel object: what a replace keeps and a delete names. */
   String key();
 
-  /** Where the object comes in a kernel-acceptable order: a lower kind must exist before a higher. */
+  /**
+   * Where the object comes in a kernel-acceptable order: a lower kind must exist before a higher.
+   */
   Kind kind();
 
   /** The kinds in dependency order. */
@@ -48,7 +52,8 @@ public sealed interface KernelObject {
   }
 
   /** A VXLAN device without learning; its {@code mac} is derived from the overlay address. */
-  record VxlanLink(String name, int vni, Ipv4 local, String dev, int port, Mac mac, int mtu) implements KernelObject {
+  record VxlanLink(String name, int vni, Ipv4 local, String dev, int port, Mac mac, int mtu)
+      implements KernelObject {
     public String key() {
       return "link " + name;
     }
@@ -59,7 +64,20 @@ public sealed interface KernelObject {
 
     @Override
     public String toString() {
-      return "link " + name + " type vxlan id " + vni + " local " + local + " dev " + dev + " dstport " + port + " address " + mac + " mtu " + mtu;
+      return "link "
+          + name
+          + " type vxlan id "
+          + vni
+          + " local "
+          + local
+          + " dev "
+          + dev
+          + " dstport "
+          + port
+          + " address "
+          + mac
+          + " mtu "
+          + mtu;
     }
   }
 
@@ -79,7 +97,9 @@ public sealed interface KernelObject {
     }
   }
 
-  /** A permanent FDB entry on the VXLAN device: frames for {@code mac} go to underlay {@code dst}. */
+  /**
+   * A permanent FDB entry on the VXLAN device: frames for {@code mac} go to underlay {@code dst}.
+   */
   record FdbEntry(Mac mac, String dev, Ipv4 dst) implements KernelObject {
     public String key() {
       return "fdb " + mac + " dev " + dev;
@@ -131,12 +151,14 @@ public sealed interface KernelObject {
    * A resilient nexthop group. Members are nexthop ids in the order every node choosing among the
    * same gateways lists them; the timers are in seconds.
    */
-  record ResilientGroup(int id, List<Integer> members, int buckets, int idleTimer, int unbalancedTimer)
+  record ResilientGroup(
+      int id, List<Integer> members, int buckets, int idleTimer, int unbalancedTimer)
       implements KernelObject {
     public ResilientGroup {
       members = List.copyOf(members);
       if (members.isEmpty()) {
-        throw new IllegalArgumentException("group " + Integer.toUnsignedString(id) + ": members [] (expected: at least one)");
+        throw new IllegalArgumentException(
+            "group " + Integer.toUnsignedString(id) + ": members [] (expected: at least one)");
       }
     }
 
@@ -150,12 +172,18 @@ public sealed interface KernelObject {
 
     @Override
     public String toString() {
-      StringBuilder sb = new StringBuilder("nexthop ").append(Integer.toUnsignedString(id)).append(" group ");
+      StringBuilder sb =
+          new StringBuilder("nexthop ").append(Integer.toUnsignedString(id)).append(" group ");
       for (int i = 0; i < members.size(); i++) {
         sb.append(i == 0 ? "" : "/").append(Integer.toUnsignedString(members.get(i)));
       }
-      return sb.append(" type resilient buckets ").append(buckets).append(" idle_timer ").append(idleTimer)
-          .append(" unbalanced_timer ").append(unbalancedTimer).toString();
+      return sb.append(" type resilient buckets ")
+          .append(buckets)
+          .append(" idle_timer ")
+          .append(idleTimer)
+          .append(" unbalanced_timer ")
+          .append(unbalancedTimer)
+          .toString();
     }
   }
 

@@ -7,7 +7,10 @@ final class Names {
   static void require(String what, String name) {
     if (name == null || name.isEmpty() || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
       throw new IllegalArgumentException(
-          what + " name: " + (name == null ? null : "\"" + name + "\"") + " (expected: printable ASCII, no spaces)");
+          what
+              + " name: "
+              + (name == null ? null : "\"" + name + "\"")
+              + " (expected: printable ASCII, no spaces)");
     }
   }
 }

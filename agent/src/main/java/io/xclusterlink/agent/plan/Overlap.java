@@ -3,15 +3,19 @@ package io.xclusterlink.agent.plan;
 import java.util.List;
 import java.util.Objects;
 
-/** How the two VPCs' addresses relate: disjoint and routed as they are, or overlapping and translated. */
+/**
+ * How the two VPCs' addresses relate: disjoint and routed as they are, or overlapping and
+ * translated.
+ */
 public sealed interface Overlap {
 
   /** Disjoint CIDRs: no translation, hash on addresses and ports (fields 0x0037). */
   record None() implements Overlap {}
 
   /**
-   * Overlapping CIDRs: each local prefix is seen by the world as a global prefix of the same length,
-   * translated statelessly 1:1 on the gateways; remote prefixes in the tunnel are then global ones.
+   * Overlapping CIDRs: each local prefix is seen by the world as a global prefix of the same
+   * length, translated statelessly 1:1 on the gateways; remote prefixes in the tunnel are then
+   * global ones.
    *
    * @param globalSpace the range all clusters' global prefixes come from (e.g. 242.0.0.0/16)
    */
@@ -20,12 +24,20 @@ public sealed interface Overlap {
       Objects.requireNonNull(globalSpace, "globalSpace");
       translations = List.copyOf(translations);
       if (translations.isEmpty()) {
-        throw new IllegalArgumentException("translations: [] (expected: at least one local prefix)");
+        throw new IllegalArgumentException(
+            "translations: [] (expected: at least one local prefix)");
       }
       for (Translation t : translations) {
-        if (!globalSpace.contains(t.global().address()) || t.global().length() < globalSpace.length()) {
+        if (!globalSpace.contains(t.global().address())
+            || t.global().length() < globalSpace.length()) {
           throw new IllegalArgumentException(
-              "translation " + t + ": global " + t.global() + " (expected: inside " + globalSpace + ")");
+              "translation "
+                  + t
+                  + ": global "
+                  + t.global()
+                  + " (expected: inside "
+                  + globalSpace
+                  + ")");
         }
       }
     }
@@ -36,7 +48,14 @@ public sealed interface Overlap {
     public Translation {
       if (local.length() != global.length()) {
         throw new IllegalArgumentException(
-            "translation " + local + " -> " + global + ": lengths " + local.length() + " and " + global.length()
+            "translation "
+                + local
+                + " -> "
+                + global
+                + ": lengths "
+                + local.length()
+                + " and "
+                + global.length()
                 + " (expected: equal, the translation is 1:1)");
       }
     }

@@ -23,8 +23,8 @@ import java.util.TreeMap;
  * The pure planner: the kernel state a node needs for a tunnel ({@link #desired}), and the ordered
  * changes from what the kernel has to that ({@link #diff}). No I/O; thread-safe.
  *
- * <p>Invariants (tested in {@code PlanTest}, {@code PlanPropertiesTest} and against a naive model in
- * {@code PlanEquivalenceTest}):
+ * <p>Invariants (tested in {@code PlanTest}, {@code PlanPropertiesTest} and against a naive model
+ * in {@code PlanEquivalenceTest}):
  *
  * <ul>
  *   <li>health changes only the resilient group's membership, never an id, a nexthop, a route;
@@ -35,17 +35,26 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class Plan {
-  /** Buckets per resilient group: 43/42/43 for three gateways, enough to move flows in small steps. */
+  /**
+   * Buckets per resilient group: 43/42/43 for three gateways, enough to move flows in small steps.
+   */
   public static final int BUCKETS = 128;
+
   /** Seconds a bucket must be idle before a re-added gateway may take it over (trap 4). */
   public static final int IDLE_TIMER = 5;
+
   /** 0: busy buckets are never moved to rebalance, so a revived gateway takes no active flow. */
   public static final int UNBALANCED_TIMER = 0;
+
   /** Hash policy 3: the fields below, never a socket's or the NIC's L4 hash (trap 1). */
   public static final int HASH_POLICY = 3;
+
   /** Source and destination address, protocol, source and destination port. */
   public static final int HASH_FIELDS = 0x0037;
-  /** Protocol and ports only: under 1:1 translation the addresses differ on the two sides (trap 5). */
+
+  /**
+   * Protocol and ports only: under 1:1 translation the addresses differ on the two sides (trap 5).
+   */
   public static final int HASH_FIELDS_TRANSLATED = 0x0034;
 
   private Plan() {}
@@ -83,17 +92,34 @@ public final class Plan {
         out.add(new Route(p, new RouteTarget.ViaNexthop(ids.group())));
       }
     } else if (node instanceof Node.Gateway gw) {
-      LocalGateway self = tunnel.localGateways().stream()
-          .filter(g -> g.name().equals(gw.name()))
-          .findFirst()
-          .orElseThrow(() -> new IllegalArgumentException(
-              "node: gateway " + gw.name() + " (expected: one of the tunnel's local gateways "
-                  + tunnel.localGateways().stream().map(LocalGateway::name).sorted().toList() + ")"));
+      LocalGateway self =
+          tunnel.localGateways().stream()
+              .filter(g -> g.name().equals(gw.name()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "node: gateway "
+                              + gw.name()
+                              + " (expected: one of the tunnel's local gateways "
+                              + tunnel.localGateways().stream()
+                                  .map(LocalGateway::name)
+                                  .sorted()
+                                  .toList()
+                              + ")"));
       List<String> names = tunnel.remoteGateways().stream().map(RemoteGateway::name).toList();
       NexthopIds ids = NexthopIds.assign(vx.vni(), names);
       sysctls(out, tunnel, HashSeed.of(vx.vni(), names));
       String dev = vx.deviceName();
-      out.add(new VxlanLink(dev, vx.vni(), self.underlay(), vx.underlayDevice(), vx.port(), Mac.ofOverlay(self.overlay()), vx.mtu()));
+      out.add(
+          new VxlanLink(
+              dev,
+              vx.vni(),
+              self.underlay(),
+              vx.underlayDevice(),
+              vx.port(),
+              Mac.ofOverlay(self.overlay()),
+              vx.mtu()));
       out.add(new LinkAddress(dev, self.overlay(), vx.overlayNetwork().length()));
       List<Integer> up = new ArrayList<>();
       for (RemoteGateway g : byName(tunnel.remoteGateways(), RemoteGateway::name)) {
@@ -111,7 +137,9 @@ public final class Plan {
         out.add(new Route(p, new RouteTarget.ViaNexthop(ids.group())));
       }
       for (Ipv4Prefix p : tunnel.localPrefixes()) {
-        out.add(new Route(p, new RouteTarget.ViaGateway(tunnel.routerTransit(), tunnel.transitDevice())));
+        out.add(
+            new Route(
+                p, new RouteTarget.ViaGateway(tunnel.routerTransit(), tunnel.transitDevice())));
       }
       if (tunnel.overlap() instanceof Overlap.Translated t) {
         out.add(natTable(vx, tunnel.transitDevice(), t));
@@ -124,13 +152,14 @@ public final class Plan {
   /**
    * The changes that turn {@code observed} into {@code desired}, in an order the kernel accepts:
    * adds and replaces by ascending kind (sysctls, links, addresses, FDB and neighbour entries,
-   * nexthops, groups, routes, NAT), then deletes by descending kind, so that nothing is ever created
-   * before what it refers to, nor removed while something still refers to it. A group whose
-   * membership changed is one {@link Change.Replace} (trap 4: delete and add would move every
-   * flow and take the routes with it). Sysctls have no "absent" state and are never deleted: an
-   * observed sysctl the plan no longer wants is left as it is.
+   * nexthops, groups, routes, NAT), then deletes by descending kind, so that nothing is ever
+   * created before what it refers to, nor removed while something still refers to it. A group whose
+   * membership changed is one {@link Change.Replace} (trap 4: delete and add would move every flow
+   * and take the routes with it). Sysctls have no "absent" state and are never deleted: an observed
+   * sysctl the plan no longer wants is left as it is.
    */
-  public static List<Change> diff(Collection<KernelObject> desired, Collection<KernelObject> observed) {
+  public static List<Change> diff(
+      Collection<KernelObject> desired, Collection<KernelObject> observed) {
     Map<String, KernelObject> want = byKey(desired, "desired");
     Map<String, KernelObject> have = byKey(observed, "observed");
     List<Change> writes = new ArrayList<>();
@@ -165,7 +194,15 @@ public final class Plan {
     for (KernelObject o : objects) {
       KernelObject before = map.put(o.key(), o);
       if (before != null && !before.equals(o)) {
-        throw new IllegalArgumentException(which + ": " + o.key() + " twice, as " + before + " and " + o + " (expected: one object per key)");
+        throw new IllegalArgumentException(
+            which
+                + ": "
+                + o.key()
+                + " twice, as "
+                + before
+                + " and "
+                + o
+                + " (expected: one object per key)");
       }
     }
     return map;
@@ -179,7 +216,10 @@ public final class Plan {
     // the effective rp_filter is the maximum of "all" and the device's own, set when it was created
     out.add(new Sysctl("net.ipv4.conf." + tunnel.transitDevice() + ".rp_filter", "0"));
     out.add(new Sysctl("net.ipv4.fib_multipath_hash_policy", String.valueOf(HASH_POLICY)));
-    out.add(new Sysctl("net.ipv4.fib_multipath_hash_fields", String.valueOf(translated ? HASH_FIELDS_TRANSLATED : HASH_FIELDS)));
+    out.add(
+        new Sysctl(
+            "net.ipv4.fib_multipath_hash_fields",
+            String.valueOf(translated ? HASH_FIELDS_TRANSLATED : HASH_FIELDS)));
     out.add(new Sysctl("net.ipv4.fib_multipath_hash_seed", Long.toString(seed)));
   }
 
@@ -212,13 +252,26 @@ public final class Plan {
     List<Overlap.Translation> sorted = new ArrayList<>(t.translations());
     sorted.sort(Comparator.comparing(Overlap.Translation::local));
     for (Overlap.Translation tr : sorted) {
-      text.append("\t\tiifname \"").append(transitDevice).append("\" ip saddr ").append(tr.local())
-          .append(" ip daddr ").append(t.globalSpace())
-          .append(" notrack ip saddr set ip saddr & ").append(tr.local().hostmask())
-          .append(" | ").append(tr.global().address()).append('\n');
-      text.append("\t\tiifname \"").append(vx.deviceName()).append("\" ip daddr ").append(tr.global())
-          .append(" notrack ip daddr set ip daddr & ").append(tr.global().hostmask())
-          .append(" | ").append(tr.local().address()).append('\n');
+      text.append("\t\tiifname \"")
+          .append(transitDevice)
+          .append("\" ip saddr ")
+          .append(tr.local())
+          .append(" ip daddr ")
+          .append(t.globalSpace())
+          .append(" notrack ip saddr set ip saddr & ")
+          .append(tr.local().hostmask())
+          .append(" | ")
+          .append(tr.global().address())
+          .append('\n');
+      text.append("\t\tiifname \"")
+          .append(vx.deviceName())
+          .append("\" ip daddr ")
+          .append(tr.global())
+          .append(" notrack ip daddr set ip daddr & ")
+          .append(tr.global().hostmask())
+          .append(" | ")
+          .append(tr.local().address())
+          .append('\n');
     }
     text.append("\t}\n}\n");
     return new NatTable(name, text.toString());

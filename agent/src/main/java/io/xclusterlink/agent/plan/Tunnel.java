@@ -47,7 +47,10 @@ public record Tunnel(
       for (Ipv4Prefix local : localPrefixes) {
         if (remote.overlaps(local)) {
           throw new IllegalArgumentException(
-              "remotePrefixes: " + remote + " overlaps local " + local
+              "remotePrefixes: "
+                  + remote
+                  + " overlaps local "
+                  + local
                   + " (expected: disjoint; for overlapping VPCs use Overlap.Translated and the remote's global prefixes)");
         }
       }
@@ -64,7 +67,13 @@ public record Tunnel(
       for (Overlap.Translation tr : t.translations()) {
         if (!localPrefixes.contains(tr.local())) {
           throw new IllegalArgumentException(
-              "translation " + tr + ": local " + tr.local() + " (expected: one of localPrefixes " + localPrefixes + ")");
+              "translation "
+                  + tr
+                  + ": local "
+                  + tr.local()
+                  + " (expected: one of localPrefixes "
+                  + localPrefixes
+                  + ")");
         }
       }
     }
@@ -74,14 +83,16 @@ public record Tunnel(
     Set<String> seen = new HashSet<>();
     for (T item : items) {
       if (!seen.add(name.apply(item))) {
-        throw new IllegalArgumentException(field + ": " + name.apply(item) + " twice (expected: unique)");
+        throw new IllegalArgumentException(
+            field + ": " + name.apply(item) + " twice (expected: unique)");
       }
     }
   }
 
   private static void requireOverlay(String who, Ipv4 overlay, Ipv4Prefix network) {
     if (!network.contains(overlay)) {
-      throw new IllegalArgumentException(who + ": overlay " + overlay + " (expected: inside " + network + ")");
+      throw new IllegalArgumentException(
+          who + ": overlay " + overlay + " (expected: inside " + network + ")");
     }
   }
 }

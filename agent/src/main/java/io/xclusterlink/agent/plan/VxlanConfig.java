@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param overlayNetwork the overlay subnet the gateways' overlay addresses belong to
  * @param mtu the VXLAN device's MTU (underlay MTU minus 50)
  */
-public record VxlanConfig(int vni, int port, String underlayDevice, Ipv4Prefix overlayNetwork, int mtu) {
+public record VxlanConfig(
+    int vni, int port, String underlayDevice, Ipv4Prefix overlayNetwork, int mtu) {
   public VxlanConfig {
     if (vni < 1 || vni > 0xff_ffff) {
       throw new IllegalArgumentException("vni: " + vni + " (expected: 1-16777215)");
@@ -25,8 +26,8 @@ public record VxlanConfig(int vni, int port, String underlayDevice, Ipv4Prefix o
   }
 
   /**
-   * The VXLAN device's name, {@code xclvx<vni>}: the same on every gateway of the cluster, so the NAT
-   * ruleset that names it is byte-identical on all of them.
+   * The VXLAN device's name, {@code xclvx<vni>}: the same on every gateway of the cluster, so the
+   * NAT ruleset that names it is byte-identical on all of them.
    */
   public String deviceName() {
     return "xclvx" + vni;

@@ -46,15 +46,16 @@ final class NetworkNamespace implements AutoCloseable {
     run("ip", "netns", "add", name);
     NetworkNamespace ns = new NetworkNamespace(name);
     try {
-      ns.inside(() -> {
-        int fd = open("/var/run/netns/" + name, 0);
-        try {
-          setns(fd, CLONE_NEWNET);
-        } finally {
-          close(fd);
-        }
-        return null;
-      });
+      ns.inside(
+          () -> {
+            int fd = open("/var/run/netns/" + name, 0);
+            try {
+              setns(fd, CLONE_NEWNET);
+            } finally {
+              close(fd);
+            }
+            return null;
+          });
       ns.ip("link", "set", "lo", "up");
     } catch (Exception e) {
       ns.close();

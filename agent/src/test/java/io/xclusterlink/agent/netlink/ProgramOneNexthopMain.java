@@ -5,7 +5,9 @@ import io.xclusterlink.agent.plan.Ipv4;
 import io.xclusterlink.agent.plan.KernelObject.Nexthop;
 import java.util.List;
 
-/** A child process for {@link WithoutNetAdminIT}: tries to add one nexthop and prints the outcome. */
+/**
+ * A child process for {@link WithoutNetAdminIT}: tries to add one nexthop and prints the outcome.
+ */
 public final class ProgramOneNexthopMain {
   private ProgramOneNexthopMain() {}
 

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adapter against a real kernel, in a namespace of its own: programs the planner's state,
- * reads it back with its own dump and with {@code ip -j}, replaces and deletes. Needs root.
+ * The adapter against a real kernel, in a namespace of its own: programs the planner's state, reads
+ * it back with its own dump and with {@code ip -j}, replaces and deletes. Needs root.
  */
 class RtnetlinkClientIT {
   private static final Node ROUTER = new Node.VpcRouter();
@@ -40,7 +40,8 @@ class RtnetlinkClientIT {
   }
 
   @Test
-  void routerGroupIsProgrammedReplacedWithoutOneMemberAndRemovedLeavingForeignObjects() throws Exception {
+  void routerGroupIsProgrammedReplacedWithoutOneMemberAndRemovedLeavingForeignObjects()
+      throws Exception {
     try (NetworkNamespace ns = NetworkNamespace.create()) {
       transit(ns);
       ns.ip("nexthop", "add", "id", "7", "via", "10.255.0.99", "dev", "t0");
@@ -49,12 +50,14 @@ class RtnetlinkClientIT {
 
       Tunnel all = tunnel(Health.UP);
       List<KernelObject> desired = Plan.desired(ROUTER, all);
-      List<KernelObject> observed = ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(Plan.diff(desired, client.observe(desired)));
-          return client.observe(desired);
-        }
-      });
+      List<KernelObject> observed =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(desired, client.observe(desired)));
+                  return client.observe(desired);
+                }
+              });
       assertThat(new HashSet<>(observed)).isEqualTo(new HashSet<>(desired));
       assertThat(Plan.diff(desired, observed)).isEmpty();
 
@@ -70,46 +73,63 @@ class RtnetlinkClientIT {
       for (Nexthop n : all(desired, Nexthop.class)) {
         assertThat(nexthop(ns, n.id()).path("gateway").asText()).isEqualTo(n.via().toString());
       }
-      assertThat(routes(ns)).containsEntry("10.20.0.0/16", "nhid " + group.id() + " proto 120")
+      assertThat(routes(ns))
+          .containsEntry("10.20.0.0/16", "nhid " + group.id() + " proto 120")
           .containsEntry("10.21.0.0/24", "nhid " + group.id() + " proto 120")
           .containsEntry("10.99.0.0/16", "nhid 7 proto boot");
-      assertThat(ns.ip("route", "show", "proto", "120").lines().filter(l -> !l.startsWith("\t"))).hasSize(2);
+      assertThat(ns.ip("route", "show", "proto", "120").lines().filter(l -> !l.startsWith("\t")))
+          .hasSize(2);
 
       // g2 declared dead: one replace of the group, and only g2's buckets move
       Map<Integer, Integer> before = buckets(ns, group.id());
-      int g2 = all(desired, Nexthop.class).stream().filter(n -> n.via().equals(Ipv4.parse("10.255.0.11"))).findFirst().orElseThrow().id();
+      int g2 =
+          all(desired, Nexthop.class).stream()
+              .filter(n -> n.via().equals(Ipv4.parse("10.255.0.11")))
+              .findFirst()
+              .orElseThrow()
+              .id();
       List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
-      List<Change> changes = ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          List<Change> diff = Plan.diff(withoutG2, client.observe(withoutG2));
-          client.apply(diff);
-          return diff;
-        }
-      });
+      List<Change> changes =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  List<Change> diff = Plan.diff(withoutG2, client.observe(withoutG2));
+                  client.apply(diff);
+                  return diff;
+                }
+              });
       assertThat(changes).singleElement().isInstanceOf(Change.Replace.class);
       Map<Integer, Integer> after = buckets(ns, group.id());
       assertThat(before).hasSize(128);
       assertThat(before.values()).contains(g2);
-      before.forEach((index, nhid) -> {
-        if (nhid == g2) {
-          assertThat(after.get(index)).as("bucket %d of the dead member", index).isNotEqualTo(g2);
-        } else {
-          assertThat(after.get(index)).as("bucket %d of a surviving member", index).isEqualTo(nhid);
-        }
-      });
+      before.forEach(
+          (index, nhid) -> {
+            if (nhid == g2) {
+              assertThat(after.get(index))
+                  .as("bucket %d of the dead member", index)
+                  .isNotEqualTo(g2);
+            } else {
+              assertThat(after.get(index))
+                  .as("bucket %d of a surviving member", index)
+                  .isEqualTo(nhid);
+            }
+          });
 
       // the tunnel goes: exactly our objects go
-      List<KernelObject> left = ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(Plan.diff(List.of(), client.observe(List.of())));
-          return client.observe(List.of());
-        }
-      });
+      List<KernelObject> left =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(List.of(), client.observe(List.of())));
+                  return client.observe(List.of());
+                }
+              });
       assertThat(left).isEmpty();
       List<Integer> ids = new ArrayList<>();
       ns.ipJson("nexthop", "show").forEach(n -> ids.add(n.path("id").asInt()));
       assertThat(ids).containsExactly(7);
-      assertThat(routes(ns)).doesNotContainKeys("10.20.0.0/16", "10.21.0.0/24")
+      assertThat(routes(ns))
+          .doesNotContainKeys("10.20.0.0/16", "10.21.0.0/24")
           .containsEntry("10.99.0.0/16", "nhid 7 proto boot")
           .containsEntry("10.98.0.0/16", "via 10.255.0.99 proto static");
     }
@@ -125,12 +145,14 @@ class RtnetlinkClientIT {
       ns.ip("link", "set", "u1", "up");
 
       List<KernelObject> desired = Plan.desired(new Node.Gateway("g2"), tunnel(Health.UP));
-      List<KernelObject> observed = ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(Plan.diff(desired, client.observe(desired)));
-          return client.observe(desired);
-        }
-      });
+      List<KernelObject> observed =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(desired, client.observe(desired)));
+                  return client.observe(desired);
+                }
+              });
       assertThat(new HashSet<>(observed)).isEqualTo(new HashSet<>(desired));
 
       JsonNode link = ns.ipJson("-d", "link", "show", "xclvx42").get(0);
@@ -141,16 +163,21 @@ class RtnetlinkClientIT {
       assertThat(vx.path("local").asText()).isEqualTo("192.168.0.11");
       assertThat(vx.path("port").asInt()).isEqualTo(4789);
       assertThat(vx.path("learning").asBoolean(true)).isFalse();
-      String fdb = NetworkNamespace.run("ip", "netns", "exec", ns.name, "bridge", "fdb", "show", "dev", "xclvx42");
+      String fdb =
+          NetworkNamespace.run(
+              "ip", "netns", "exec", ns.name, "bridge", "fdb", "show", "dev", "xclvx42");
       assertThat(fdb).contains("02:58:64:40:00:6e dst 192.168.0.110 self permanent");
-      assertThat(ns.ip("neigh", "show", "dev", "xclvx42")).contains("100.64.0.110 lladdr 02:58:64:40:00:6e PERMANENT");
+      assertThat(ns.ip("neigh", "show", "dev", "xclvx42"))
+          .contains("100.64.0.110 lladdr 02:58:64:40:00:6e PERMANENT");
 
-      List<KernelObject> left = ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(Plan.diff(List.of(), client.observe(List.of())));
-          return client.observe(List.of());
-        }
-      });
+      List<KernelObject> left =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(List.of(), client.observe(List.of())));
+                  return client.observe(List.of());
+                }
+              });
       assertThat(left).isEmpty();
       assertThat(ns.ip("link", "show")).doesNotContain("xclvx42");
     }
@@ -161,23 +188,37 @@ class RtnetlinkClientIT {
     try (NetworkNamespace ns = NetworkNamespace.create()) {
       transit(ns);
       Nexthop offLink = new Nexthop(21, Ipv4.parse("100.64.0.21"), "t0");
-      assertThatThrownBy(() -> ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(List.of(new Change.Add(offLink)));
-          return null;
-        }
-      })).isInstanceOf(NetlinkException.class)
-          .hasMessageStartingWith("add nexthop 21 via 100.64.0.21 dev t0: Network is unreachable (errno 101)");
+      assertThatThrownBy(
+              () ->
+                  ns.inside(
+                      () -> {
+                        try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                          client.apply(List.of(new Change.Add(offLink)));
+                          return null;
+                        }
+                      }))
+          .isInstanceOf(NetlinkException.class)
+          .hasMessageStartingWith(
+              "add nexthop 21 via 100.64.0.21 dev t0: Network is unreachable (errno 101)");
 
       ns.ip("nexthop", "add", "id", "21", "via", "10.255.0.21", "dev", "t0");
-      assertThatThrownBy(() -> ns.inside(() -> {
-        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-          client.apply(List.of(new Change.Add(new Nexthop(21, Ipv4.parse("10.255.0.22"), "t0"))));
-          return null;
-        }
-      })).isInstanceOf(NetlinkException.class)
+      assertThatThrownBy(
+              () ->
+                  ns.inside(
+                      () -> {
+                        try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                          client.apply(
+                              List.of(
+                                  new Change.Add(
+                                      new Nexthop(21, Ipv4.parse("10.255.0.22"), "t0"))));
+                          return null;
+                        }
+                      }))
+          .isInstanceOf(NetlinkException.class)
           .hasMessageStartingWith("add nexthop 21 via 10.255.0.22 dev t0: File exists (errno 17)");
-      assertThat(nexthop(ns, 21).path("gateway").asText()).as("a foreign nexthop is never overwritten").isEqualTo("10.255.0.21");
+      assertThat(nexthop(ns, 21).path("gateway").asText())
+          .as("a foreign nexthop is never overwritten")
+          .isEqualTo("10.255.0.21");
     }
   }
 
@@ -188,24 +229,52 @@ class RtnetlinkClientIT {
     ns.ip("link", "set", "t1", "up");
   }
 
-  /** Three gateways per side on the transit 10.255.0.0/24 (g1-g3 at .10-.12); overlay 100.64.0.0/24. */
+  /**
+   * Three gateways per side on the transit 10.255.0.0/24 (g1-g3 at .10-.12); overlay 100.64.0.0/24.
+   */
   static Tunnel tunnel(Health health) {
     List<LocalGateway> local = new ArrayList<>();
     List<RemoteGateway> remote = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      local.add(new LocalGateway("g" + (i + 1), Ipv4.parse("10.255.0." + (10 + i)), Ipv4.parse("192.168.0." + (10 + i)),
-          Ipv4.parse("100.64.0." + (10 + i)), health));
-      remote.add(new RemoteGateway("r" + (i + 1), Ipv4.parse("192.168.0." + (110 + i)), Ipv4.parse("100.64.0." + (110 + i)), health));
+      local.add(
+          new LocalGateway(
+              "g" + (i + 1),
+              Ipv4.parse("10.255.0." + (10 + i)),
+              Ipv4.parse("192.168.0." + (10 + i)),
+              Ipv4.parse("100.64.0." + (10 + i)),
+              health));
+      remote.add(
+          new RemoteGateway(
+              "r" + (i + 1),
+              Ipv4.parse("192.168.0." + (110 + i)),
+              Ipv4.parse("100.64.0." + (110 + i)),
+              health));
     }
-    return new Tunnel(new VxlanConfig(42, 4789, "u0", Ipv4Prefix.parse("100.64.0.0/24"), 1450), "t0", Ipv4.parse("10.255.0.1"),
-        List.of(Ipv4Prefix.parse("10.10.0.0/16")), List.of(Ipv4Prefix.parse("10.20.0.0/16"), Ipv4Prefix.parse("10.21.0.0/24")),
-        local, remote, new Overlap.None());
+    return new Tunnel(
+        new VxlanConfig(42, 4789, "u0", Ipv4Prefix.parse("100.64.0.0/24"), 1450),
+        "t0",
+        Ipv4.parse("10.255.0.1"),
+        List.of(Ipv4Prefix.parse("10.10.0.0/16")),
+        List.of(Ipv4Prefix.parse("10.20.0.0/16"), Ipv4Prefix.parse("10.21.0.0/24")),
+        local,
+        remote,
+        new Overlap.None());
   }
 
   static Tunnel withHealth(Tunnel t, String localName, Health h) {
-    List<LocalGateway> local = t.localGateways().stream().map(g -> g.name().equals(localName) ? g.withHealth(h) : g).toList();
-    return new Tunnel(t.vxlan(), t.transitDevice(), t.routerTransit(), t.localPrefixes(), t.remotePrefixes(), local,
-        t.remoteGateways(), t.overlap());
+    List<LocalGateway> local =
+        t.localGateways().stream()
+            .map(g -> g.name().equals(localName) ? g.withHealth(h) : g)
+            .toList();
+    return new Tunnel(
+        t.vxlan(),
+        t.transitDevice(),
+        t.routerTransit(),
+        t.localPrefixes(),
+        t.remotePrefixes(),
+        local,
+        t.remoteGateways(),
+        t.overlap());
   }
 
   static JsonNode nexthop(NetworkNamespace ns, int id) throws Exception {
@@ -215,7 +284,10 @@ class RtnetlinkClientIT {
   static Map<Integer, Integer> buckets(NetworkNamespace ns, int group) throws Exception {
     Map<Integer, Integer> out = new TreeMap<>();
     ns.ipJson("nexthop", "bucket", "show", "id", Integer.toString(group))
-        .forEach(b -> out.put(b.path("bucket").path("index").asInt(), b.path("bucket").path("nhid").asInt()));
+        .forEach(
+            b ->
+                out.put(
+                    b.path("bucket").path("index").asInt(), b.path("bucket").path("nhid").asInt()));
     return out;
   }
 
@@ -223,7 +295,12 @@ class RtnetlinkClientIT {
   private static Map<String, String> routes(NetworkNamespace ns) throws Exception {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode r : ns.ipJson("route", "show")) {
-      String target = r.has("nhid") ? "nhid " + r.path("nhid").asInt() : r.has("gateway") ? "via " + r.path("gateway").asText() : "dev " + r.path("dev").asText();
+      String target =
+          r.has("nhid")
+              ? "nhid " + r.path("nhid").asInt()
+              : r.has("gateway")
+                  ? "via " + r.path("gateway").asText()
+                  : "dev " + r.path("dev").asText();
       // ip leaves out the protocol when it is "boot", the default of `ip route add`
       out.put(r.path("dst").asText(), target + " proto " + r.path("protocol").asText("boot"));
     }

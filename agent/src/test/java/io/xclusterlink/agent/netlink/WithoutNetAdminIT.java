@@ -20,13 +20,28 @@ class WithoutNetAdminIT {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
     try (NetworkNamespace ns = NetworkNamespace.create()) {
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      String out = NetworkNamespace.run("ip", "netns", "exec", ns.name,
-          "setpriv", "--inh-caps=-all", "--bounding-set=-net_admin", "--",
-          java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-          "-cp", System.getProperty("java.class.path"), ProgramOneNexthopMain.class.getName());
-      assertThat(out).contains("observed 0 objects")
-          .contains("refused: add nexthop 21 via 127.0.0.2 dev lo: needs CAP_NET_ADMIN to program nexthops "
-              + "(run as root or grant the capability)");
+      String out =
+          NetworkNamespace.run(
+              "ip",
+              "netns",
+              "exec",
+              ns.name,
+              "setpriv",
+              "--inh-caps=-all",
+              "--bounding-set=-net_admin",
+              "--",
+              java,
+              "-XX:TieredStopAtLevel=1",
+              "-XX:+UseSerialGC",
+              "-XX:-UsePerfData",
+              "-cp",
+              System.getProperty("java.class.path"),
+              ProgramOneNexthopMain.class.getName());
+      assertThat(out)
+          .contains("observed 0 objects")
+          .contains(
+              "refused: add nexthop 21 via 127.0.0.2 dev lo: needs CAP_NET_ADMIN to program nexthops "
+                  + "(run as root or grant the capability)");
       assertThat(ns.ip("nexthop", "show")).isBlank();
     }
   }

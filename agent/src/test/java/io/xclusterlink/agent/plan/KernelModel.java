@@ -45,7 +45,14 @@ final class KernelModel {
       requireReferencesExist(o);
       objects.put(o.key(), o);
     } else if (change instanceof Change.Replace r) {
-      require(r.previous().equals(objects.get(o.key())), "replace of " + o.key() + " expected " + r.previous() + " but kernel has " + objects.get(o.key()));
+      require(
+          r.previous().equals(objects.get(o.key())),
+          "replace of "
+              + o.key()
+              + " expected "
+              + r.previous()
+              + " but kernel has "
+              + objects.get(o.key()));
       requireReferencesExist(o);
       objects.put(o.key(), o);
     } else {
@@ -60,10 +67,14 @@ final class KernelModel {
   private void requireReferencesExist(KernelObject o) {
     if (o instanceof ResilientGroup g) {
       for (int m : g.members()) {
-        require(objects.get("nexthop " + Integer.toUnsignedString(m)) instanceof Nexthop, o + " refers to a missing nexthop " + m);
+        require(
+            objects.get("nexthop " + Integer.toUnsignedString(m)) instanceof Nexthop,
+            o + " refers to a missing nexthop " + m);
       }
     } else if (o instanceof Route r && r.target() instanceof RouteTarget.ViaNexthop v) {
-      require(objects.containsKey("nexthop " + Integer.toUnsignedString(v.nhid())), o + " refers to a missing nexthop " + v.nhid());
+      require(
+          objects.containsKey("nexthop " + Integer.toUnsignedString(v.nhid())),
+          o + " refers to a missing nexthop " + v.nhid());
     }
     String dev = device(o);
     if (dev != null && dev.startsWith("xclvx")) {
@@ -75,7 +86,9 @@ final class KernelModel {
     if (to instanceof Nexthop n && from instanceof ResilientGroup g) {
       return g.members().contains(n.id());
     }
-    if ((to instanceof ResilientGroup || to instanceof Nexthop) && from instanceof Route r && r.target() instanceof RouteTarget.ViaNexthop v) {
+    if ((to instanceof ResilientGroup || to instanceof Nexthop)
+        && from instanceof Route r
+        && r.target() instanceof RouteTarget.ViaNexthop v) {
       return to.key().equals("nexthop " + Integer.toUnsignedString(v.nhid()));
     }
     if (to instanceof VxlanLink l) {

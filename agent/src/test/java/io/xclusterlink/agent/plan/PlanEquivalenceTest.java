@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks {@link Plan#desired} against a naive re-computation written independently from
- * l3-kernel.md's recipe (no {@link NexthopIds}, {@link HashSeed}, {@link Mac} or {@link Fnv1a}), over
- * random topologies: 1-8 gateways per side, random health, random prefixes, overlap on and off.
+ * l3-kernel.md's recipe (no {@link NexthopIds}, {@link HashSeed}, {@link Mac} or {@link Fnv1a}),
+ * over random topologies: 1-8 gateways per side, random health, random prefixes, overlap on and
+ * off.
  */
 class PlanEquivalenceTest {
 
@@ -41,7 +42,9 @@ class PlanEquivalenceTest {
         nodes.add(new Node.VpcRouter());
         tunnel.localGateways().forEach(g -> nodes.add(new Node.Gateway(g.name())));
         for (Node node : nodes) {
-          assertThat(new HashSet<>(Plan.desired(node, tunnel))).as("%s on %s", node, tunnel).isEqualTo(naive(node, tunnel));
+          assertThat(new HashSet<>(Plan.desired(node, tunnel)))
+              .as("%s on %s", node, tunnel)
+              .isEqualTo(naive(node, tunnel));
           compared++;
         }
         translated += t.overlap() ? 1 : 0;
@@ -54,7 +57,9 @@ class PlanEquivalenceTest {
     assertThat(allDown).isGreaterThan(10);
   }
 
-  /** The recipe, spelled out: slow, obvious, and sharing nothing with the planner but the records. */
+  /**
+   * The recipe, spelled out: slow, obvious, and sharing nothing with the planner but the records.
+   */
   private static Set<KernelObject> naive(Node node, Tunnel t) {
     Set<KernelObject> out = new HashSet<>();
     int vni = t.vxlan().vni();
@@ -107,9 +112,20 @@ class PlanEquivalenceTest {
       out.add(new Route(p, new RouteTarget.ViaNexthop(group)));
     }
     if (node instanceof Node.Gateway self) {
-      LocalGateway me = t.localGateways().stream().filter(g -> g.name().equals(self.name())).findFirst().orElseThrow();
-      out.add(new VxlanLink(vx, vni, me.underlay(), t.vxlan().underlayDevice(), t.vxlan().port(),
-          new Mac(0x025800000000L + Integer.toUnsignedLong(me.overlay().bits())), t.vxlan().mtu()));
+      LocalGateway me =
+          t.localGateways().stream()
+              .filter(g -> g.name().equals(self.name()))
+              .findFirst()
+              .orElseThrow();
+      out.add(
+          new VxlanLink(
+              vx,
+              vni,
+              me.underlay(),
+              t.vxlan().underlayDevice(),
+              t.vxlan().port(),
+              new Mac(0x025800000000L + Integer.toUnsignedLong(me.overlay().bits())),
+              t.vxlan().mtu()));
       out.add(new LinkAddress(vx, me.overlay(), t.vxlan().overlayNetwork().length()));
       for (Ipv4Prefix p : t.localPrefixes()) {
         out.add(new Route(p, new RouteTarget.ViaGateway(t.routerTransit(), t.transitDevice())));
@@ -117,25 +133,43 @@ class PlanEquivalenceTest {
       if (t.overlap() instanceof Overlap.Translated tr) {
         TreeMap<Long, Overlap.Translation> byLocal = new TreeMap<>();
         for (Overlap.Translation x : tr.translations()) {
-          byLocal.put(Integer.toUnsignedLong(x.local().address().bits()) << 6 | x.local().length(), x);
+          byLocal.put(
+              Integer.toUnsignedLong(x.local().address().bits()) << 6 | x.local().length(), x);
         }
         StringBuilder rules = new StringBuilder();
         for (Overlap.Translation x : byLocal.values()) {
           String host = dotted(~(-1L << (32 - x.local().length())));
-          rules.append(String.format("\t\tiifname \"%s\" ip saddr %s ip daddr %s notrack ip saddr set ip saddr & %s | %s%n",
-              t.transitDevice(), x.local(), tr.globalSpace(), host, x.global().address()));
-          rules.append(String.format("\t\tiifname \"%s\" ip daddr %s notrack ip daddr set ip daddr & %s | %s%n",
-              vx, x.global(), host, x.local().address()));
+          rules.append(
+              String.format(
+                  "\t\tiifname \"%s\" ip saddr %s ip daddr %s notrack ip saddr set ip saddr & %s | %s%n",
+                  t.transitDevice(), x.local(), tr.globalSpace(), host, x.global().address()));
+          rules.append(
+              String.format(
+                  "\t\tiifname \"%s\" ip daddr %s notrack ip daddr set ip daddr & %s | %s%n",
+                  vx, x.global(), host, x.local().address()));
         }
-        out.add(new NatTable("xcl_nat_" + vni, "table ip xcl_nat_" + vni + " {\n\tchain pre {\n"
-            + "\t\ttype filter hook prerouting priority raw; policy accept;\n" + rules + "\t}\n}\n"));
+        out.add(
+            new NatTable(
+                "xcl_nat_" + vni,
+                "table ip xcl_nat_"
+                    + vni
+                    + " {\n\tchain pre {\n"
+                    + "\t\ttype filter hook prerouting priority raw; policy accept;\n"
+                    + rules
+                    + "\t}\n}\n"));
       }
     }
     return out;
   }
 
   private static String dotted(long bits) {
-    return (bits >> 24 & 255) + "." + (bits >> 16 & 255) + "." + (bits >> 8 & 255) + "." + (bits & 255);
+    return (bits >> 24 & 255)
+        + "."
+        + (bits >> 16 & 255)
+        + "."
+        + (bits >> 8 & 255)
+        + "."
+        + (bits & 255);
   }
 
   private static long fnv(String text) {

@@ -28,17 +28,23 @@ class PlanTest {
     List<KernelObject> plan = Plan.desired(ROUTER, example.forA());
     NexthopIds ids = NexthopIds.assign(42, List.of("g1", "g2", "g3"));
 
-    assertThat(of(plan, Nexthop.class)).containsExactlyInAnyOrder(
-        new Nexthop(ids.members().get("g1"), Ipv4.parse("10.255.0.10"), "eth1"),
-        new Nexthop(ids.members().get("g2"), Ipv4.parse("10.255.0.11"), "eth1"),
-        new Nexthop(ids.members().get("g3"), Ipv4.parse("10.255.0.12"), "eth1"));
-    assertThat(of(plan, ResilientGroup.class)).containsExactly(
-        new ResilientGroup(ids.group(), List.copyOf(ids.members().values()), 128, 5, 0));
-    assertThat(of(plan, Route.class)).containsExactly(
-        new Route(Ipv4Prefix.parse("10.20.0.0/16"), new RouteTarget.ViaNexthop(ids.group())));
-    assertThat(sysctls(plan)).containsEntry("net.ipv4.fib_multipath_hash_policy", "3")
+    assertThat(of(plan, Nexthop.class))
+        .containsExactlyInAnyOrder(
+            new Nexthop(ids.members().get("g1"), Ipv4.parse("10.255.0.10"), "eth1"),
+            new Nexthop(ids.members().get("g2"), Ipv4.parse("10.255.0.11"), "eth1"),
+            new Nexthop(ids.members().get("g3"), Ipv4.parse("10.255.0.12"), "eth1"));
+    assertThat(of(plan, ResilientGroup.class))
+        .containsExactly(
+            new ResilientGroup(ids.group(), List.copyOf(ids.members().values()), 128, 5, 0));
+    assertThat(of(plan, Route.class))
+        .containsExactly(
+            new Route(Ipv4Prefix.parse("10.20.0.0/16"), new RouteTarget.ViaNexthop(ids.group())));
+    assertThat(sysctls(plan))
+        .containsEntry("net.ipv4.fib_multipath_hash_policy", "3")
         .containsEntry("net.ipv4.fib_multipath_hash_fields", "55")
-        .containsEntry("net.ipv4.fib_multipath_hash_seed", Long.toString(HashSeed.of(42, List.of("g1", "g2", "g3"))))
+        .containsEntry(
+            "net.ipv4.fib_multipath_hash_seed",
+            Long.toString(HashSeed.of(42, List.of("g1", "g2", "g3"))))
         .containsEntry("net.ipv4.ip_forward", "1")
         .containsEntry("net.ipv4.conf.all.rp_filter", "0")
         .containsEntry("net.ipv4.conf.default.rp_filter", "0")
@@ -51,19 +57,31 @@ class PlanTest {
     List<KernelObject> plan = Plan.desired(new Node.Gateway("g2"), example.forA());
 
     Mac self = Mac.ofOverlay(Ipv4.parse("100.64.0.11"));
-    assertThat(of(plan, VxlanLink.class)).containsExactly(
-        new VxlanLink("xclvx42", 42, Ipv4.parse("192.168.0.11"), "eth0", 4789, self, 1450));
+    assertThat(of(plan, VxlanLink.class))
+        .containsExactly(
+            new VxlanLink("xclvx42", 42, Ipv4.parse("192.168.0.11"), "eth0", 4789, self, 1450));
     assertThat(self.toString()).isEqualTo("02:58:64:40:00:0b");
-    assertThat(of(plan, FdbEntry.class)).hasSize(3)
-        .contains(new FdbEntry(Mac.ofOverlay(Ipv4.parse("100.64.0.110")), "xclvx42", Ipv4.parse("192.168.1.10")));
-    assertThat(of(plan, Neighbour.class)).hasSize(3)
-        .contains(new Neighbour(Ipv4.parse("100.64.0.110"), Mac.ofOverlay(Ipv4.parse("100.64.0.110")), "xclvx42"));
-    assertThat(of(plan, Nexthop.class)).extracting(Nexthop::via).containsExactlyInAnyOrder(
-        Ipv4.parse("100.64.0.110"), Ipv4.parse("100.64.0.111"), Ipv4.parse("100.64.0.112"));
+    assertThat(of(plan, FdbEntry.class))
+        .hasSize(3)
+        .contains(
+            new FdbEntry(
+                Mac.ofOverlay(Ipv4.parse("100.64.0.110")), "xclvx42", Ipv4.parse("192.168.1.10")));
+    assertThat(of(plan, Neighbour.class))
+        .hasSize(3)
+        .contains(
+            new Neighbour(
+                Ipv4.parse("100.64.0.110"), Mac.ofOverlay(Ipv4.parse("100.64.0.110")), "xclvx42"));
+    assertThat(of(plan, Nexthop.class))
+        .extracting(Nexthop::via)
+        .containsExactlyInAnyOrder(
+            Ipv4.parse("100.64.0.110"), Ipv4.parse("100.64.0.111"), Ipv4.parse("100.64.0.112"));
     int group = NexthopIds.assign(42, List.of("g1", "g2", "g3")).group();
-    assertThat(of(plan, Route.class)).containsExactly(
-        new Route(Ipv4Prefix.parse("10.10.0.0/16"), new RouteTarget.ViaGateway(Ipv4.parse("10.255.0.1"), "eth1")),
-        new Route(Ipv4Prefix.parse("10.20.0.0/16"), new RouteTarget.ViaNexthop(group)));
+    assertThat(of(plan, Route.class))
+        .containsExactly(
+            new Route(
+                Ipv4Prefix.parse("10.10.0.0/16"),
+                new RouteTarget.ViaGateway(Ipv4.parse("10.255.0.1"), "eth1")),
+            new Route(Ipv4Prefix.parse("10.20.0.0/16"), new RouteTarget.ViaNexthop(group)));
   }
 
   @Test
@@ -78,12 +96,17 @@ class PlanTest {
     TwoClusters after = example.withHealth(true, "g2", Health.DOWN);
     int aGroup = NexthopIds.assign(42, example.aNames()).group();
 
-    List<Change> router = Plan.diff(Plan.desired(ROUTER, after.forA()), Plan.desired(ROUTER, example.forA()));
-    assertThat(router).singleElement().isInstanceOfSatisfying(Change.Replace.class, r -> {
-      assertThat(r.object().key()).isEqualTo("nexthop " + aGroup);
-      assertThat(((ResilientGroup) r.object()).members())
-          .containsExactly(id(example.aNames(), "g1"), id(example.aNames(), "g3"));
-    });
+    List<Change> router =
+        Plan.diff(Plan.desired(ROUTER, after.forA()), Plan.desired(ROUTER, example.forA()));
+    assertThat(router)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Change.Replace.class,
+            r -> {
+              assertThat(r.object().key()).isEqualTo("nexthop " + aGroup);
+              assertThat(((ResilientGroup) r.object()).members())
+                  .containsExactly(id(example.aNames(), "g1"), id(example.aNames(), "g3"));
+            });
     for (String b : example.bNames()) {
       Node gw = new Node.Gateway(b);
       assertThat(Plan.diff(Plan.desired(gw, after.forB()), Plan.desired(gw, example.forB())))
@@ -101,17 +124,27 @@ class PlanTest {
   @Test
   void revivingAGatewayReAddsItWithNoOtherChange() {
     TwoClusters down = example.withHealth(false, "g3", Health.DOWN);
-    List<Change> back = Plan.diff(Plan.desired(ROUTER, example.forB()), Plan.desired(ROUTER, down.forB()));
-    assertThat(back).singleElement().isInstanceOfSatisfying(Change.Replace.class, r ->
-        assertThat(((ResilientGroup) r.object()).members()).containsExactlyElementsOf(
-            NexthopIds.assign(42, example.bNames()).members().values()));
+    List<Change> back =
+        Plan.diff(Plan.desired(ROUTER, example.forB()), Plan.desired(ROUTER, down.forB()));
+    assertThat(back)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Change.Replace.class,
+            r ->
+                assertThat(((ResilientGroup) r.object()).members())
+                    .containsExactlyElementsOf(
+                        NexthopIds.assign(42, example.bNames()).members().values()));
   }
 
   @Test
   void groupWithNoHealthyMemberKeepsEveryMemberAndItsRoutes() {
-    TwoClusters allDown = example.withHealth(true, "g1", Health.DOWN).withHealth(true, "g2", Health.DOWN)
-        .withHealth(true, "g3", Health.DOWN);
-    assertThat(Plan.desired(ROUTER, allDown.forA())).isEqualTo(Plan.desired(ROUTER, example.forA()));
+    TwoClusters allDown =
+        example
+            .withHealth(true, "g1", Health.DOWN)
+            .withHealth(true, "g2", Health.DOWN)
+            .withHealth(true, "g3", Health.DOWN);
+    assertThat(Plan.desired(ROUTER, allDown.forA()))
+        .isEqualTo(Plan.desired(ROUTER, example.forA()));
     TwoClusters oneLeft = allDown.withHealth(true, "g3", Health.UP);
     assertThat(of(Plan.desired(ROUTER, oneLeft.forA()), ResilientGroup.class).get(0).members())
         .containsExactly(id(example.aNames(), "g3"));
@@ -119,9 +152,16 @@ class PlanTest {
 
   @Test
   void routerAndRemoteGatewaysChoosingAmongTheSameGatewaysShareTheSeed() {
-    TwoClusters t = new TwoClusters(7, List.of("east-1", "east-2"), List.of("west-1", "west-2", "west-3"),
-        List.of(Health.UP, Health.UP), List.of(Health.UP, Health.DOWN, Health.UP),
-        example.aPrefixes(), example.bPrefixes(), false);
+    TwoClusters t =
+        new TwoClusters(
+            7,
+            List.of("east-1", "east-2"),
+            List.of("west-1", "west-2", "west-3"),
+            List.of(Health.UP, Health.UP),
+            List.of(Health.UP, Health.DOWN, Health.UP),
+            example.aPrefixes(),
+            example.bPrefixes(),
+            false);
     String aRouter = seed(Plan.desired(ROUTER, t.forA()));
     String bRouter = seed(Plan.desired(ROUTER, t.forB()));
     for (String b : t.bNames()) {
@@ -131,8 +171,10 @@ class PlanTest {
       assertThat(seed(Plan.desired(new Node.Gateway(a), t.forA()))).isEqualTo(bRouter);
     }
     assertThat(aRouter).isNotEqualTo(bRouter);
-    assertThat(HashSeed.of(7, List.of("east-2", "east-1"))).isEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
-    assertThat(HashSeed.of(8, List.of("east-1", "east-2"))).isNotEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
+    assertThat(HashSeed.of(7, List.of("east-2", "east-1")))
+        .isEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
+    assertThat(HashSeed.of(8, List.of("east-1", "east-2")))
+        .isNotEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
   }
 
   @Test
@@ -140,9 +182,14 @@ class PlanTest {
     TwoClusters overlap = example.withOverlap(true);
     List<KernelObject> g1 = Plan.desired(new Node.Gateway("g1"), overlap.forA());
     assertThat(sysctls(g1)).containsEntry("net.ipv4.fib_multipath_hash_fields", "52");
-    assertThat(of(g1, NatTable.class)).singleElement().satisfies(t -> {
-      assertThat(t.name()).isEqualTo("xcl_nat_42");
-      assertThat(t.text()).isEqualTo("""
+    assertThat(of(g1, NatTable.class))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.name()).isEqualTo("xcl_nat_42");
+              assertThat(t.text())
+                  .isEqualTo(
+                      """
           table ip xcl_nat_42 {
           \tchain pre {
           \t\ttype filter hook prerouting priority raw; policy accept;
@@ -151,12 +198,14 @@ class PlanTest {
           \t}
           }
           """);
-    });
-    assertThat(of(g1, Route.class)).extracting(Route::prefix)
+            });
+    assertThat(of(g1, Route.class))
+        .extracting(Route::prefix)
         .containsExactly(Ipv4Prefix.parse("10.10.0.0/16"), Ipv4Prefix.parse("242.8.0.0/16"));
     for (String a : overlap.aNames()) {
       assertThat(of(Plan.desired(new Node.Gateway(a), overlap.forA()), NatTable.class))
-          .as("gateway %s", a).isEqualTo(of(g1, NatTable.class));
+          .as("gateway %s", a)
+          .isEqualTo(of(g1, NatTable.class));
     }
   }
 
@@ -174,9 +223,12 @@ class PlanTest {
     List<Change> changes = Plan.diff(List.of(), had);
 
     assertThat(changes).allMatch(c -> c instanceof Change.Delete);
-    assertThat(changes).extracting(Change::object)
-        .containsExactlyInAnyOrderElementsOf(had.stream().filter(o -> !(o instanceof Sysctl)).toList());
-    assertThat(changes.stream().map(c -> c.object().kind()).toList()).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(changes)
+        .extracting(Change::object)
+        .containsExactlyInAnyOrderElementsOf(
+            had.stream().filter(o -> !(o instanceof Sysctl)).toList());
+    assertThat(changes.stream().map(c -> c.object().kind()).toList())
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
     KernelModel kernel = new KernelModel(had);
     kernel.apply(changes);
     assertThat(kernel.objects()).allMatch(o -> o instanceof Sysctl);
@@ -200,10 +252,19 @@ class PlanTest {
 
   @Test
   void rejectsOverlappingPrefixesWithoutTranslation() {
-    TwoClusters clash = new TwoClusters(42, example.aNames(), example.bNames(), example.aHealth(), example.bHealth(),
-        example.aPrefixes(), List.of(Ipv4Prefix.parse("10.10.5.0/24")), false);
+    TwoClusters clash =
+        new TwoClusters(
+            42,
+            example.aNames(),
+            example.bNames(),
+            example.aHealth(),
+            example.bHealth(),
+            example.aPrefixes(),
+            List.of(Ipv4Prefix.parse("10.10.5.0/24")),
+            false);
     assertThatThrownBy(clash::forA)
-        .hasMessageStartingWith("remotePrefixes: 10.10.5.0/24 overlaps local 10.10.0.0/16 (expected: disjoint");
+        .hasMessageStartingWith(
+            "remotePrefixes: 10.10.5.0/24 overlaps local 10.10.0.0/16 (expected: disjoint");
   }
 
   @Test

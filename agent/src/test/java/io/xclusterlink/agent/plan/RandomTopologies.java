@@ -22,7 +22,15 @@ final class RandomTopologies {
     boolean overlap = rnd.nextBoolean();
     List<Ipv4Prefix> aPrefixes = prefixes(rnd, 10);
     List<Ipv4Prefix> bPrefixes = overlap ? aPrefixes : prefixes(rnd, 11);
-    return new TwoClusters(vni, names(rnd, "a", a), names(rnd, "b", b), healths(rnd, a), healths(rnd, b), aPrefixes, bPrefixes, overlap);
+    return new TwoClusters(
+        vni,
+        names(rnd, "a", a),
+        names(rnd, "b", b),
+        healths(rnd, a),
+        healths(rnd, b),
+        aPrefixes,
+        bPrefixes,
+        overlap);
   }
 
   private static List<String> names(Random rnd, String side, int n) {

@@ -22,9 +22,15 @@ record TwoClusters(
 
   /** The canonical example of l3-kernel.md: three gateways per side, all up, disjoint CIDRs. */
   static TwoClusters example() {
-    return new TwoClusters(42, List.of("g1", "g2", "g3"), List.of("g1", "g2", "g3"),
-        List.of(Health.UP, Health.UP, Health.UP), List.of(Health.UP, Health.UP, Health.UP),
-        List.of(Ipv4Prefix.parse("10.10.0.0/16")), List.of(Ipv4Prefix.parse("10.20.0.0/16")), false);
+    return new TwoClusters(
+        42,
+        List.of("g1", "g2", "g3"),
+        List.of("g1", "g2", "g3"),
+        List.of(Health.UP, Health.UP, Health.UP),
+        List.of(Health.UP, Health.UP, Health.UP),
+        List.of(Ipv4Prefix.parse("10.10.0.0/16")),
+        List.of(Ipv4Prefix.parse("10.20.0.0/16")),
+        false);
   }
 
   TwoClusters withHealth(boolean sideA, String name, Health h) {
@@ -43,7 +49,8 @@ record TwoClusters(
       b = new ArrayList<>();
       for (Ipv4Prefix p : aPrefixes) {
         int firstOctet = (p.address().bits() >>> 24) + 1 & 0xff;
-        b.add(new Ipv4Prefix(new Ipv4(firstOctet << 24 | p.address().bits() & 0xffffff), p.length()));
+        b.add(
+            new Ipv4Prefix(new Ipv4(firstOctet << 24 | p.address().bits() & 0xffffff), p.length()));
       }
     }
     return new TwoClusters(vni, aNames, bNames, aHealth, bHealth, aPrefixes, b, on);
@@ -57,21 +64,35 @@ record TwoClusters(
     return tunnel(1, bNames, bHealth, bPrefixes, 0, aNames, aHealth, aPrefixes);
   }
 
-  /** A global prefix for a cluster's i-th prefix (lengths 16-24): 242.(8 cluster + i).0.0, same length. */
+  /**
+   * A global prefix for a cluster's i-th prefix (lengths 16-24): 242.(8 cluster + i).0.0, same
+   * length.
+   */
   static Ipv4Prefix global(int cluster, int i, Ipv4Prefix local) {
     int bits = 242 << 24 | (cluster * 8 + i) << 16;
     return new Ipv4Prefix(new Ipv4(bits), local.length());
   }
 
-  private Tunnel tunnel(int self, List<String> names, List<Health> health, List<Ipv4Prefix> prefixes,
-      int other, List<String> remoteNames, List<Health> remoteHealth, List<Ipv4Prefix> remotePrefixes) {
+  private Tunnel tunnel(
+      int self,
+      List<String> names,
+      List<Health> health,
+      List<Ipv4Prefix> prefixes,
+      int other,
+      List<String> remoteNames,
+      List<Health> remoteHealth,
+      List<Ipv4Prefix> remotePrefixes) {
     List<LocalGateway> local = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
-      local.add(new LocalGateway(names.get(i), transit(self, i), underlay(self, i), overlay(self, i), health.get(i)));
+      local.add(
+          new LocalGateway(
+              names.get(i), transit(self, i), underlay(self, i), overlay(self, i), health.get(i)));
     }
     List<RemoteGateway> remote = new ArrayList<>();
     for (int i = 0; i < remoteNames.size(); i++) {
-      remote.add(new RemoteGateway(remoteNames.get(i), underlay(other, i), overlay(other, i), remoteHealth.get(i)));
+      remote.add(
+          new RemoteGateway(
+              remoteNames.get(i), underlay(other, i), overlay(other, i), remoteHealth.get(i)));
     }
     Overlap ov = new Overlap.None();
     List<Ipv4Prefix> remoteSeen = remotePrefixes;
@@ -86,11 +107,19 @@ record TwoClusters(
         remoteSeen.add(global(other, i, remotePrefixes.get(i)));
       }
     }
-    return new Tunnel(new VxlanConfig(vni, 4789, "eth0", OVERLAY, 1450), "eth1",
-        new Ipv4(10 << 24 | 255 << 16 | self << 8 | 1), prefixes, remoteSeen, local, remote, ov);
+    return new Tunnel(
+        new VxlanConfig(vni, 4789, "eth0", OVERLAY, 1450),
+        "eth1",
+        new Ipv4(10 << 24 | 255 << 16 | self << 8 | 1),
+        prefixes,
+        remoteSeen,
+        local,
+        remote,
+        ov);
   }
 
-  // gateway i of cluster c: transit 10.255.c.(10+i), underlay 192.168.c.(10+i), overlay 100.64.0.(c*100+10+i)
+  // gateway i of cluster c: transit 10.255.c.(10+i), underlay 192.168.c.(10+i), overlay
+  // 100.64.0.(c*100+10+i)
   private static Ipv4 transit(int cluster, int i) {
     return new Ipv4(10 << 24 | 255 << 16 | cluster << 8 | (10 + i));
   }
