@@ -3,23 +3,19 @@ package io.xclusterlink.gateway;
 import io.netty.channel.EventLoopGroup;
 import io.xclusterlink.admin.AdminServer;
 import io.xclusterlink.admin.Admission;
-import io.xclusterlink.api.Import;
-import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.gateway.control.ControlPlane;
-import io.xclusterlink.gateway.egress.Workloads;
+import io.xclusterlink.gateway.egress.WorkloadResolver;
 import io.xclusterlink.gateway.ingress.IngressServer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import io.xclusterlink.gateway.transport.Transport;
 import io.xclusterlink.pki.PeerCredentials;
 import io.xclusterlink.pki.PkiException;
 import io.xclusterlink.pki.TlsContexts;
-import io.xclusterlink.store.EmbeddedStore;
 import io.xclusterlink.store.Store;
-import io.xclusterlink.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -43,6 +39,7 @@ public final class Gateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
   private final GatewayConfig config;
+  private final GatewayParts parts;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private TlsContexts tls;
   private Store store;
@@ -51,8 +48,15 @@ public final class Gateway implements AutoCloseable {
   private ControlPlane control;
   private GatewayMetrics metrics;
 
+  /** A standalone gateway: {@link GatewayParts#standalone} of {@code config}. */
   public Gateway(GatewayConfig config) {
+    this(config, GatewayParts.standalone(config));
+  }
+
+  /** A gateway with the given store, admission and client attributes. Does no I/O. */
+  public Gateway(GatewayConfig config, GatewayParts parts) {
     this.config = config;
+    this.parts = parts;
   }
 
   public GatewayConfig config() {
@@ -98,15 +102,11 @@ public final class Gateway implements AutoCloseable {
               + "')",
           null);
     }
-    Workloads workloads =
-        config.workloadsFile() == null ? Workloads.NONE : Workloads.load(config.workloadsFile());
+    WorkloadResolver workloads = parts.workloads().get();
     createPrivateStateDir();
-    try {
-      store = EmbeddedStore.open(config.stateDir());
-    } catch (StoreException e) {
-      throw new GatewayStartException(e.getMessage(), e);
-    }
+    store = parts.store().get();
     started.push(store);
+    Admission admission = parts.admission().apply(store);
     Transport transport = Transport.choose(true);
     EventLoopGroup boss = transport.newGroup(1, "xcl-accept");
     started.push(
@@ -144,11 +144,12 @@ public final class Gateway implements AutoCloseable {
             new Admission() {
               @Override
               public XclObject admit(XclObject incoming) {
-                return Gateway.this.admit(incoming);
+                return admission.admit(incoming);
               }
 
               @Override
               public void settle() {
+                admission.settle();
                 settleApply();
               }
             },
@@ -198,19 +199,6 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("apply answered before the control plane reconciled it: {}", e.getMessage());
     }
-  }
-
-  /** Admission: validation for standalone mode; an import re-applied without its port keeps it. */
-  private XclObject admit(XclObject incoming) {
-    Validation.validate(incoming, true);
-    if (incoming instanceof Import imp && imp.spec().targetPort() == null) {
-      return store
-          .get(imp.key())
-          .map(o -> ((Import) o).spec().targetPort())
-          .map(p -> (XclObject) imp.withSpec(imp.spec().withTargetPort(p)))
-          .orElse(incoming);
-    }
-    return incoming;
   }
 
   private Object status() {

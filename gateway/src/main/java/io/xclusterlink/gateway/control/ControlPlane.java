@@ -101,7 +101,7 @@ public final class ControlPlane implements StoreListener, AutoCloseable {
       Transport transport,
       EventLoopGroup boss,
       EventLoopGroup workers,
-      io.xclusterlink.gateway.egress.Workloads workloads,
+      io.xclusterlink.gateway.egress.WorkloadResolver workloads,
       io.xclusterlink.gateway.metrics.GatewayMetrics metrics) {
     this.config = config;
     this.store = store;

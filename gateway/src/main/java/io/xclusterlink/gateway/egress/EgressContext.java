@@ -17,6 +17,6 @@ public record EgressContext(
     Authorizer authorizer,
     Function<String, PeerClient> peers,
     Predicate<String> reachable,
-    Workloads workloads,
+    WorkloadResolver workloads,
     GatewayMetrics metrics,
     Transport transport) {}

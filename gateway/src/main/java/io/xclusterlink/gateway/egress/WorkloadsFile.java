@@ -22,9 +22,7 @@ import java.util.Map;
  * the {@code --workloads} file. The longest matching prefix wins; no match gives no attributes.
  * Immutable and thread-safe.
  */
-public final class Workloads {
-  public static final Workloads NONE = new Workloads(List.of());
-
+public final class WorkloadsFile implements WorkloadResolver {
   /** One entry of the file. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   public record Entry(
@@ -36,11 +34,11 @@ public final class Workloads {
 
   private final List<Compiled> entries;
 
-  private Workloads(List<Compiled> entries) {
+  private WorkloadsFile(List<Compiled> entries) {
     this.entries = entries;
   }
 
-  public static Workloads load(Path file) {
+  public static WorkloadsFile load(Path file) {
     File f;
     try {
       f =
@@ -58,7 +56,7 @@ public final class Workloads {
     return of(f == null || f.workloads() == null ? List.of() : f.workloads(), file.toString());
   }
 
-  public static Workloads of(List<Entry> list, String origin) {
+  public static WorkloadsFile of(List<Entry> list, String origin) {
     List<Compiled> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Entry e = list.get(i);
@@ -92,10 +90,10 @@ public final class Workloads {
                   e.namespace(), e.serviceAccount(), e.labels() == null ? Map.of() : e.labels())));
     }
     out.sort(Comparator.comparingInt(Compiled::prefix).reversed());
-    return new Workloads(List.copyOf(out));
+    return new WorkloadsFile(List.copyOf(out));
   }
 
-  /** The client attributes of a connection from {@code address}. */
+  @Override
   public Map<String, String> attributesFor(InetAddress address) {
     if (entries.isEmpty() || address == null) {
       return Map.of();

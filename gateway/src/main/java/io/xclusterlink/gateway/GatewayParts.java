@@ -1,0 +1,73 @@
+package io.xclusterlink.gateway;
+
+import io.xclusterlink.admin.Admission;
+import io.xclusterlink.api.Import;
+import io.xclusterlink.api.Validation;
+import io.xclusterlink.api.XclObject;
+import io.xclusterlink.gateway.config.GatewayConfig;
+import io.xclusterlink.gateway.config.GatewayStartException;
+import io.xclusterlink.gateway.egress.WorkloadResolver;
+import io.xclusterlink.gateway.egress.WorkloadsFile;
+import io.xclusterlink.store.EmbeddedStore;
+import io.xclusterlink.store.Store;
+import io.xclusterlink.store.StoreException;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What a gateway is handed rather than makes, so that the same gateway runs standalone and on
+ * Kubernetes: where its objects are stored (opened when the gateway starts, closed when it stops),
+ * how an incoming object is admitted, and who the clients of its imports are.
+ *
+ * @param store opens the store; called once by {@link Gateway#start()}, which then owns it
+ * @param admission the admission of the admin API, over the opened store
+ * @param workloads the client attributes; called once by {@link Gateway#start()}
+ */
+public record GatewayParts(
+    Supplier<Store> store,
+    Function<Store, Admission> admission,
+    Supplier<WorkloadResolver> workloads) {
+
+  public GatewayParts {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(admission, "admission");
+    Objects.requireNonNull(workloads, "workloads");
+  }
+
+  /**
+   * Standalone: the embedded store in {@code config.stateDir()}, validation for standalone mode (an
+   * Export needs its host), and client attributes from the {@code --workloads} file if any.
+   */
+  public static GatewayParts standalone(GatewayConfig config) {
+    return new GatewayParts(
+        () -> {
+          try {
+            return EmbeddedStore.open(config.stateDir());
+          } catch (StoreException e) {
+            throw new GatewayStartException(e.getMessage(), e);
+          }
+        },
+        StandaloneAdmission::new,
+        () ->
+            config.workloadsFile() == null
+                ? WorkloadResolver.NONE
+                : WorkloadsFile.load(config.workloadsFile()));
+  }
+
+  /** Validation for standalone mode; an import re-applied without its port keeps the one it has. */
+  private record StandaloneAdmission(Store store) implements Admission {
+    @Override
+    public XclObject admit(XclObject incoming) {
+      Validation.validate(incoming, true);
+      if (incoming instanceof Import imp && imp.spec().targetPort() == null) {
+        return store
+            .get(imp.key())
+            .map(o -> ((Import) o).spec().targetPort())
+            .map(p -> (XclObject) imp.withSpec(imp.spec().withTargetPort(p)))
+            .orElse(incoming);
+      }
+      return incoming;
+    }
+  }
+}
