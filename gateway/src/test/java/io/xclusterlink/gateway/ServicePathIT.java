@@ -625,6 +625,11 @@ class ServicePathIT {
     // with p1's export gone, ghost is tried after p1, and then the client is reset
     f.gw("p1").store().delete(key(Kind.EXPORT, "svc"));
     f.sync("p1");
+    // the ten tunnels above end in steps (one direction, then the other): let them all log their
+    // close before capturing, so that only the next connection's lines are seen
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> (long) f.gw("p2").metrics().summary().get("egressTunnelsActive") == 0);
     try (LogCapture logs = new LogCapture(EGRESS_LOG)) {
       f.assertRefused(
           port,

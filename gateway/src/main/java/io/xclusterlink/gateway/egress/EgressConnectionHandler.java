@@ -126,12 +126,13 @@ final class EgressConnectionHandler extends ChannelInboundHandlerAdapter {
                 .closeFuture()
                 .addListener(
                     x -> {
-                      m.closed();
+                      // logged before it stops counting as active, so "none active" means logged
                       log.debug(
                           "import {}: connection from {} to {} closed",
                           importName,
                           clientCh.remoteAddress(),
                           target);
+                      m.closed();
                     });
             stream.attach(clientCh, m.fromPeer);
             ctx.pipeline().replace(this, "relay", new RelayHandler(stream, m.toPeer));

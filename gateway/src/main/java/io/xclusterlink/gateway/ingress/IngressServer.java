@@ -39,6 +39,11 @@ public final class IngressServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final Transport transport;
   private final PreAuthGate preAuth;
+  private final LimitLog refusals =
+      new LimitLog(
+          LoggerFactory.getLogger(PeerHandshakeHandler.class),
+          org.slf4j.event.Level.INFO,
+          java.time.Duration.ofSeconds(1));
   private final ChannelGroup connections =
       new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
@@ -90,7 +95,7 @@ public final class IngressServer implements AutoCloseable {
                             "flush",
                             new FlushConsolidationHandler(
                                 Http2Codecs.EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-                        .addLast("handshake", new PeerHandshakeHandler(context));
+                        .addLast("handshake", new PeerHandshakeHandler(context, refusals));
                   }
                 });
     try {

@@ -232,8 +232,8 @@ final class IngressStreams implements TunnelConnection.Acceptor {
         .closeFuture()
         .addListener(
             c -> {
-              m.closed();
               log.debug("tunnel from peer {} to export {} closed", peer, target);
+              m.closed();
             });
     stream.answer(TunnelProtocol.accepted(), false);
     stream.attach(backend, m.fromPeer);

@@ -14,10 +14,8 @@ import io.xclusterlink.gateway.tunnel.Http2Codecs;
 import io.xclusterlink.gateway.tunnel.TunnelProtocol;
 import io.xclusterlink.pki.PeerIdentity;
 import io.xclusterlink.pki.PkiException;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * Waits for the TLS handshake, takes the peer identity from the client certificate, checks that
@@ -31,11 +29,16 @@ final class PeerHandshakeHandler extends ChannelInboundHandlerAdapter {
   static final AttributeKey<String> PEER = AttributeKey.valueOf("xcl.peer");
 
   /** Refusals of strangers: one INFO line each, but a flood gets one line a second with a count. */
-  private static final LimitLog refusals = new LimitLog(log, Level.INFO, Duration.ofSeconds(1));
+  private final LimitLog refusals;
 
   private final IngressServer.IngressContext context;
 
-  PeerHandshakeHandler(IngressServer.IngressContext context) {
+  /**
+   * @param refusals the gateway port's log of refused strangers: one INFO line each, but a flood
+   *     gets one line a second with a count
+   */
+  PeerHandshakeHandler(IngressServer.IngressContext context, LimitLog refusals) {
+    this.refusals = refusals;
     this.context = context;
   }
 
