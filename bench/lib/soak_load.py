@@ -47,7 +47,9 @@ async def worker(port, deadline, stats):
         elif r > 0.85:
             path, expect, half = ("/large", LARGE, False)
         try:
-            stats["bytes"] += await get(port, path, half, expect)
+            # read after the await: `stats["bytes"] += await ...` would add to a stale value
+            n = await get(port, path, half, expect)
+            stats["bytes"] += n
             stats["ok"] += 1
         except Exception as e:  # every failure is counted by kind, none stops the run
             stats["err"] += 1
