@@ -16,8 +16,11 @@ import java.util.Map;
  */
 public final class HealthTracker {
 
-  /** A gateway's health changed at {@code at}; its last answer came at {@code lastReply}. */
-  public record Transition(String gateway, Health health, long at, long lastReply) {}
+  /**
+   * A gateway's health changed at {@code at}, on evidence since {@code since}: its last answer when
+   * it went down, the first of its unbroken answers when it came up.
+   */
+  public record Transition(String gateway, Health health, long at, long since) {}
 
   private static final class State {
     Health health = Health.UP;
@@ -66,7 +69,7 @@ public final class HealthTracker {
         s.misses = 0;
         if (s.health == Health.DOWN && now - s.streakStart >= holdNanos) {
           s.health = Health.UP;
-          out.add(new Transition(e.getKey(), Health.UP, now, s.lastReply));
+          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
         }
       } else {
         s.misses++;

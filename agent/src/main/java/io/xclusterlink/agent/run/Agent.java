@@ -43,12 +43,16 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
 
   /**
-   * One health change and its cost: {@code silentMillis} since the gateway's last answer when it
-   * was declared down (or since the first answer of the streak when up), {@code appliedMicros} from
-   * that decision to the kernel's ack.
+   * One health change and its cost: {@code evidenceMillis} of silence since the gateway's last
+   * answer when it is declared down, of unbroken answers when up; {@code appliedMicros} from that
+   * decision to the kernel's ack of the changes (detection → applied).
    */
   public record HealthChange(
-      String gateway, Health health, long silentMillis, long appliedMicros, List<Change> changes) {}
+      String gateway,
+      Health health,
+      long evidenceMillis,
+      long appliedMicros,
+      List<Change> changes) {}
 
   private final AgentConfig config;
   private final String name;
@@ -56,9 +60,11 @@ public final class Agent implements AutoCloseable {
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
+  private volatile boolean running;
   private volatile Map<String, Health> health = Map.of();
   private volatile boolean settled;
   private volatile int changesAtStart = -1;
+  private String lastResyncFailure;
 
   /** Does no I/O. */
   public Agent(AgentConfig config) {
@@ -73,6 +79,7 @@ public final class Agent implements AutoCloseable {
    * @throws IOException if a probe socket cannot be bound
    */
   public void run() throws IOException {
+    running = true;
     MDC.put("node", name);
     Node node = config.node();
     Tunnel tunnel = config.tunnel();
@@ -160,16 +167,16 @@ public final class Agent implements AutoCloseable {
     }
     long done = System.nanoTime();
     for (HealthTracker.Transition t : transitions) {
-      long silent = (t.at() - t.lastReply()) / 1_000_000;
+      long evidence = (t.at() - t.since()) / 1_000_000;
       long micros = (done - t.at()) / 1_000;
-      healthChanges.add(new HealthChange(t.gateway(), t.health(), silent, micros, changes));
+      healthChanges.add(new HealthChange(t.gateway(), t.health(), evidence, micros, changes));
       log.info(
-          "agent {}: gateway {} {} ({} ms {}); {} change(s), detection → applied {} ms; now {}",
+          "agent {}: gateway {} {} ({} {} ms); {} change(s), detection → applied {} ms; now {}",
           name,
           t.gateway(),
           t.health(),
-          silent,
-          t.health() == Health.DOWN ? "since its last answer" : "after its last miss",
+          t.health() == Health.DOWN ? "silent for" : "answering for",
+          evidence,
           changes.size(),
           String.format(java.util.Locale.ROOT, "%.2f", micros / 1000.0),
           Tunnels.names(h));
@@ -191,8 +198,13 @@ public final class Agent implements AutoCloseable {
             repair.size(),
             repair.stream().map(c -> c.object().key()).toList());
       }
+      lastResyncFailure = null;
     } catch (RuntimeException e) {
-      log.warn("agent {}: resync failed, retrying later: {}", name, e.getMessage());
+      // e.g. a route whose link is down (this gateway crashed): said once, retried every resync
+      if (!String.valueOf(e.getMessage()).equals(lastResyncFailure)) {
+        log.warn("agent {}: resync failed, retrying every resync: {}", name, e.getMessage());
+      }
+      lastResyncFailure = String.valueOf(e.getMessage());
     }
   }
 
@@ -229,6 +241,9 @@ public final class Agent implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (!running) {
+      return;
+    }
     try {
       stopped.await(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
