@@ -11,8 +11,10 @@ import java.util.Map;
  * The pure judgement of probe results, round by round: a gateway is down after {@code misses}
  * consecutive rounds without its answer, and up again once it has answered every round for {@code
  * hold}. Every gateway starts up, so that an agent restarted while all is well plans exactly what
- * the kernel already has. Times are {@link System#nanoTime} values passed in; no clock, no I/O. Not
- * thread-safe: the agent's loop owns it.
+ * the kernel already has, and misses are not counted during the first {@code hold}: agents started
+ * together answer a moment apart, and a gateway dropped and re-added at start leaves the nodes'
+ * bucket tables drifted apart (trap 8), making some paths asymmetric. Times are {@link
+ * System#nanoTime} values passed in; no clock, no I/O. Not thread-safe: the agent's loop owns it.
  */
 public final class HealthTracker {
 
@@ -33,6 +35,7 @@ public final class HealthTracker {
   private final int misses;
   private final long holdNanos;
   private final Map<String, State> states = new LinkedHashMap<>();
+  private final long graceUntil;
 
   public HealthTracker(Collection<String> gateways, int misses, long holdNanos, long now) {
     if (misses < 1) {
@@ -40,6 +43,7 @@ public final class HealthTracker {
     }
     this.misses = misses;
     this.holdNanos = holdNanos;
+    this.graceUntil = now + holdNanos;
     for (String g : gateways) {
       State s = new State();
       s.lastReply = now;
@@ -71,6 +75,8 @@ public final class HealthTracker {
           s.health = Health.UP;
           out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
         }
+      } else if (now - graceUntil < 0) {
+        s.streakStart = -1;
       } else {
         s.misses++;
         s.streakStart = -1;

@@ -11,7 +11,8 @@ class HealthTrackerTest {
 
   @Test
   void startsUpAndGoesDownAfterThreeMissedRoundsOnly() {
-    HealthTracker t = new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, 0);
+    HealthTracker t =
+        new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, -1000 * MS); // grace over at 0
     assertThat(t.health()).containsEntry("g1", Health.UP).containsEntry("g2", Health.UP);
     long now = 0;
     for (int round = 1; round <= 2; round++) {
@@ -26,14 +27,16 @@ class HealthTrackerTest {
             tr -> {
               assertThat(tr.gateway()).isEqualTo("g2");
               assertThat(tr.health()).isEqualTo(Health.DOWN);
-              assertThat(tr.since()).isZero();
+              assertThat(tr.since())
+                  .as("the last answer: none since the start")
+                  .isEqualTo(-1000 * MS);
             });
     assertThat(t.endRound(now += 100 * MS)).as("no second transition").isEmpty();
   }
 
   @Test
   void comesBackOnlyAfterAnsweringEveryRoundForTheHoldTime() {
-    HealthTracker t = new HealthTracker(List.of("g"), 3, 1000 * MS, 0);
+    HealthTracker t = new HealthTracker(List.of("g"), 3, 1000 * MS, -1000 * MS); // grace over at 0
     long now = 0;
     for (int i = 0; i < 3; i++) {
       t.endRound(now += 100 * MS);
@@ -54,6 +57,18 @@ class HealthTrackerTest {
     assertThat(up.get(0).health()).isEqualTo(Health.UP);
     assertThat(now - streak).isBetween(1000 * MS, 1100 * MS);
     assertThat(t.settled(now)).isTrue();
+  }
+
+  @Test
+  void countsNoMissDuringTheFirstHoldTime() {
+    HealthTracker t = new HealthTracker(List.of("g"), 1, 500 * MS, 0);
+    for (long now = 100 * MS; now < 500 * MS; now += 100 * MS) {
+      assertThat(t.endRound(now)).isEmpty();
+    }
+    assertThat(t.endRound(500 * MS))
+        .singleElement()
+        .extracting(HealthTracker.Transition::health)
+        .isEqualTo(Health.DOWN);
   }
 
   @Test
