@@ -3,6 +3,7 @@ package io.xclusterlink.cli;
 import io.xclusterlink.cli.admin.AdminAddress;
 import io.xclusterlink.cli.admin.AdminClient;
 import io.xclusterlink.cli.admin.AdminClients;
+import io.xclusterlink.cli.agent.AgentCommand;
 import io.xclusterlink.cli.bench.RunBenchCommand;
 import io.xclusterlink.cli.demo.DemoCommand;
 import io.xclusterlink.cli.gateway.GatewayCommand;
@@ -47,6 +48,7 @@ import picocli.CommandLine.TypeConversionException;
       ShowStatusCommand.class,
       DemoCommand.class,
       RunBenchCommand.class,
+      AgentCommand.class,
       ShowVersionCommand.class,
       HelpCommand.class
     })

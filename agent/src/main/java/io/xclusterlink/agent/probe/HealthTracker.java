@@ -1,0 +1,109 @@
+package io.xclusterlink.agent.probe;
+
+import io.xclusterlink.agent.plan.Health;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pure judgement of probe results, round by round: a gateway is down after {@code misses}
+ * consecutive rounds without its answer, and up again once it has answered every round for {@code
+ * hold}. Every gateway starts up, so that an agent restarted while all is well plans exactly what
+ * the kernel already has, and misses are not counted during the first {@code hold}: agents started
+ * together answer a moment apart, and a gateway dropped and re-added at start leaves the nodes'
+ * bucket tables drifted apart (trap 8), making some paths asymmetric. Times are {@link
+ * System#nanoTime} values passed in; no clock, no I/O. Not thread-safe: the agent's loop owns it.
+ */
+public final class HealthTracker {
+
+  /**
+   * A gateway's health changed at {@code at}, on evidence since {@code since}: its last answer when
+   * it went down, the first of its unbroken answers when it came up.
+   */
+  public record Transition(String gateway, Health health, long at, long since) {}
+
+  private static final class State {
+    Health health = Health.UP;
+    int misses;
+    boolean answered;
+    long streakStart = -1;
+    long lastReply;
+  }
+
+  private final int misses;
+  private final long holdNanos;
+  private final Map<String, State> states = new LinkedHashMap<>();
+  private final long graceUntil;
+
+  public HealthTracker(Collection<String> gateways, int misses, long holdNanos, long now) {
+    if (misses < 1) {
+      throw new IllegalArgumentException("misses: " + misses + " (expected: at least 1)");
+    }
+    this.misses = misses;
+    this.holdNanos = holdNanos;
+    this.graceUntil = now + holdNanos;
+    for (String g : gateways) {
+      State s = new State();
+      s.lastReply = now;
+      states.put(g, s);
+    }
+  }
+
+  /** {@code gateway} answered the current round's probe at {@code now}. */
+  public void answered(String gateway, long now) {
+    State s = states.get(gateway);
+    if (s == null || s.answered) {
+      return;
+    }
+    s.answered = true;
+    s.lastReply = now;
+    if (s.streakStart < 0) {
+      s.streakStart = now;
+    }
+  }
+
+  /** Closes the current round at {@code now}: the transitions it causes, in gateway order. */
+  public List<Transition> endRound(long now) {
+    List<Transition> out = new ArrayList<>();
+    for (Map.Entry<String, State> e : states.entrySet()) {
+      State s = e.getValue();
+      if (s.answered) {
+        s.misses = 0;
+        if (s.health == Health.DOWN && now - s.streakStart >= holdNanos) {
+          s.health = Health.UP;
+          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
+        }
+      } else if (now - graceUntil < 0) {
+        s.streakStart = -1;
+      } else {
+        s.misses++;
+        s.streakStart = -1;
+        if (s.health == Health.UP && s.misses >= misses) {
+          s.health = Health.DOWN;
+          out.add(new Transition(e.getKey(), Health.DOWN, now, s.lastReply));
+        }
+      }
+      s.answered = false;
+    }
+    return out;
+  }
+
+  /** Every gateway's health, in the order they were given. */
+  public Map<String, Health> health() {
+    Map<String, Health> out = new LinkedHashMap<>();
+    states.forEach((g, s) -> out.put(g, s.health));
+    return out;
+  }
+
+  /**
+   * Whether every gateway is up and has answered every round for at least {@code hold}: nothing is
+   * about to change.
+   */
+  public boolean settled(long now) {
+    return states.values().stream()
+        .allMatch(
+            s -> s.health == Health.UP && s.streakStart >= 0 && now - s.streakStart >= holdNanos);
+  }
+}

@@ -1,0 +1,118 @@
+package io.xclusterlink.agent.probe;
+
+import io.xclusterlink.agent.plan.Ipv4;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one probe per round to each gateway's data-path address and feeds the answers of that round
+ * to a {@link HealthTracker}. One non-blocking socket on an ephemeral port; an answer counts only
+ * if it comes from the probed address and port and carries this round's token. Opened in the
+ * network namespace of the calling thread. Not thread-safe: the agent's loop owns it.
+ */
+public final class Prober implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Prober.class);
+
+  private final DatagramChannel channel;
+  private final Selector selector;
+  private final Map<SocketAddress, String> gateways = new HashMap<>();
+  private final ByteBuffer buf = ByteBuffer.allocate(ProbeMessage.LENGTH + 1);
+  private final long session = (long) ThreadLocalRandom.current().nextInt() << 32;
+  private int round;
+
+  private Prober(DatagramChannel channel, Selector selector) {
+    this.channel = channel;
+    this.selector = selector;
+  }
+
+  /** Opens the socket; {@code targets} maps each gateway's name to the address it is probed on. */
+  public static Prober open(Map<String, Ipv4> targets, int port) throws IOException {
+    DatagramChannel c = DatagramChannel.open(StandardProtocolFamily.INET);
+    Selector s = null;
+    try {
+      c.configureBlocking(false);
+      c.bind(new InetSocketAddress(0));
+      s = Selector.open();
+      c.register(s, SelectionKey.OP_READ);
+      Prober p = new Prober(c, s);
+      for (Map.Entry<String, Ipv4> t : targets.entrySet()) {
+        p.gateways.put(
+            new InetSocketAddress(InetAddress.getByAddress(t.getValue().octets()), port),
+            t.getKey());
+      }
+      return p;
+    } catch (IOException e) {
+      c.close();
+      if (s != null) {
+        s.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Starts a round: one probe to every gateway. */
+  public void send() {
+    round++;
+    for (Map.Entry<SocketAddress, String> g : gateways.entrySet()) {
+      ProbeMessage.write(buf, ProbeMessage.REQUEST, session | (round & 0xffff_ffffL));
+      try {
+        channel.send(buf, g.getKey());
+      } catch (IOException e) {
+        // no route, link down: the gateway misses this round
+        log.debug("probe to {} ({}): {}", g.getValue(), g.getKey(), e.toString());
+      }
+    }
+  }
+
+  /**
+   * Waits up to {@code deadline} (a {@link System#nanoTime} value) for answers to this round and
+   * reports each to {@code tracker} as it arrives.
+   */
+  public void collect(HealthTracker tracker, long deadline) throws IOException {
+    while (true) {
+      drain(tracker);
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      selector.select(Math.max(1, left / 1_000_000));
+      selector.selectedKeys().clear();
+    }
+  }
+
+  private void drain(HealthTracker tracker) throws IOException {
+    long expected = session | (round & 0xffff_ffffL);
+    while (true) {
+      buf.clear();
+      SocketAddress from = channel.receive(buf);
+      if (from == null) {
+        return;
+      }
+      buf.flip();
+      String gateway = gateways.get(from);
+      if (gateway != null
+          && ProbeMessage.is(buf, ProbeMessage.REPLY)
+          && ProbeMessage.token(buf) == expected) {
+        tracker.answered(gateway, System.nanoTime());
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    selector.close();
+    channel.close();
+  }
+}

@@ -1,0 +1,253 @@
+package io.xclusterlink.agent.run;
+
+import io.xclusterlink.agent.config.AgentConfig;
+import io.xclusterlink.agent.netlink.RtnetlinkClient;
+import io.xclusterlink.agent.nft.NftClient;
+import io.xclusterlink.agent.plan.Change;
+import io.xclusterlink.agent.plan.Health;
+import io.xclusterlink.agent.plan.Ipv4;
+import io.xclusterlink.agent.plan.KernelObject;
+import io.xclusterlink.agent.plan.LocalGateway;
+import io.xclusterlink.agent.plan.Node;
+import io.xclusterlink.agent.plan.Plan;
+import io.xclusterlink.agent.plan.Tunnel;
+import io.xclusterlink.agent.probe.EchoResponder;
+import io.xclusterlink.agent.probe.HealthTracker;
+import io.xclusterlink.agent.probe.Prober;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The agent of one node (a VPC router or a gateway): brings the kernel to the plan, then probes the
+ * gateways the node chooses among and, when one changes health, applies the difference of the new
+ * plan from the one last applied — the planner makes that one group replace — without reading the
+ * kernel and without forking. Every {@code resync} it reads the kernel back and repairs what others
+ * removed (a link that went down takes its routes with it). Kernel state stays when the agent
+ * stops: traffic keeps flowing, and a restart with everything in place changes nothing.
+ *
+ * <p>{@link #run} runs on the calling thread, which must be in the node's network namespace (the
+ * netlink socket, the sysctls and the probe sockets belong to it); the other methods are
+ * thread-safe.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /**
+   * One health change and its cost: {@code evidenceMillis} of silence since the gateway's last
+   * answer when it is declared down, of unbroken answers when up; {@code appliedMicros} from that
+   * decision to the kernel's ack of the changes (detection → applied).
+   */
+  public record HealthChange(
+      String gateway,
+      Health health,
+      long evidenceMillis,
+      long appliedMicros,
+      List<Change> changes) {}
+
+  private final AgentConfig config;
+  private final String name;
+  private final List<HealthChange> healthChanges = new CopyOnWriteArrayList<>();
+  private final CountDownLatch started = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closed;
+  private volatile boolean running;
+  private volatile Map<String, Health> health = Map.of();
+  private volatile boolean settled;
+  private volatile int changesAtStart = -1;
+  private String lastResyncFailure;
+
+  /** Does no I/O. */
+  public Agent(AgentConfig config) {
+    this.config = config;
+    this.name = config.nodeName();
+  }
+
+  /**
+   * Reconciles, starts answering probes (a gateway) and probing, and runs until {@link #close}.
+   *
+   * @throws io.xclusterlink.agent.netlink.NetlinkException if the first reconcile is refused
+   * @throws IOException if a probe socket cannot be bound
+   */
+  public void run() throws IOException {
+    running = true;
+    MDC.put("node", name);
+    Node node = config.node();
+    Tunnel tunnel = config.tunnel();
+    EchoResponder responder = null;
+    try (RtnetlinkClient rtnl = RtnetlinkClient.open()) {
+      List<KernelObject> applied = Plan.desired(node, tunnel);
+      List<KernelObject> observed = new ArrayList<>(rtnl.observe(applied));
+      observed.addAll(NftClient.observe(applied));
+      List<Change> first = Plan.diff(applied, observed);
+      long t0 = System.nanoTime();
+      KernelWriter.apply(rtnl, first);
+      changesAtStart = first.size();
+      log.info(
+          "agent {}: reconciled, {} changes in {} ms{}",
+          name,
+          first.size(),
+          (System.nanoTime() - t0) / 1_000_000,
+          first.isEmpty() ? " (the kernel already had the plan)" : "");
+      if (node instanceof Node.Gateway g) {
+        LocalGateway self = Tunnels.self(g, tunnel);
+        int port = config.probe().port();
+        responder =
+            EchoResponder.bind(List.of(socket(self.transit(), port), socket(self.overlay(), port)));
+        responder.start();
+      }
+      Map<String, Ipv4> targets = Tunnels.probeTargets(node, tunnel);
+      long interval = config.probe().interval().toNanos();
+      long resync = config.resync().toNanos();
+      try (Prober prober = Prober.open(targets, config.probe().port())) {
+        long now = System.nanoTime();
+        HealthTracker tracker =
+            new HealthTracker(
+                targets.keySet(), config.probe().misses(), config.probe().hold().toNanos(), now);
+        health = tracker.health();
+        started.countDown();
+        long next = now;
+        long nextResync = now + resync;
+        while (!closed) {
+          prober.send();
+          next += interval;
+          prober.collect(tracker, next);
+          now = System.nanoTime();
+          if (now - next > interval) {
+            next = now; // fell behind (a pause, an overloaded host): no burst of rounds to catch up
+          }
+          List<HealthTracker.Transition> transitions = tracker.endRound(now);
+          if (!transitions.isEmpty()) {
+            applied = onHealthChange(rtnl, node, tunnel, tracker, transitions, applied);
+          }
+          health = tracker.health();
+          settled = tracker.settled(now);
+          if (now - nextResync >= 0) {
+            resync(rtnl, applied);
+            nextResync = System.nanoTime() + resync;
+          }
+        }
+      }
+    } finally {
+      started.countDown();
+      if (responder != null) {
+        responder.close();
+      }
+      log.info("agent {}: stopped (kernel state left in place)", name);
+      MDC.remove("node");
+      stopped.countDown();
+    }
+  }
+
+  private List<KernelObject> onHealthChange(
+      RtnetlinkClient rtnl,
+      Node node,
+      Tunnel tunnel,
+      HealthTracker tracker,
+      List<HealthTracker.Transition> transitions,
+      List<KernelObject> applied) {
+    Map<String, Health> h = tracker.health();
+    List<KernelObject> want = Plan.desired(node, Tunnels.withHealth(node, tunnel, h));
+    List<Change> changes = Plan.diff(want, applied);
+    try {
+      KernelWriter.apply(rtnl, changes);
+    } catch (RuntimeException e) {
+      log.warn(
+          "agent {}: applying {} failed, the next resync retries: {}", name, h, e.getMessage());
+      return applied;
+    }
+    long done = System.nanoTime();
+    for (HealthTracker.Transition t : transitions) {
+      long evidence = (t.at() - t.since()) / 1_000_000;
+      long micros = (done - t.at()) / 1_000;
+      healthChanges.add(new HealthChange(t.gateway(), t.health(), evidence, micros, changes));
+      log.info(
+          "agent {}: gateway {} {} ({} {} ms); {} change(s), detection → applied {} ms; now {}",
+          name,
+          t.gateway(),
+          t.health(),
+          t.health() == Health.DOWN ? "silent for" : "answering for",
+          evidence,
+          changes.size(),
+          String.format(java.util.Locale.ROOT, "%.2f", micros / 1000.0),
+          Tunnels.names(h));
+    }
+    return want;
+  }
+
+  private void resync(RtnetlinkClient rtnl, List<KernelObject> applied) {
+    // NAT is read back only at start (a fork per read); everything else every resync
+    List<KernelObject> want =
+        applied.stream().filter(o -> o.kind() != KernelObject.Kind.NAT_TABLE).toList();
+    try {
+      List<Change> repair = Plan.diff(want, rtnl.observe(want));
+      if (!repair.isEmpty()) {
+        KernelWriter.apply(rtnl, repair);
+        log.info(
+            "agent {}: repaired {} object(s) others changed or removed: {}",
+            name,
+            repair.size(),
+            repair.stream().map(c -> c.object().key()).toList());
+      }
+      lastResyncFailure = null;
+    } catch (RuntimeException e) {
+      // e.g. a route whose link is down (this gateway crashed): said once, retried every resync
+      if (!String.valueOf(e.getMessage()).equals(lastResyncFailure)) {
+        log.warn("agent {}: resync failed, retrying every resync: {}", name, e.getMessage());
+      }
+      lastResyncFailure = String.valueOf(e.getMessage());
+    }
+  }
+
+  private static InetSocketAddress socket(Ipv4 ip, int port) throws IOException {
+    return new InetSocketAddress(InetAddress.getByAddress(ip.octets()), port);
+  }
+
+  /** Waits until the first reconcile is done and probing has begun (or the run failed). */
+  public boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+    return started.await(timeout, unit);
+  }
+
+  /** The health of each chosen-among gateway as last judged. */
+  public Map<String, Health> health() {
+    return health;
+  }
+
+  /** Whether every chosen-among gateway is up and has answered every probe for the hold time. */
+  public boolean settled() {
+    return settled;
+  }
+
+  /** How many changes the first reconcile made (-1 before it is done). */
+  public int changesAtStart() {
+    return changesAtStart;
+  }
+
+  /** Every health change so far, oldest first. */
+  public List<HealthChange> healthChanges() {
+    return List.copyOf(healthChanges);
+  }
+
+  /** Stops {@link #run} (within one probe interval) and waits up to 5 s for it to return. */
+  @Override
+  public void close() {
+    closed = true;
+    if (!running) {
+      return;
+    }
+    try {
+      stopped.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.xclusterlink.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.xclusterlink.agent.plan.Health;
+import io.xclusterlink.agent.plan.Node;
+import io.xclusterlink.agent.plan.Overlap;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigReaderTest {
+  static final String GATEWAY =
+      """
+      role: gateway
+      name: a-g1
+      tunnel:
+        vni: 42
+        underlayDevice: ul0
+        overlayNetwork: 100.64.0.0/24
+        mtu: 1500
+        transitDevice: tr0
+        routerTransit: 10.10.0.1
+        localPrefixes: [10.10.1.0/24]
+        remotePrefixes: [242.0.2.0/24]
+        localGateways:
+          - {name: a-g1, transit: 10.10.0.11, underlay: 192.168.100.11, overlay: 100.64.0.11}
+          - {name: a-g2, transit: 10.10.0.12, underlay: 192.168.100.12, overlay: 100.64.0.12}
+        remoteGateways:
+          - {name: b-g1, underlay: 192.168.100.21, overlay: 100.64.0.21}
+        overlap:
+          globalSpace: 242.0.0.0/16
+          translations: [{local: 10.10.1.0/24, global: 242.0.1.0/24}]
+      """;
+
+  @Test
+  void readsAGatewayWithDefaultsAndEveryGatewayUp() {
+    AgentConfig c = AgentConfigReader.parse("a-g1.yaml", GATEWAY);
+    assertThat(c.node()).isEqualTo(new Node.Gateway("a-g1"));
+    assertThat(c.probe()).isEqualTo(ProbeConfig.DEFAULTS);
+    assertThat(c.resync()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.tunnel().vxlan().port()).isEqualTo(4789);
+    assertThat(c.tunnel().localGateways()).allMatch(g -> g.health() == Health.UP);
+    assertThat(c.tunnel().overlap()).isInstanceOf(Overlap.Translated.class);
+  }
+
+  @Test
+  void namesTheFileTheFieldPathTheValueAndTheExpectation() {
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml", GATEWAY.replace("transit: 10.10.0.12", "transit: 10.10.0.300")))
+        .hasMessage(
+            "agent config a-g1.yaml: tunnel.localGateways[1].transit: 10.10.0.300 (expected:"
+                + " a.b.c.d, each 0-255)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml", GATEWAY.replace("name: a-g1\n", "name: a-g9\n")))
+        .hasMessage(
+            "agent config a-g1.yaml: name: a-g9 (expected: one of tunnel.localGateways [a-g1, a-g2])");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("role: gateway", "role: hub")))
+        .hasMessage("agent config a-g1.yaml: role: hub (expected: router or gateway)");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("  vni: 42\n", "")))
+        .hasMessage("agent config a-g1.yaml: tunnel.vni: missing (expected: a value)");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("r.json", "{\"role\": \"router\", \"colour\": 1}"))
+        .hasMessageStartingWith("agent config r.json: Unrecognized field \"colour\"");
+  }
+}

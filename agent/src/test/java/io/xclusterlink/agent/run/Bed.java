@@ -1,0 +1,105 @@
+package io.xclusterlink.agent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The namespace bed of {@code e2e/l3/bed.sh}, driven from an IT: up, down, and what bed.json says
+ * was built. Forks {@code bed.sh} and {@code ip} (tests may; the agent may not).
+ */
+final class Bed implements AutoCloseable {
+  static final Path SCRIPT = Path.of("..", "e2e", "l3", "bed.sh").toAbsolutePath().normalize();
+  static final Path DIR = Path.of("target", "xcl-l3").toAbsolutePath();
+
+  final JsonNode description;
+
+  private Bed(JsonNode description) {
+    this.description = description;
+  }
+
+  static Bed up(boolean overlap) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
+    if (overlap) {
+      cmd.add("--overlap");
+    }
+    long t0 = System.nanoTime();
+    try {
+      run(cmd.toArray(String[]::new));
+    } catch (IOException e) {
+      down();
+      throw e;
+    }
+    L3Log.log.info(
+        "bed up ({}) in {} ms",
+        overlap ? "overlap" : "plain",
+        (System.nanoTime() - t0) / 1_000_000);
+    return new Bed(new ObjectMapper().readTree(DIR.resolve("bed.json").toFile()));
+  }
+
+  static void down() throws IOException, InterruptedException {
+    run("bash", SCRIPT.toString(), "down");
+  }
+
+  @Override
+  public void close() throws Exception {
+    down();
+  }
+
+  JsonNode cluster(String name) {
+    for (JsonNode c : description.path("clusters")) {
+      if (c.path("name").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("cluster " + name);
+  }
+
+  /** Every router and gateway: namespace and agent config. */
+  List<JsonNode> nodes() {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode c : description.path("clusters")) {
+      c.path("gateways").forEach(out::add);
+      out.add(c.path("router"));
+    }
+    return out;
+  }
+
+  JsonNode workload(String cluster, int i) {
+    return cluster(cluster).path("workloads").get(i);
+  }
+
+  JsonNode gateway(String cluster, int i) {
+    return cluster(cluster).path("gateways").get(i);
+  }
+
+  /** {@code ip -n ns args}; fails on a non-zero exit. */
+  static String ip(String ns, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
+    cmd.addAll(List.of(args));
+    return run(cmd.toArray(String[]::new));
+  }
+
+  static String exec(String ns, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    cmd.addAll(List.of(args));
+    return run(cmd.toArray(String[]::new));
+  }
+
+  static String run(String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("XCL_L3_DIR", DIR.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", cmd) + " failed: " + out.trim());
+    }
+    return out;
+  }
+}
