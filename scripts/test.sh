@@ -10,6 +10,8 @@ command -v python3 >/dev/null || need+=(python3)
 nc -h 2>&1 | grep -q -- ' -N ' || need+=(netcat-openbsd)
 command -v ip >/dev/null || need+=(iproute2)            # the L3 agent's ITs (network namespaces)
 command -v setpriv >/dev/null || need+=(util-linux)     # tests that drop privileges
+command -v nft >/dev/null || need+=(nftables)           # the L3 path's stateless NAT (overlapping CIDRs)
+command -v ping >/dev/null || need+=(iputils-ping)      # the L3 path's ICMP checks
 command -v mvn >/dev/null || need+=(maven)
 command -v javac >/dev/null || need+=(openjdk-17-jdk-headless)
 if [ ${#need[@]} -gt 0 ]; then
