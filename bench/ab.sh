@@ -80,23 +80,33 @@ nginx -p "$W/nginx" -c "$W/nginx/nginx.conf" -g 'daemon off;' >/dev/null 2>&1 &
 PIDS+=($!)
 
 declare -A EAST WEST
-# Builds from the admin-socket change on (ADR 0006): the admin API is the socket in the state folder.
+# Builds from the admin-socket change on (ADR 0006) serve the admin API on the socket in their state
+# folder; older ones on a TCP port (PORT+1). Each build is started the way it understands.
+declare -A ADMIN
+socket_build() { java -jar "$1" --help 2>/dev/null | grep -q -- --admin-cert; }
 start_gateway() { # TAG JAR "JVM OPTS" NAME PORT
+  local admin_opts=()
+  if socket_build "$2"; then
+    ADMIN[$1-$4]="$W/state-$1-$4/admin.sock"
+  else
+    admin_opts=(--admin "127.0.0.1:$(($5 + 1))")
+    ADMIN[$1-$4]="http://127.0.0.1:$(($5 + 1))"
+  fi
   # shellcheck disable=SC2086
   java $3 -jar "$2" gateway start --fabric bench --name "$4" --dir "$W/pki" --port "$5" --bind 127.0.0.1 \
-    --state-dir "$W/state-$1-$4" >"$W/$1-$4.log" 2>&1 &
+    ${admin_opts[@]+"${admin_opts[@]}"} --state-dir "$W/state-$1-$4" >"$W/$1-$4.log" 2>&1 &
   PIDS+=($!)
 }
 start_pair() { # TAG JAR "JVM OPTS": east on base+1, west on base+3
   local tag=$1 jar=$2 b=${PAIR_BASE[$1]}
   start_gateway "$tag" "$jar" "$3" east $((b + 1)) && EAST[$tag]=$!
   start_gateway "$tag" "$jar" "$3" west $((b + 3)) && WEST[$tag]=$!
-  retry 150 0.2 java -jar "$jar" --admin "$W/state-$tag-east/admin.sock" status || die "gateway pair $tag did not start (see $W/$tag-east.log)"
-  retry 150 0.2 java -jar "$jar" --admin "$W/state-$tag-west/admin.sock" status || die "gateway pair $tag did not start (see $W/$tag-west.log)"
+  retry 150 0.2 java -jar "$jar" --admin "${ADMIN[$tag-east]}" status || die "gateway pair $tag did not start (see $W/$tag-east.log)"
+  retry 150 0.2 java -jar "$jar" --admin "${ADMIN[$tag-west]}" status || die "gateway pair $tag did not start (see $W/$tag-west.log)"
   bench_export_side_yaml west $((b + 3)) iperf="$IPERF" web="$WEB" >"$W/$tag-east.yaml"
   bench_import_side_yaml east $((b + 1)) iperf=5201:$((b + 5)) web=80:$((b + 6)) >"$W/$tag-west.yaml"
-  java -jar "$jar" --admin "$W/state-$tag-east/admin.sock" apply -f "$W/$tag-east.yaml" >/dev/null
-  java -jar "$jar" --admin "$W/state-$tag-west/admin.sock" apply -f "$W/$tag-west.yaml" >/dev/null
+  java -jar "$jar" --admin "${ADMIN[$tag-east]}" apply -f "$W/$tag-east.yaml" >/dev/null
+  java -jar "$jar" --admin "${ADMIN[$tag-west]}" apply -f "$W/$tag-west.yaml" >/dev/null
 }
 start_pair A "$A_JAR" "$A_OPTS"
 start_pair B "$B_JAR" "$B_OPTS"

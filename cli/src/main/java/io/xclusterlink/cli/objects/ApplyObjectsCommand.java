@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,26 +54,36 @@ public final class ApplyObjectsCommand implements Callable<Integer> {
     for (ApplyResult r : results) {
       ObjectRef ref = new ObjectRef(r.kind(), r.namespace(), r.name());
       out.println(ref + " " + r.result());
-      // stored is not ready: say so (the object stays stored; the gateway keeps trying)
+      // stored is not ready: one line saying why (the object stays stored; the gateway keeps
+      // trying)
       if (r.object() != null) {
-        for (Condition c : r.object().status().conditions()) {
-          if (!c.isTrue()) {
-            err.println(
-                "warning: "
-                    + ref
-                    + " is stored but not ready: "
-                    + c.type()
-                    + "="
-                    + c.status()
-                    + (c.reason() == null ? "" : " (" + c.reason() + ")")
-                    + (c.message() == null ? "" : ": " + c.message()));
-          }
-        }
+        notReady(r.object().status().conditions())
+            .ifPresent(why -> err.println("warning: " + ref + " is stored but not ready: " + why));
       }
     }
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /**
+   * The failed conditions of a stored object, the first one's reason and message; reachability is
+   * left out: it is observed over time (a new Peer has not been heartbeaten yet), not a verdict on
+   * what was applied.
+   */
+  static Optional<String> notReady(List<Condition> conditions) {
+    List<Condition> failed =
+        conditions.stream()
+            .filter(c -> !c.isTrue() && !Condition.PEER_REACHABLE.equals(c.type()))
+            .toList();
+    if (failed.isEmpty()) {
+      return Optional.empty();
+    }
+    Condition first = failed.get(0);
+    return Optional.of(
+        failed.stream().map(c -> c.type() + "=" + c.status()).collect(Collectors.joining(", "))
+            + (first.reason() == null ? "" : " (" + first.reason() + ")")
+            + (first.message() == null ? "" : ": " + first.message()));
   }
 
   private static String read(String file) {

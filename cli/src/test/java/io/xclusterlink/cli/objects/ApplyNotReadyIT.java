@@ -45,6 +45,11 @@ class ApplyNotReadyIT {
               dir.resolve("import.yaml"),
               """
           apiVersion: xclusterlink.io/v1alpha1
+          kind: Peer
+          metadata: {name: east}
+          spec: {gateways: [{host: 127.0.0.1, port: 1}]}
+          ---
+          apiVersion: xclusterlink.io/v1alpha1
           kind: Import
           metadata: {name: web}
           spec:
@@ -63,11 +68,13 @@ class ApplyNotReadyIT {
               file.toString());
 
       assertThat(r.exitCode()).as(r.err()).isZero();
-      assertThat(r.out()).isEqualTo("import default/web created\n");
+      assertThat(r.out()).isEqualTo("peer east created\nimport default/web created\n");
+      // a new Peer has not been heartbeaten yet: that is no warning
+      assertThat(r.err()).hasLineCount(1);
       assertThat(r.err())
           .startsWith(
-              "warning: import default/web is stored but not ready: ImportTargetPortValid=False"
-                  + " (PortUnavailable): port "
+              "warning: import default/web is stored but not ready: ImportTargetPortValid=False,"
+                  + " ImportServiceValid=False (PortUnavailable): port "
                   + port
                   + " on 127.0.0.1: ")
           .contains("trying again in");
@@ -88,7 +95,7 @@ class ApplyNotReadyIT {
               "apply",
               "-f",
               file.toString());
-      assertThat(again.out()).isEqualTo("import default/web unchanged\n");
+      assertThat(again.out()).isEqualTo("peer east unchanged\nimport default/web unchanged\n");
       assertThat(again.err()).isEmpty();
     }
   }
