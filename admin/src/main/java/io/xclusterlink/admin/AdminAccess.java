@@ -2,6 +2,7 @@ package io.xclusterlink.admin;
 
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.NetUtil;
 import io.xclusterlink.pki.AdminIdentity;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -171,7 +172,24 @@ final class AdminAccess {
     } else if (host.indexOf(':') == host.lastIndexOf(':') && host.indexOf(':') >= 0) {
       host = host.substring(0, host.indexOf(':'));
     }
-    return LOOPBACK_HOSTS.contains(host) || hosts.contains(host);
+    String canonical = canonicalHost(host);
+    return LOOPBACK_HOSTS.contains(canonical) || hosts.contains(canonical);
+  }
+
+  /**
+   * An IP literal in its one canonical text (RFC 5952 for IPv6: {@code [0:0:0:0:0:0:0:1]} and
+   * {@code [::1]} are the same host), a name as it is; both sides of the Host check use it.
+   */
+  static String canonicalHost(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    int scope = h.indexOf('%');
+    if (scope >= 0) {
+      h = h.substring(0, scope);
+    }
+    if (NetUtil.isValidIpV6Address(h) || NetUtil.isValidIpV4Address(h)) {
+      return NetUtil.toAddressString(NetUtil.createInetAddressFromIpAddressString(h));
+    }
+    return h;
   }
 
   private static boolean yamlOrJson(String contentType) {

@@ -32,7 +32,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -398,8 +397,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static String strip(String hostAddress) {
-    int scope = hostAddress.indexOf('%');
-    return (scope < 0 ? hostAddress : hostAddress.substring(0, scope)).toLowerCase(Locale.ROOT);
+    return AdminAccess.canonicalHost(hostAddress);
   }
 
   private static String hostPort(InetSocketAddress a) {

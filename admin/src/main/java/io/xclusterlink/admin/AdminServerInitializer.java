@@ -76,13 +76,14 @@ final class AdminServerInitializer extends ChannelInitializer<Channel> {
               }
             });
     connections.add(ch);
+    // idle before timeout: IdleStateHandler fires its event to the handlers after it
     ch.pipeline()
         .addLast(
-            "timeout",
-            new AdminRequestTimeoutHandler(limits.requestTimeout(), limits.idleTimeout()))
-        .addLast(
             "idle",
-            new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast(
+            "timeout",
+            new AdminRequestTimeoutHandler(limits.requestTimeout(), limits.idleTimeout()));
     if (tls != null) {
       ch.pipeline().addLast("ssl", tls.get().newHandler(ch.alloc()));
     }

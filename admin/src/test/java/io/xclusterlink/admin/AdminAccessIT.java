@@ -538,6 +538,24 @@ class AdminAccessIT {
   }
 
   @Test
+  void aKeepAliveConnectionThatGoesQuietAfterAnAnswerIsClosedWhenIdle() throws Exception {
+    AdminServer s =
+        limitedSocketServer(
+            new AdminLimits(4 << 20, Duration.ofSeconds(10), Duration.ofMillis(800), 64));
+    try (SocketChannel ch = connect(s)) {
+      ch.write(
+          StandardCharsets.US_ASCII.encode(
+              "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n"));
+      ByteBuffer answer = ByteBuffer.allocate(4096);
+      ch.read(answer);
+      assertThat(new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII))
+          .startsWith("HTTP/1.1 200");
+      // the answered request stopped the request timer: only the idle limit can close it now
+      await().atMost(Duration.ofSeconds(5)).until(() -> closedByServer(ch));
+    }
+  }
+
+  @Test
   void anOversizeBodyIsTooLarge() throws Exception {
     AdminServer s =
         limitedSocketServer(
