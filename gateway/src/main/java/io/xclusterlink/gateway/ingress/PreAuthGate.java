@@ -2,6 +2,7 @@ package io.xclusterlink.gateway.ingress;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.xclusterlink.gateway.config.GatewayLimits;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
 import java.lang.management.ManagementFactory;
@@ -121,7 +122,10 @@ final class PreAuthGate {
     ch.eventLoop()
         .execute(
             () -> {
-              if (ch.isOpen()) {
+              // evicted while its handshake completed on its own loop: it is a peer now, keep it
+              SslHandler ssl = ch.pipeline().get(SslHandler.class);
+              boolean authenticated = ssl != null && ssl.handshakeFuture().isSuccess();
+              if (ch.isOpen() && !authenticated) {
                 ch.config().setOption(ChannelOption.SO_LINGER, 0);
                 ch.close();
               }

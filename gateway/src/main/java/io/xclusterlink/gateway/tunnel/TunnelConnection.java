@@ -289,6 +289,10 @@ public final class TunnelConnection extends Http2ConnectionHandler {
       t = track(s, null);
       try {
         acceptor.accept(t, headers, endOfStream);
+        if (endOfStream && t.isOpen()) {
+          // a request whose client was done at once: its direction has ended already
+          t.headersRead(headers, true);
+        }
       } catch (RuntimeException e) {
         // a bug in handling one request must not take down the connection and its other tunnels
         log.warn("request on {} failed: {}", t, e.toString(), e);

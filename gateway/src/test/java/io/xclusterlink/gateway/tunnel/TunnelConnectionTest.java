@@ -197,6 +197,25 @@ class TunnelConnectionTest {
   }
 
   @Test
+  void aRequestThatEndsItsStreamAtOnceShutsDownTheBackendsOutput() {
+    pump();
+    Future<TunnelConnection.Answered> f =
+        client()
+            .open(
+                TunnelProtocol.tunnelRequest("p0", new TunnelRequest("echo", "default", Map.of())),
+                true,
+                5_000);
+    pump();
+    assertThat(f.isSuccess()).isTrue();
+    assertThat(backend.isOutputShutdown()).as("the client had nothing to say").isTrue();
+    backend.writeInbound(Unpooled.copiedBuffer("unprompted", UTF_8));
+    backend.finFromOtherEnd();
+    pump();
+    assertThat(f.getNow().stream().isOpen()).as("both directions done").isFalse();
+    assertThat(backend.isOpen()).isFalse();
+  }
+
+  @Test
   void aBackendFinShutsDownOnlyTheClientsOutputAndTheClientStillSends() {
     TunnelStream stream = open("echo");
     Leg client = clientLeg(stream, new AtomicLong());
