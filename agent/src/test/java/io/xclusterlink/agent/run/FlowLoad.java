@@ -30,6 +30,9 @@ final class FlowLoad {
     int sent;
     long bytesIn;
 
+    /** The latest echo's time, in ms; volatile: the test thread polls it while the load runs. */
+    volatile long lastEchoAt = -1;
+
     Flow(boolean tcp, int max) {
       this.tcp = tcp;
       this.echoAt = new long[max];
@@ -60,7 +63,7 @@ final class FlowLoad {
     }
 
     long lastEcho() {
-      return java.util.Arrays.stream(echoAt).max().orElse(-1);
+      return lastEchoAt;
     }
   }
 
@@ -200,6 +203,7 @@ final class FlowLoad {
   private static void record(Flow f, int seq, long at) {
     if (seq >= 0 && seq < f.echoAt.length && f.echoAt[seq] < 0) {
       f.echoAt[seq] = at;
+      f.lastEchoAt = Math.max(f.lastEchoAt, at);
     }
   }
 

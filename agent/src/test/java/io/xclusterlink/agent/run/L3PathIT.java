@@ -2,6 +2,7 @@ package io.xclusterlink.agent.run;
 
 import static io.xclusterlink.agent.run.L3Log.log;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,15 +147,20 @@ class L3PathIT {
     return agent;
   }
 
-  private void awaitSettled() throws InterruptedException {
+  private void awaitSettled() {
     long t0 = System.nanoTime();
-    long deadline = t0 + TimeUnit.SECONDS.toNanos(15);
-    while (!agents.values().stream().allMatch(Agent::settled)) {
-      assertThat(System.nanoTime() - deadline).as("agents settled: %s", settledness()).isNegative();
-      runs.forEach(
-          (ns, r) -> assertThat(r.isCompletedExceptionally()).as("agent %s failed", ns).isFalse());
-      Thread.sleep(50);
-    }
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50))
+        .untilAsserted(
+            () -> {
+              runs.forEach(
+                  (ns, r) ->
+                      assertThat(r.isCompletedExceptionally()).as("agent %s failed", ns).isFalse());
+              assertThat(agents.values().stream().allMatch(Agent::settled))
+                  .as("agents settled: %s", settledness())
+                  .isTrue();
+            });
     log.info("agents settled in {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
@@ -278,8 +285,13 @@ class L3PathIT {
         back.put(f, returnGatewayOf(client, server, f));
         asymmetric += before.get(f).equals(back.get(f)) ? 0 : 1;
       }
-      // the route lookups above take a while on a loaded host: crash 0.5 s after they are done
-      Thread.sleep(500);
+      // the route lookups above take a while on a loaded host: crash once every flow has been
+      // answered for a while after them, so each has a stretch of echoes before the crash
+      long lookedUpAt = load.elapsedMs();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> load.flows.stream().allMatch(f -> f.lastEcho() >= lookedUpAt + 300));
       long crashAt = load.elapsedMs();
       assertThat(crashAt)
           .as("crash before the last 3 s of the load")
