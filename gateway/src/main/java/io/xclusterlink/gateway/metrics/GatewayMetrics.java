@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
@@ -44,12 +43,6 @@ public final class GatewayMetrics {
   private final Map<String, Counter> gatewayCounters = new ConcurrentHashMap<>();
   private final AtomicLong egressActive = new AtomicLong();
   private final AtomicLong ingressActive = new AtomicLong();
-  // totals for the status answer, without summing over every series at each request
-  private final LongAdder egressOpened = new LongAdder();
-  private final LongAdder ingressOpened = new LongAdder();
-  private final LongAdder bytesOut = new LongAdder();
-  private final LongAdder bytesIn = new LongAdder();
-  private final Map<String, LongAdder> refusedByReason = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     Gauge.builder("xcl.tunnels.active", egressActive, AtomicLong::get)
@@ -99,24 +92,41 @@ public final class GatewayMetrics {
                 .register(registry));
   }
 
-  /** A summary for the status answer. */
+  /**
+   * A summary for the status answer, summed over the meters (at each request, not on the data path:
+   * a byte read is counted once, in its own series).
+   */
   public Map<String, Object> summary() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("egressTunnelsOpened", egressOpened.sum());
-    m.put("ingressTunnelsOpened", ingressOpened.sum());
-    m.put("egressTunnelsActive", egressActive.get());
-    m.put("ingressTunnelsActive", ingressActive.get());
+    long egressOpened = 0;
+    long ingressOpened = 0;
+    long bytesToPeers = 0;
+    long bytesFromPeers = 0;
     long refusedTotal = 0;
     Map<String, Long> byReason = new TreeMap<>();
-    for (Map.Entry<String, LongAdder> e : refusedByReason.entrySet()) {
-      long c = e.getValue().sum();
-      refusedTotal += c;
-      byReason.put(e.getKey(), c);
+    for (TunnelMeters t : tunnels.values()) {
+      long opened = (long) t.opened.count();
+      if (t.side == Side.EGRESS) {
+        egressOpened += opened;
+      } else {
+        ingressOpened += opened;
+      }
+      bytesToPeers += (long) t.bytesToPeer.count();
+      bytesFromPeers += (long) t.bytesFromPeer.count();
+      for (Map.Entry<String, Counter> e : t.refused.entrySet()) {
+        long c = (long) e.getValue().count();
+        refusedTotal += c;
+        byReason.merge(t.side.tag() + "/" + e.getKey(), c, Long::sum);
+      }
     }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("egressTunnelsOpened", egressOpened);
+    m.put("ingressTunnelsOpened", ingressOpened);
+    m.put("egressTunnelsActive", egressActive.get());
+    m.put("ingressTunnelsActive", ingressActive.get());
     m.put("tunnelsRefused", refusedTotal);
     m.put("refusedByReason", byReason);
-    m.put("bytesToPeers", bytesOut.sum());
-    m.put("bytesFromPeers", bytesIn.sum());
+    m.put("bytesToPeers", bytesToPeers);
+    m.put("bytesFromPeers", bytesFromPeers);
     return m;
   }
 
@@ -180,23 +190,14 @@ public final class GatewayMetrics {
               .minimumExpectedValue(Duration.ofNanos(100_000))
               .maximumExpectedValue(Duration.ofSeconds(10))
               .register(registry);
-      toPeer =
-          n -> {
-            bytesToPeer.increment(n);
-            bytesOut.add(n);
-          };
-      fromPeer =
-          n -> {
-            bytesFromPeer.increment(n);
-            bytesIn.add(n);
-          };
+      toPeer = bytesToPeer::increment;
+      fromPeer = bytesFromPeer::increment;
     }
 
     /** One tunnel opened after {@code setupNanos}; it counts as active until {@link #closed()}. */
     public void opened(long setupNanos) {
       opened.increment();
       setup.record(setupNanos, TimeUnit.NANOSECONDS);
-      (side == Side.EGRESS ? egressOpened : ingressOpened).increment();
       (side == Side.EGRESS ? egressActive : ingressActive).incrementAndGet();
     }
 
@@ -216,7 +217,6 @@ public final class GatewayMetrics {
                       .tag("reason", r)
                       .register(registry))
           .increment();
-      refusedByReason.computeIfAbsent(side.tag() + "/" + reason, r -> new LongAdder()).increment();
     }
   }
 }
