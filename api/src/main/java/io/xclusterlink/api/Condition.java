@@ -5,7 +5,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** A status condition in the Kubernetes style: type, "True"/"False", a reason and a message. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Condition(
-    String type, String status, String reason, String message, String lastTransitionTime) {
+    String type,
+    String status,
+    String reason,
+    String message,
+    String lastTransitionTime,
+    Long observedGeneration) {
+  public Condition(
+      String type, String status, String reason, String message, String lastTransitionTime) {
+    this(type, status, reason, message, lastTransitionTime, null);
+  }
 
   public static final String PEER_REACHABLE = "PeerReachable";
   public static final String EXPORT_VALID = "ExportValid";

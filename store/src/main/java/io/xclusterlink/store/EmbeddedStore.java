@@ -516,6 +516,11 @@ public final class EmbeddedStore implements Store {
   }
 
   @Override
+  public boolean hasSynced() {
+    return true;
+  }
+
+  @Override
   public void close() {
     synchronized (writeLock) {
       if (closed) {

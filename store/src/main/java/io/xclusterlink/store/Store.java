@@ -8,14 +8,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Desired state of one gateway. Thread-safe. Listeners are called synchronously, in commit order,
- * after the change is durable, on the writer's thread, and must not block.
+ * Desired and observed state of one gateway (the embedded store) or of one cluster (the API
+ * server). Thread-safe. Every write sets the object's {@code metadata.resourceVersion}; a change of
+ * spec or labels also bumps {@code metadata.generation}. Listeners are fed asynchronously, in
+ * commit order, after the change is durable (see {@link StoreListener}).
  */
 public interface Store extends AutoCloseable {
   /**
    * Creates or replaces (by {@link ObjectKey}) the object's metadata and spec. The stored status is
    * kept: callers cannot set status through put. Durable before it returns. An object equal to the
-   * stored one is {@link PutResult.Outcome#UNCHANGED} and fires no event.
+   * stored one is {@link PutResult.Outcome#UNCHANGED} and fires no event. If the object carries a
+   * {@code metadata.resourceVersion} that is not the stored one's (or there is no stored object),
+   * nothing is written and {@link StoreConflictException} is thrown.
    */
   PutResult put(XclObject object);
 
@@ -35,14 +39,22 @@ public interface Store extends AutoCloseable {
   boolean delete(ObjectKey key);
 
   /**
-   * Replaces the status only: in memory, not persisted, no event (status is observed state that the
-   * control plane recomputes after a restart). Returns false if the object does not exist.
+   * Replaces the status only (the status subresource): persisted, a new resourceVersion, the same
+   * generation, and a MODIFIED event (listeners that reconcile specs ignore events whose generation
+   * they have already seen). A status equal to the stored one writes nothing. Returns false if the
+   * object does not exist.
    */
   boolean setStatus(ObjectKey key, Status status);
 
   /**
-   * Adds a listener: it first receives ADDED for every existing object, then every later change,
-   * with nothing lost or repeated in between.
+   * Whether the store has its initial state: always for the embedded store once open; for an
+   * informer-backed store once every informer has listed. A gateway does not report ready before.
+   */
+  boolean hasSynced();
+
+  /**
+   * Adds a listener: it first receives ADDED for every existing object, then {@link
+   * StoreListener#onSynced()}, then every later change, with nothing lost or repeated in between.
    */
   void addListener(StoreListener listener);
 
