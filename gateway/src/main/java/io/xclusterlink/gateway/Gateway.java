@@ -134,7 +134,16 @@ public final class Gateway implements AutoCloseable {
     started.push(ingress);
     control =
         new ControlPlane(
-            config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
+            config,
+            store,
+            authorizer,
+            tls,
+            transport,
+            boss,
+            workers,
+            workloads,
+            metrics,
+            parts.leadership());
     started.push(control);
     // after the store: its lock keeps a second gateway on this state folder away from the socket
     admin =
