@@ -629,6 +629,46 @@ public final class EmbeddedStore implements Store {
   }
 
   /**
+   * {@inheritDoc} The changed statuses are committed together, like a {@link #putAll}: through one
+   * intent record when more than one changed.
+   */
+  @Override
+  public void setStatusAll(Map<ObjectKey, Status> statuses) {
+    Map<ObjectKey, Status> byKey = new LinkedHashMap<>();
+    statuses.forEach((k, s) -> byKey.put(normalize(k), s == null ? Status.EMPTY : s));
+    synchronized (writeLock) {
+      checkWritable();
+      List<IntentRecord.Change> changes = new ArrayList<>();
+      List<StoreEvent> events = new ArrayList<>();
+      long next = version;
+      try {
+        for (Map.Entry<ObjectKey, Status> e : byKey.entrySet()) {
+          XclObject current = objects.get(e.getKey());
+          if (current == null || current.status().equals(e.getValue())) {
+            continue;
+          }
+          XclObject stamped =
+              current
+                  .withStatus(e.getValue())
+                  .withMetadata(
+                      current
+                          .metadata()
+                          .withVersions(Long.toString(++next), generationOf(current)));
+          Path target = fileOf(e.getKey());
+          changes.add(new IntentRecord.Rename(writeTemp(target, serialise(stamped)), target));
+          events.add(new StoreEvent(EventType.MODIFIED, stamped));
+          probe.reached(CommitStep.TEMP_WRITTEN, changes.size());
+        }
+      } catch (RuntimeException e) {
+        deleteTemps(changes);
+        throw e;
+      }
+      version = next;
+      commit(changes, events);
+    }
+  }
+
+  /**
    * {@inheritDoc} The listener gets its own thread; the initial events are queued on it under the
    * write lock, so no write slips in between them and the live ones.
    */

@@ -237,6 +237,42 @@ class EmbeddedStoreVersionsTest {
   }
 
   @Test
+  void writesSeveralStatusesAsOneCommitAndSkipsMissingOrEqualOnes() throws IOException {
+    ObjectKey a = importOf("prod", "a", 1).key();
+    ObjectKey b = importOf("prod", "b", 1).key();
+    ObjectKey c = importOf("prod", "c", 1).key();
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
+    try (EmbeddedStore store = EmbeddedStore.open(dir)) {
+      store.putAll(
+          List.of(importOf("prod", "a", 1), importOf("prod", "b", 1), importOf("prod", "c", 1)));
+      store.setStatus(c, REACHABLE);
+      store.addListener(events::add);
+      Map<ObjectKey, Status> statuses = new java.util.LinkedHashMap<>();
+      statuses.put(a, REACHABLE);
+      statuses.put(peer("gone", 1).key(), REACHABLE);
+      statuses.put(b, REACHABLE);
+      statuses.put(c, REACHABLE);
+
+      store.setStatusAll(statuses);
+
+      await().until(() -> events.size() == 3 + 2);
+      assertThat(events.subList(3, 5))
+          .extracting(e -> e.type() + " " + e.object().key() + " " + rv(e.object()))
+          .containsExactly("MODIFIED Import prod/a 5", "MODIFIED Import prod/b 6");
+      assertThat(rv(store.get(c).orElseThrow())).isEqualTo("4");
+      assertThat(store.get(peer("gone", 1).key())).isEmpty();
+      assertThat(dir.resolve(".intent")).doesNotExist();
+    }
+
+    EmbeddedStore reopened = open();
+
+    for (ObjectKey k : List.of(a, b, c)) {
+      assertThat(reopened.get(k).orElseThrow().status()).isEqualTo(REACHABLE);
+      assertThat(reopened.get(k).orElseThrow().metadata().generation()).isEqualTo(1L);
+    }
+  }
+
+  @Test
   void anEqualStatusWritesNothing() throws IOException {
     EmbeddedStore store = open();
     ObjectKey key = peer("west", 1).key();

@@ -5,7 +5,6 @@ import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.store.Store;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Writes status on its own thread, so that heartbeats and reconciles never wait for the store (a
  * status write is a forced file, or a call to the API server). Changes are coalesced per object and
  * per slot: a slot names what a change sets (one condition, say), and a later change of the same
- * slot replaces an earlier one not yet written, so a burst of heartbeats costs one write. Writes
+ * slot replaces an earlier one not yet written, so a burst of heartbeats costs one write; what
+ * queued up while one write ran is written next as one {@link Store#setStatusAll batch}. Writes
  * only while this replica is the {@link Leadership leader}. Thread-safe.
  */
 final class StatusWriter implements AutoCloseable {
@@ -65,44 +65,48 @@ final class StatusWriter implements AutoCloseable {
 
   private void drain() {
     while (true) {
-      ObjectKey key;
-      LinkedHashMap<String, UnaryOperator<Status>> changes;
+      Map<ObjectKey, LinkedHashMap<String, UnaryOperator<Status>>> batch;
       synchronized (this) {
-        Iterator<Map.Entry<ObjectKey, LinkedHashMap<String, UnaryOperator<Status>>>> it =
-            pending.entrySet().iterator();
-        if (closed || !it.hasNext()) {
+        if (closed || pending.isEmpty()) {
           draining = false;
           notifyAll();
           return;
         }
-        Map.Entry<ObjectKey, LinkedHashMap<String, UnaryOperator<Status>>> next = it.next();
-        it.remove();
-        key = next.getKey();
-        changes = next.getValue();
+        batch = new LinkedHashMap<>(pending);
+        pending.clear();
       }
       try {
-        write(key, changes);
+        write(batch);
       } catch (RuntimeException e) {
-        // the next change of this object writes its whole status again
-        log.warn("status of {} not written: {}", key, e.getMessage());
+        // the next change of these objects writes their whole status again
+        log.warn("status of {} objects not written: {}", batch.size(), e.getMessage());
       }
     }
   }
 
-  private void write(ObjectKey key, LinkedHashMap<String, UnaryOperator<Status>> changes) {
+  /** Everything queued while the previous batch was written, as one write of the store. */
+  private void write(Map<ObjectKey, LinkedHashMap<String, UnaryOperator<Status>>> batch) {
     if (!leadership.isLeader()) {
       return;
     }
-    Optional<XclObject> current = store.get(key);
-    if (current.isEmpty()) {
-      return;
+    Map<ObjectKey, Status> statuses = new LinkedHashMap<>();
+    for (Map.Entry<ObjectKey, LinkedHashMap<String, UnaryOperator<Status>>> e : batch.entrySet()) {
+      Optional<XclObject> current = store.get(e.getKey());
+      if (current.isEmpty()) {
+        continue;
+      }
+      Status status = current.get().status();
+      for (UnaryOperator<Status> change : e.getValue().values()) {
+        status = change.apply(status);
+      }
+      if (!status.equals(current.get().status())) {
+        statuses.put(e.getKey(), status);
+      }
     }
-    Status status = current.get().status();
-    for (UnaryOperator<Status> change : changes.values()) {
-      status = change.apply(status);
-    }
-    if (!status.equals(current.get().status())) {
-      store.setStatus(key, status);
+    if (statuses.size() == 1) {
+      statuses.forEach(store::setStatus);
+    } else if (!statuses.isEmpty()) {
+      store.setStatusAll(statuses);
     }
   }
 
