@@ -176,6 +176,12 @@ public final class ObjectCodec {
       throw new InvalidObjectException(
           path(e) + ": wrong type (expected: " + simpleType(e.getTargetType()) + ")");
     } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof InvalidObjectException bad) {
+        // a closed choice (an enum's creator) refused the value and listed the choices; named
+        // like an admission error, since it is one
+        throw new InvalidObjectException(
+            describe(kind, copy) + ": " + path(e) + ": " + bad.getMessage());
+      }
       if (e.getCause() instanceof NullPointerException) {
         // the records' List.copyOf/Map.copyOf refuse null entries ("- " or "key:" with no value)
         throw new InvalidObjectException(
@@ -198,6 +204,19 @@ public final class ObjectCodec {
     } catch (JsonProcessingException e) {
       throw new InvalidObjectException(firstLine(e.getOriginalMessage()));
     }
+  }
+
+  /** {@code Import prod/db} for a tree whose metadata names it, as admission errors begin. */
+  private static String describe(Kind kind, ObjectNode tree) {
+    JsonNode name = tree.path("metadata").path("name");
+    JsonNode ns = tree.path("metadata").path("namespace");
+    String n = name.isTextual() ? name.asText() : "<no name>";
+    if (!kind.namespaced()) {
+      return kind.kindName() + " " + n;
+    }
+    String namespace =
+        ns.isTextual() && !ns.asText().isBlank() ? ns.asText() : XclObject.DEFAULT_NAMESPACE;
+    return kind.kindName() + " " + namespace + "/" + n;
   }
 
   private static String describeNode(JsonNode node) {
@@ -337,6 +356,12 @@ public final class ObjectCodec {
     }
     if (type == String.class) {
       return "a string";
+    }
+    if (type.isEnum()) {
+      return "one of: "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(c -> JSON.convertValue(c, String.class))
+              .collect(Collectors.joining(", "));
     }
     if (java.util.Map.class.isAssignableFrom(type)) {
       return "a mapping";
