@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.cli.CliRun.Result;
+import io.xclusterlink.cli.XclMain;
 import io.xclusterlink.pki.FabricCa;
 import io.xclusterlink.pki.KeyType;
 import java.nio.file.Files;
@@ -22,9 +23,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class DeployPeerCommandTest {
   @TempDir Path dir;
@@ -227,6 +230,47 @@ class DeployPeerCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("--name: 'East'");
+  }
+
+  /** Flags the gateway gains in Kubernetes mode, on another branch (kube) as this is written. */
+  private static final Set<String> FLAGS_OF_KUBERNETES_MODE =
+      Set.of("--store", "--health-listen", "--broker-kubeconfig", "--broker-namespace");
+
+  @Test
+  void theGatewayIsStartedOnlyWithFlagsOfGatewayStart() throws Exception {
+    Path kubeconfig = dir.resolve("broker.kubeconfig");
+    Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\n");
+    Result r =
+        run(
+            "deploy",
+            "peer",
+            "--fabric",
+            "acme",
+            "--name",
+            "east",
+            "--dir",
+            dir.toString(),
+            "--broker-kubeconfig",
+            kubeconfig.toString(),
+            "--broker-namespace",
+            "xcl-broker");
+    List<String> args =
+        one(parse(r.out()), Deployment.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getArgs();
+    CommandLine start =
+        XclMain.commandLine().getSubcommands().get("gateway").getSubcommands().get("start");
+
+    assertThat(args.subList(0, 2)).containsExactly("gateway", "start");
+    for (String arg : args) {
+      if (arg.startsWith("--") && !FLAGS_OF_KUBERNETES_MODE.contains(arg)) {
+        assertThat(start.getCommandSpec().findOption(arg)).as("gateway start " + arg).isNotNull();
+      }
+    }
   }
 
   private List<HasMetadata> parse(String yaml) {
