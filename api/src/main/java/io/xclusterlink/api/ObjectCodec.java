@@ -101,7 +101,8 @@ public final class ObjectCodec {
         try {
           out.add(fromTree(node));
         } catch (InvalidObjectException e) {
-          throw new InvalidObjectException("document " + doc + ": " + e.getMessage());
+          throw new InvalidObjectException(
+              "document " + doc + ": " + e.getMessage(), e.key().orElse(null));
         }
       }
     } catch (IOException e) {
@@ -180,7 +181,7 @@ public final class ObjectCodec {
         // a closed choice (an enum's creator) refused the value and listed the choices; named
         // like an admission error, since it is one
         throw new InvalidObjectException(
-            describe(kind, copy) + ": " + path(e) + ": " + bad.getMessage());
+            describe(kind, copy) + ": " + path(e) + ": " + bad.getMessage(), key(kind, copy));
       }
       if (e.getCause() instanceof NullPointerException) {
         // the records' List.copyOf/Map.copyOf refuse null entries ("- " or "key:" with no value)
@@ -208,15 +209,23 @@ public final class ObjectCodec {
 
   /** {@code Import prod/db} for a tree whose metadata names it, as admission errors begin. */
   private static String describe(Kind kind, ObjectNode tree) {
+    ObjectKey key = key(kind, tree);
+    return key != null ? key.toString() : kind.kindName() + " <no name>";
+  }
+
+  /** The key of the object a tree describes, namespace normalised; null without a name. */
+  private static ObjectKey key(Kind kind, ObjectNode tree) {
     JsonNode name = tree.path("metadata").path("name");
     JsonNode ns = tree.path("metadata").path("namespace");
-    String n = name.isTextual() ? name.asText() : "<no name>";
+    if (!name.isTextual()) {
+      return null;
+    }
     if (!kind.namespaced()) {
-      return kind.kindName() + " " + n;
+      return new ObjectKey(kind, null, name.asText());
     }
     String namespace =
         ns.isTextual() && !ns.asText().isBlank() ? ns.asText() : XclObject.DEFAULT_NAMESPACE;
-    return kind.kindName() + " " + namespace + "/" + n;
+    return new ObjectKey(kind, namespace, name.asText());
   }
 
   private static String describeNode(JsonNode node) {

@@ -395,6 +395,11 @@ class ObjectCodecTest {
         .isEqualTo(
             "document 1: AccessPolicy default/a: spec.action: 'Allow'"
                 + " (expected one of: allow, deny)");
+    // the refusal names its object, so that an apply can say what stays in force
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> ObjectCodec.readYaml(yaml));
+    assertThat(((InvalidObjectException) thrown).key())
+        .contains(new ObjectKey(Kind.ACCESS_POLICY, "default", "a"));
   }
 
   @Test
@@ -410,6 +415,18 @@ class ObjectCodecTest {
             "document 1: PrivilegedAccessPolicy p:"
                 + " spec.to[0].workloadSelector.matchExpressions[0].operator: 'Equals'"
                 + " (expected one of: In, NotIn, Exists, DoesNotExist)");
+  }
+
+  @Test
+  void readsAnEmptyLbSchemeAsTheDefaultAsBefore() {
+    String yaml =
+        HEADER
+            + "kind: Import\nmetadata: {name: i}\n"
+            + "spec: {port: 1, lbScheme: '', sources: [{peer: p, exportName: e}]}\n";
+
+    Import imp = (Import) ObjectCodec.readYaml(yaml).get(0);
+
+    assertThat(imp.spec().scheme()).isEqualTo(LbScheme.ROUND_ROBIN);
   }
 
   @Test

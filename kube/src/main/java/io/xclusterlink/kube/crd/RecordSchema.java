@@ -28,8 +28,10 @@ import java.util.Map;
  * records nest as objects, {@code List}s as arrays, {@code Map<String, V>} as objects with {@code
  * additionalProperties}, enums as strings with their JSON spellings, and the {@code api.schema}
  * annotations as {@code required}, {@code minimum}/{@code maximum}, {@code pattern}/{@code
- * maxLength} and {@code minItems}. A type it does not know is refused, naming the field, so that a
- * new kind's odd field is decided on rather than silently left open.
+ * maxLength} and {@code minItems}. Only a component typed {@code Object} or {@code JsonNode} (free
+ * form by design) gets {@code x-kubernetes-preserve-unknown-fields}. A type it does not know is
+ * refused, naming the field, so that a new kind's odd field is decided on rather than silently left
+ * open.
  */
 final class RecordSchema {
   private final ObjectMapper json;
@@ -141,6 +143,14 @@ final class RecordSchema {
     }
     if (c == Boolean.class || c == boolean.class) {
       return new JSONSchemaPropsBuilder().withType("boolean").build();
+    }
+    if (c == Double.class || c == double.class) {
+      return new JSONSchemaPropsBuilder().withType("number").withFormat("double").build();
+    }
+    if (c == Object.class || JsonNode.class.isAssignableFrom(c)) {
+      // free-form on purpose (the record says so): the one place the API server keeps what it
+      // cannot check
+      return new JSONSchemaPropsBuilder().withXKubernetesPreserveUnknownFields(true).build();
     }
     if (c.isEnum()) {
       List<JsonNode> values = new ArrayList<>();

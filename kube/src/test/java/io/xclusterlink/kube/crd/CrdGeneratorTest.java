@@ -203,6 +203,24 @@ class CrdGeneratorTest {
     assertThat(s.getProperties().get("xs").getMaxLength()).isEqualTo(5L);
   }
 
+  record FreeForm(JsonNode config, Map<String, Object> extras, double ratio) {}
+
+  @Test
+  void keepsUnknownFieldsOnlyWhereTheRecordIsFreeForm() {
+    JSONSchemaProps s = schemas.of(FreeForm.class);
+
+    assertThat(s.getProperties().get("config").getXKubernetesPreserveUnknownFields()).isTrue();
+    assertThat(
+            s.getProperties()
+                .get("extras")
+                .getAdditionalProperties()
+                .getSchema()
+                .getXKubernetesPreserveUnknownFields())
+        .isTrue();
+    assertThat(s.getProperties().get("ratio").getType()).isEqualTo("number");
+    assertThat(s.getXKubernetesPreserveUnknownFields()).isNull();
+  }
+
   record Odd(java.time.Duration timeout) {}
 
   record MisplacedRange(@Range(min = 1, max = 2) String text) {}
