@@ -96,7 +96,17 @@ final class AdminRoutes {
       throw new InvalidObjectException(
           "body: empty (expected: one or more YAML or JSON documents)");
     }
-    List<XclObject> parsed = ObjectCodec.readYaml(body);
+    List<XclObject> parsed;
+    try {
+      parsed = ObjectCodec.readYaml(body);
+    } catch (InvalidObjectException e) {
+      // a value refused while reading (a closed choice such as a policy's action) names its
+      // object: say what stays in force, as for a refusal at admission
+      if (e.key().isEmpty()) {
+        throw e;
+      }
+      throw new InvalidObjectException(e.getMessage() + "; " + nothingApplied(e.key().get()));
+    }
     if (parsed.isEmpty()) {
       throw new InvalidObjectException(
           "body: no objects (expected: one or more YAML or JSON documents)");
@@ -144,16 +154,22 @@ final class AdminRoutes {
    * already exists keeps its previous version (semantics.md: say so in the answer).
    */
   private String nothingApplied(XclObject rejected) {
-    boolean stored;
+    ObjectKey key;
     try {
-      stored =
-          rejected.metadata() != null
-              && rejected.metadata().name() != null
-              && store.get(rejected.normalized().key()).isPresent();
+      key =
+          rejected.metadata() != null && rejected.metadata().name() != null
+              ? rejected.normalized().key()
+              : null;
     } catch (RuntimeException e) {
-      stored = false; // too malformed to have a key: it cannot name a stored object
+      key = null; // too malformed to have a key: it cannot name a stored object
     }
-    return stored ? "nothing applied, the previous version stays in force" : "nothing applied";
+    return key == null ? "nothing applied" : nothingApplied(key);
+  }
+
+  private String nothingApplied(ObjectKey key) {
+    return store.get(key).isPresent()
+        ? "nothing applied, the previous version stays in force"
+        : "nothing applied";
   }
 
   private AdminResponse list(Kind kind, String namespace) {

@@ -11,6 +11,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Kind;
+import io.xclusterlink.api.LbScheme;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.Status;
@@ -125,7 +126,8 @@ class AdminServerIT {
     Validation.validate(incoming, true);
     if (incoming instanceof Import imp && imp.spec().lbScheme() == null) {
       Import.Spec s = imp.spec();
-      return imp.withSpec(new Import.Spec(s.port(), s.targetPort(), s.sources(), "round-robin"));
+      return imp.withSpec(
+          new Import.Spec(s.port(), s.targetPort(), s.sources(), LbScheme.ROUND_ROBIN));
     }
     return incoming;
   }

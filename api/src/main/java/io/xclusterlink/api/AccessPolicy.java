@@ -1,9 +1,13 @@
 package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.xclusterlink.api.schema.PrinterColumn;
+import io.xclusterlink.api.schema.Required;
 
 /** An allow/deny rule that counts in its own namespace only. */
-public record AccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status)
+@PrinterColumn(name = "Action", jsonPath = ".spec.action")
+@PrinterColumn(name = "Age", type = "date", jsonPath = ".metadata.creationTimestamp")
+public record AccessPolicy(ObjectMeta metadata, @Required PolicySpec spec, Status status)
     implements XclObject {
   public AccessPolicy {
     status = status == null ? Status.EMPTY : status;

@@ -1,12 +1,13 @@
 package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.xclusterlink.api.schema.Required;
 
 /** A status condition in the Kubernetes style: type, "True"/"False", a reason and a message. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Condition(
-    String type,
-    String status,
+    @Required String type,
+    @Required String status,
     String reason,
     String message,
     String lastTransitionTime,

@@ -101,7 +101,8 @@ public final class ObjectCodec {
         try {
           out.add(fromTree(node));
         } catch (InvalidObjectException e) {
-          throw new InvalidObjectException("document " + doc + ": " + e.getMessage());
+          throw new InvalidObjectException(
+              "document " + doc + ": " + e.getMessage(), e.key().orElse(null));
         }
       }
     } catch (IOException e) {
@@ -176,6 +177,12 @@ public final class ObjectCodec {
       throw new InvalidObjectException(
           path(e) + ": wrong type (expected: " + simpleType(e.getTargetType()) + ")");
     } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof InvalidObjectException bad) {
+        // a closed choice (an enum's creator) refused the value and listed the choices; named
+        // like an admission error, since it is one
+        throw new InvalidObjectException(
+            describe(kind, copy) + ": " + path(e) + ": " + bad.getMessage(), key(kind, copy));
+      }
       if (e.getCause() instanceof NullPointerException) {
         // the records' List.copyOf/Map.copyOf refuse null entries ("- " or "key:" with no value)
         throw new InvalidObjectException(
@@ -198,6 +205,27 @@ public final class ObjectCodec {
     } catch (JsonProcessingException e) {
       throw new InvalidObjectException(firstLine(e.getOriginalMessage()));
     }
+  }
+
+  /** {@code Import prod/db} for a tree whose metadata names it, as admission errors begin. */
+  private static String describe(Kind kind, ObjectNode tree) {
+    ObjectKey key = key(kind, tree);
+    return key != null ? key.toString() : kind.kindName() + " <no name>";
+  }
+
+  /** The key of the object a tree describes, namespace normalised; null without a name. */
+  private static ObjectKey key(Kind kind, ObjectNode tree) {
+    JsonNode name = tree.path("metadata").path("name");
+    JsonNode ns = tree.path("metadata").path("namespace");
+    if (!name.isTextual()) {
+      return null;
+    }
+    if (!kind.namespaced()) {
+      return new ObjectKey(kind, null, name.asText());
+    }
+    String namespace =
+        ns.isTextual() && !ns.asText().isBlank() ? ns.asText() : XclObject.DEFAULT_NAMESPACE;
+    return new ObjectKey(kind, namespace, name.asText());
   }
 
   private static String describeNode(JsonNode node) {
@@ -337,6 +365,12 @@ public final class ObjectCodec {
     }
     if (type == String.class) {
       return "a string";
+    }
+    if (type.isEnum()) {
+      return "one of: "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(c -> JSON.convertValue(c, String.class))
+              .collect(Collectors.joining(", "));
     }
     if (java.util.Map.class.isAssignableFrom(type)) {
       return "a mapping";

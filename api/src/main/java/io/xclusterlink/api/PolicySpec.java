@@ -1,14 +1,20 @@
 package io.xclusterlink.api;
 
+import static io.xclusterlink.api.schema.Constraints.LABEL_KEY_MAX_LENGTH;
+import static io.xclusterlink.api.schema.Constraints.LABEL_KEY_PATTERN;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.xclusterlink.api.schema.MinItems;
+import io.xclusterlink.api.schema.Pattern;
+import io.xclusterlink.api.schema.Required;
 import java.util.List;
 import java.util.Map;
 
 /** The spec shared by AccessPolicy and PrivilegedAccessPolicy: an action and two selector lists. */
 public record PolicySpec(
-    String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
-  public static final String ALLOW = "allow";
-  public static final String DENY = "deny";
+    @Required PolicyAction action,
+    @Required @MinItems(1) List<WorkloadSelectorTerm> from,
+    @Required @MinItems(1) List<WorkloadSelectorTerm> to) {
 
   public PolicySpec {
     from = from == null ? List.of() : List.copyOf(from);
@@ -16,7 +22,7 @@ public record PolicySpec(
   }
 
   /** One entry of {@code from} or {@code to}. */
-  public record WorkloadSelectorTerm(LabelSelector workloadSelector) {}
+  public record WorkloadSelectorTerm(@Required LabelSelector workloadSelector) {}
 
   /** A Kubernetes label selector over attributes; an empty one matches everything. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -29,7 +35,10 @@ public record PolicySpec(
 
   /** {@code key operator values}; operator is In, NotIn, Exists or DoesNotExist. */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  public record Requirement(String key, String operator, List<String> values) {
+  public record Requirement(
+      @Required @Pattern(value = LABEL_KEY_PATTERN, maxLength = LABEL_KEY_MAX_LENGTH) String key,
+      @Required SelectorOperator operator,
+      List<String> values) {
     public Requirement {
       values = values == null ? List.of() : List.copyOf(values);
     }

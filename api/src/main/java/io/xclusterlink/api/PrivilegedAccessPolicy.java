@@ -1,9 +1,13 @@
 package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.xclusterlink.api.schema.PrinterColumn;
+import io.xclusterlink.api.schema.Required;
 
 /** A cluster-wide allow/deny rule that is evaluated before, and wins over, regular policies. */
-public record PrivilegedAccessPolicy(ObjectMeta metadata, PolicySpec spec, Status status)
+@PrinterColumn(name = "Action", jsonPath = ".spec.action")
+@PrinterColumn(name = "Age", type = "date", jsonPath = ".metadata.creationTimestamp")
+public record PrivilegedAccessPolicy(ObjectMeta metadata, @Required PolicySpec spec, Status status)
     implements XclObject {
   public PrivilegedAccessPolicy {
     status = status == null ? Status.EMPTY : status;

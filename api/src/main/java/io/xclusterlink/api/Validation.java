@@ -1,23 +1,24 @@
 package io.xclusterlink.api;
 
+import io.xclusterlink.api.schema.Constraints;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Admission rules for every kind. {@link #validate} throws an {@link InvalidObjectException} whose
- * message names the object, the field, the value and the expectation, e.g. {@code Import
- * default/db: spec.port: 70000 (expected: 1-65535)}.
+ * Admission rules for every kind. The bounds and patterns are those of {@link Constraints}, which
+ * the records' schema annotations (and so the generated CRDs) use too; what a schema cannot say
+ * (metadata names, label keys in maps, values that depend on the operator) is checked only here.
+ * {@link #validate} throws an {@link InvalidObjectException} whose message names the object, the
+ * field, the value and the expectation, e.g. {@code Import default/db: spec.port: 70000 (expected:
+ * 1-65535)}.
  */
 public final class Validation {
   /** Names are DNS labels or subdomains of at most 63 characters. */
-  public static final int MAX_NAME = 63;
+  public static final int MAX_NAME = Constraints.NAME_MAX_LENGTH;
 
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-  private static final Pattern LABEL_KEY =
-      Pattern.compile("([a-z0-9A-Z]([-a-z0-9A-Z_./]*[a-z0-9A-Z])?)");
-  private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final Pattern NAME = Pattern.compile(Constraints.NAME_PATTERN);
+  private static final Pattern LABEL_KEY = Pattern.compile(Constraints.LABEL_KEY_PATTERN);
 
   private Validation() {}
 
@@ -92,7 +93,6 @@ public final class Validation {
     if (s.targetPort() != null) {
       port("spec.targetPort", s.targetPort());
     }
-    LbScheme.parse(s.lbScheme());
     if (s.sources().isEmpty()) {
       throw fail("spec.sources", "missing", "at least one {peer, exportName, exportNamespace}");
     }
@@ -104,8 +104,12 @@ public final class Validation {
       if (src.exportNamespace() != null) {
         name(f + ".exportNamespace", src.exportNamespace());
       }
-      if (src.weight() != null && (src.weight() < 1 || src.weight() > 1000)) {
-        throw fail(f + ".weight", String.valueOf(src.weight()), "1-1000");
+      if (src.weight() != null
+          && (src.weight() < Constraints.WEIGHT_MIN || src.weight() > Constraints.WEIGHT_MAX)) {
+        throw fail(
+            f + ".weight",
+            String.valueOf(src.weight()),
+            Constraints.WEIGHT_MIN + "-" + Constraints.WEIGHT_MAX);
       }
     }
   }
@@ -114,9 +118,9 @@ public final class Validation {
     if (s == null) {
       throw fail("spec", "missing", "action, from, to");
     }
-    if (!PolicySpec.ALLOW.equals(s.action()) && !PolicySpec.DENY.equals(s.action())) {
-      throw fail(
-          "spec.action", s.action() == null ? "missing" : "'" + s.action() + "'", "allow or deny");
+    if (s.action() == null) {
+      throw new InvalidObjectException(
+          "spec.action: missing (expected one of: " + PolicyAction.texts() + ")");
     }
     terms("spec.from", s.from());
     terms("spec.to", s.to());
@@ -141,18 +145,16 @@ public final class Validation {
 
   private static void requirement(String f, PolicySpec.Requirement r) {
     labelKey(f + ".key", r.key());
-    if (r.operator() == null || !OPERATORS.contains(r.operator())) {
-      throw fail(
-          f + ".operator",
-          r.operator() == null ? "missing" : "'" + r.operator() + "'",
-          "one of In, NotIn, Exists, DoesNotExist");
+    if (r.operator() == null) {
+      throw new InvalidObjectException(
+          f + ".operator: missing (expected one of: " + SelectorOperator.texts() + ")");
     }
-    boolean set = r.operator().equals("In") || r.operator().equals("NotIn");
-    if (set && r.values().isEmpty()) {
-      throw fail(f + ".values", "empty", "at least one value for " + r.operator());
+    String op = r.operator().text();
+    if (r.operator().takesValues() && r.values().isEmpty()) {
+      throw fail(f + ".values", "empty", "at least one value for " + op);
     }
-    if (!set && !r.values().isEmpty()) {
-      throw fail(f + ".values", r.values().toString(), "no values for " + r.operator());
+    if (!r.operator().takesValues() && !r.values().isEmpty()) {
+      throw fail(f + ".values", r.values().toString(), "no values for " + op);
     }
   }
 
@@ -166,7 +168,10 @@ public final class Validation {
   }
 
   private static void labelKey(String f, String key) {
-    if (key == null || key.isEmpty() || key.length() > 253 || !LABEL_KEY.matcher(key).matches()) {
+    if (key == null
+        || key.isEmpty()
+        || key.length() > Constraints.LABEL_KEY_MAX_LENGTH
+        || !LABEL_KEY.matcher(key).matches()) {
       throw fail(
           f,
           key == null ? "missing" : "'" + key + "'",
@@ -195,18 +200,20 @@ public final class Validation {
     if (value == null || value.isBlank()) {
       throw fail(field, "missing", "a host name or IP address");
     }
-    if (value.length() > 253 || value.chars().anyMatch(Character::isWhitespace)) {
+    if (value.length() > Constraints.HOST_MAX_LENGTH
+        || value.chars().anyMatch(Character::isWhitespace)) {
       throw fail(field, "'" + value + "'", "a host name or IP address");
     }
   }
 
   /** A TCP port in 1-65535. */
   public static void port(String field, Integer value) {
+    String range = Constraints.PORT_MIN + "-" + Constraints.PORT_MAX;
     if (value == null) {
-      throw fail(field, "missing", "1-65535");
+      throw fail(field, "missing", range);
     }
-    if (value < 1 || value > 65535) {
-      throw fail(field, String.valueOf(value), "1-65535");
+    if (value < Constraints.PORT_MIN || value > Constraints.PORT_MAX) {
+      throw fail(field, String.valueOf(value), range);
     }
   }
 

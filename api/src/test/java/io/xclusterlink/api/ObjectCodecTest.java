@@ -101,7 +101,8 @@ class ObjectCodecTest {
             new Import.Source("east.example.com", "db", null, null));
     AccessPolicy policy = (AccessPolicy) objects.get(3);
     assertThat(policy.spec().from().get(0).workloadSelector().matchExpressions())
-        .containsExactly(new PolicySpec.Requirement("env", "In", List.of("dev", "test")));
+        .containsExactly(
+            new PolicySpec.Requirement("env", SelectorOperator.IN, List.of("dev", "test")));
     assertThat(policy.spec().to().get(0).workloadSelector().matchLabels()).isEmpty();
   }
 
@@ -368,6 +369,105 @@ class ObjectCodecTest {
 
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .startsWith("document 1: spec.port: 99999999999 (expected: an integer");
+  }
+
+  @Test
+  void rejectsUnknownLbSchemeNamingTheObjectFieldAndChoices() {
+    String yaml =
+        HEADER
+            + "kind: Import\nmetadata: {name: db, namespace: prod}\n"
+            + "spec: {port: 1, lbScheme: fastest, sources: [{peer: p, exportName: e}]}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo(
+            "document 1: Import prod/db: spec.lbScheme: 'fastest'"
+                + " (expected one of: round-robin, random, static)");
+  }
+
+  @Test
+  void rejectsPolicyActionInAnotherSpellingListingTheChoices() {
+    String yaml =
+        HEADER
+            + "kind: AccessPolicy\nmetadata: {name: a}\n"
+            + "spec: {action: Allow, from: [{workloadSelector: {}}], to: [{workloadSelector: {}}]}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo(
+            "document 1: AccessPolicy default/a: spec.action: 'Allow'"
+                + " (expected one of: allow, deny)");
+    // the refusal names its object, so that an apply can say what stays in force
+    Throwable thrown =
+        org.assertj.core.api.Assertions.catchThrowable(() -> ObjectCodec.readYaml(yaml));
+    assertThat(((InvalidObjectException) thrown).key())
+        .contains(new ObjectKey(Kind.ACCESS_POLICY, "default", "a"));
+  }
+
+  @Test
+  void rejectsUnknownOperatorNamingItsPath() {
+    String yaml =
+        HEADER
+            + "kind: PrivilegedAccessPolicy\nmetadata: {name: p}\n"
+            + "spec: {action: deny, from: [{workloadSelector: {}}], to: [{workloadSelector:"
+            + " {matchExpressions: [{key: k, operator: Equals, values: [v]}]}}]}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo(
+            "document 1: PrivilegedAccessPolicy p:"
+                + " spec.to[0].workloadSelector.matchExpressions[0].operator: 'Equals'"
+                + " (expected one of: In, NotIn, Exists, DoesNotExist)");
+  }
+
+  @Test
+  void readsAnEmptyLbSchemeAsTheDefaultAsBefore() {
+    String yaml =
+        HEADER
+            + "kind: Import\nmetadata: {name: i}\n"
+            + "spec: {port: 1, lbScheme: '', sources: [{peer: p, exportName: e}]}\n";
+
+    Import imp = (Import) ObjectCodec.readYaml(yaml).get(0);
+
+    assertThat(imp.spec().scheme()).isEqualTo(LbScheme.ROUND_ROBIN);
+  }
+
+  @Test
+  void rejectsAListWhereAChoiceIsExpected() {
+    String yaml =
+        HEADER
+            + "kind: AccessPolicy\nmetadata: {name: a}\n"
+            + "spec: {action: [allow], from: [{workloadSelector: {}}], to: [{workloadSelector: {}}]}\n";
+
+    assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
+        .isEqualTo("document 1: spec.action: wrong type (expected: one of: allow, deny)");
+  }
+
+  @Test
+  void keepsTheSpellingOfEveryChoiceOnTheWayOutAndBack() {
+    String yaml =
+        HEADER
+            + "kind: AccessPolicy\nmetadata: {name: a, namespace: prod}\n"
+            + "spec:\n  action: deny\n  from: [{workloadSelector: {}}]\n  to:\n"
+            + "  - workloadSelector:\n      matchExpressions:\n"
+            + "      - {key: a, operator: In, values: [x]}\n"
+            + "      - {key: b, operator: NotIn, values: [y]}\n"
+            + "      - {key: c, operator: Exists}\n"
+            + "      - {key: d, operator: DoesNotExist}\n"
+            + "---\n"
+            + HEADER
+            + "kind: Import\nmetadata: {name: i, namespace: prod}\n"
+            + "spec: {port: 1, lbScheme: round-robin, sources: [{peer: p, exportName: e}]}\n";
+
+    List<XclObject> read = ObjectCodec.readYaml(yaml);
+    String written = ObjectCodec.toYaml(read);
+
+    assertThat(written)
+        .contains("action: deny")
+        .contains("operator: In")
+        .contains("operator: NotIn")
+        .contains("operator: Exists")
+        .contains("operator: DoesNotExist")
+        .contains("lbScheme: round-robin");
+    assertThat(ObjectCodec.readYaml(written)).isEqualTo(read);
+    assertThat(((AccessPolicy) read.get(0)).spec().action()).isEqualTo(PolicyAction.DENY);
   }
 
   @Test

@@ -36,7 +36,7 @@ final class SampleObjects {
         List.of(
             new Import.Source("west.example.com", "db", "prod"),
             new Import.Source("east.example.com", "db", null, 3)),
-        "static");
+        LbScheme.STATIC);
   }
 
   static Import importObject() {
@@ -57,25 +57,26 @@ final class SampleObjects {
 
   static PolicySpec allowAll() {
     return new PolicySpec(
-        PolicySpec.ALLOW, List.of(term(everything())), List.of(term(everything())));
+        PolicyAction.ALLOW, List.of(term(everything())), List.of(term(everything())));
   }
 
   static PolicySpec policySpec() {
     return new PolicySpec(
-        PolicySpec.DENY,
+        PolicyAction.DENY,
         List.of(
             term(
                 new LabelSelector(
                     Map.of("peer.xclusterlink.io/name", "west.example.com"),
-                    List.of(new Requirement("env", "In", List.of("dev", "test")))))),
+                    List.of(new Requirement("env", SelectorOperator.IN, List.of("dev", "test")))))),
         List.of(
             term(
                 new LabelSelector(
                     null,
                     List.of(
-                        new Requirement("export.xclusterlink.io/name", "Exists", null),
-                        new Requirement("tier", "NotIn", List.of("gold")),
-                        new Requirement("legacy", "DoesNotExist", List.of()))))));
+                        new Requirement(
+                            "export.xclusterlink.io/name", SelectorOperator.EXISTS, null),
+                        new Requirement("tier", SelectorOperator.NOT_IN, List.of("gold")),
+                        new Requirement("legacy", SelectorOperator.DOES_NOT_EXIST, List.of()))))));
   }
 
   static AccessPolicy accessPolicy(PolicySpec spec) {

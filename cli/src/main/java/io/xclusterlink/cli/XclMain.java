@@ -6,6 +6,7 @@ import io.xclusterlink.cli.admin.AdminClients;
 import io.xclusterlink.cli.agent.AgentCommand;
 import io.xclusterlink.cli.bench.RunBenchCommand;
 import io.xclusterlink.cli.demo.DemoCommand;
+import io.xclusterlink.cli.deploy.DeployCommand;
 import io.xclusterlink.cli.gateway.GatewayCommand;
 import io.xclusterlink.cli.group.CommandGroup;
 import io.xclusterlink.cli.objects.ApplyObjectsCommand;
@@ -46,6 +47,7 @@ import picocli.CommandLine.TypeConversionException;
       GetObjectsCommand.class,
       DeleteObjectCommand.class,
       ShowStatusCommand.class,
+      DeployCommand.class,
       DemoCommand.class,
       RunBenchCommand.class,
       AgentCommand.class,

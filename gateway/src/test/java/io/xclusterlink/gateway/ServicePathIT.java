@@ -702,7 +702,7 @@ class ServicePathIT {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(error(r))
         .isEqualTo(
-            "document 1: AccessPolicy default/clients: spec.action: 'alow' (expected: allow or deny); "
+            "document 1: AccessPolicy default/clients: spec.action: 'alow' (expected one of: allow, deny); "
                 + "nothing applied, the previous version stays in force");
 
     f.sync("p1");
@@ -710,7 +710,7 @@ class ServicePathIT {
     io.xclusterlink.api.AccessPolicy kept =
         (io.xclusterlink.api.AccessPolicy)
             f.gw("p1").store().get(key(Kind.ACCESS_POLICY, "clients")).orElseThrow();
-    assertThat(kept.spec().action()).isEqualTo("allow");
+    assertThat(kept.spec().action()).isEqualTo(io.xclusterlink.api.PolicyAction.ALLOW);
     assertThat(kept.spec().to().get(0).workloadSelector().matchLabels())
         .containsEntry("export.xclusterlink.io/name", "echo");
 
@@ -725,7 +725,7 @@ class ServicePathIT {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(error(r))
         .isEqualTo(
-            "document 1: AccessPolicy default/brand-new: spec.action: 'alow' (expected: allow or deny); "
+            "document 1: AccessPolicy default/brand-new: spec.action: 'alow' (expected one of: allow, deny); "
                 + "nothing applied");
     assertThat(f.gw("p1").store().get(key(Kind.ACCESS_POLICY, "brand-new"))).isEmpty();
   }
@@ -804,7 +804,8 @@ class ServicePathIT {
         "p0",
         new io.xclusterlink.api.AccessPolicy(
             io.xclusterlink.api.ObjectMeta.of("elsewhere", "other"),
-            new io.xclusterlink.api.PolicySpec("allow", List.of(any()), List.of(any())),
+            new io.xclusterlink.api.PolicySpec(
+                io.xclusterlink.api.PolicyAction.ALLOW, List.of(any()), List.of(any())),
             io.xclusterlink.api.Status.EMPTY));
     f.sync("p0", "p1");
     f.assertRefused(port, "p0 ingress/denied", "p1 egress/denied"); // privileged deny wins

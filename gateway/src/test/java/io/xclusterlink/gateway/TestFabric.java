@@ -7,8 +7,10 @@ import io.xclusterlink.admin.AdminTcp;
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.Export;
 import io.xclusterlink.api.Import;
+import io.xclusterlink.api.LbScheme;
 import io.xclusterlink.api.ObjectMeta;
 import io.xclusterlink.api.Peer;
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.PolicySpec;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
 import io.xclusterlink.api.Status;
@@ -145,7 +147,7 @@ final class TestFabric implements AutoCloseable {
   static Import imp(String name, String scheme, Import.Source... sources) {
     return new Import(
         ObjectMeta.of(name, "default"),
-        new Import.Spec(80, null, List.of(sources), scheme),
+        new Import.Spec(80, null, List.of(sources), scheme == null ? null : LbScheme.parse(scheme)),
         Status.EMPTY);
   }
 
@@ -169,7 +171,7 @@ final class TestFabric implements AutoCloseable {
       PolicySpec.WorkloadSelectorTerm to) {
     return new AccessPolicy(
         ObjectMeta.of(name, "default"),
-        new PolicySpec(action, List.of(from), List.of(to)),
+        new PolicySpec(PolicyAction.parse(action), List.of(from), List.of(to)),
         Status.EMPTY);
   }
 
@@ -180,7 +182,7 @@ final class TestFabric implements AutoCloseable {
       PolicySpec.WorkloadSelectorTerm to) {
     return new PrivilegedAccessPolicy(
         ObjectMeta.of(name, null),
-        new PolicySpec(action, List.of(from), List.of(to)),
+        new PolicySpec(PolicyAction.parse(action), List.of(from), List.of(to)),
         Status.EMPTY);
   }
 

@@ -1,5 +1,6 @@
 package io.xclusterlink.policy;
 
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.PolicySpec;
 import java.util.List;
 import java.util.Map;
@@ -40,17 +41,11 @@ final class CompiledPolicy {
       if (spec == null) {
         throw new IllegalArgumentException("spec: missing (expected: action, from, to)");
       }
-      boolean deny;
-      if (PolicySpec.DENY.equals(spec.action())) {
-        deny = true;
-      } else if (PolicySpec.ALLOW.equals(spec.action())) {
-        deny = false;
-      } else {
+      if (spec.action() == null) {
         throw new IllegalArgumentException(
-            "spec.action: "
-                + (spec.action() == null ? "missing" : "'" + spec.action() + "'")
-                + " (expected: allow or deny)");
+            "spec.action: missing (expected one of: " + PolicyAction.texts() + ")");
       }
+      boolean deny = spec.action() == PolicyAction.DENY;
       Decision decision =
           deny
               ? new Decision.Deny(described, "denied by " + described)

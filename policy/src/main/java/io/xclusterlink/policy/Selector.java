@@ -1,6 +1,7 @@
 package io.xclusterlink.policy;
 
 import io.xclusterlink.api.PolicySpec;
+import io.xclusterlink.api.SelectorOperator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -146,28 +147,18 @@ public final class Selector {
       if (r.key() == null || r.key().isEmpty()) {
         throw new IllegalArgumentException(f + ".key: missing (expected: a label key)");
       }
-      int op;
-      String name = r.operator() == null ? "" : r.operator();
-      switch (name) {
-        case "In":
-          op = IN;
-          break;
-        case "NotIn":
-          op = NOT_IN;
-          break;
-        case "Exists":
-          op = EXISTS;
-          break;
-        case "DoesNotExist":
-          op = DOES_NOT_EXIST;
-          break;
-        default:
-          throw new IllegalArgumentException(
-              f
-                  + ".operator: "
-                  + (r.operator() == null ? "missing" : "'" + r.operator() + "'")
-                  + " (expected: one of In, NotIn, Exists, DoesNotExist)");
+      if (r.operator() == null) {
+        throw new IllegalArgumentException(
+            f + ".operator: missing (expected one of: " + SelectorOperator.texts() + ")");
       }
+      String name = r.operator().text();
+      int op =
+          switch (r.operator()) {
+            case IN -> IN;
+            case NOT_IN -> NOT_IN;
+            case EXISTS -> EXISTS;
+            case DOES_NOT_EXIST -> DOES_NOT_EXIST;
+          };
       boolean set = op == IN || op == NOT_IN;
       if (set && r.values().isEmpty()) {
         throw new IllegalArgumentException(

@@ -2,11 +2,13 @@ package io.xclusterlink.policy;
 
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.ObjectMeta;
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.PolicySpec;
 import io.xclusterlink.api.PolicySpec.LabelSelector;
 import io.xclusterlink.api.PolicySpec.Requirement;
 import io.xclusterlink.api.PolicySpec.WorkloadSelectorTerm;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
+import io.xclusterlink.api.SelectorOperator;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +27,11 @@ final class Policies {
   }
 
   static LabelSelector expr(String key, String operator, String... values) {
-    return new LabelSelector(Map.of(), List.of(new Requirement(key, operator, List.of(values))));
+    return new LabelSelector(
+        Map.of(),
+        List.of(
+            new Requirement(
+                key, operator == null ? null : SelectorOperator.parse(operator), List.of(values))));
   }
 
   static List<WorkloadSelectorTerm> terms(LabelSelector... selectors) {
@@ -43,7 +49,10 @@ final class Policies {
       String action,
       List<WorkloadSelectorTerm> from,
       List<WorkloadSelectorTerm> to) {
-    return new AccessPolicy(ObjectMeta.of(name, ns), new PolicySpec(action, from, to), null);
+    return new AccessPolicy(
+        ObjectMeta.of(name, ns),
+        new PolicySpec(action == null ? null : PolicyAction.parse(action), from, to),
+        null);
   }
 
   static PrivilegedAccessPolicy privileged(
@@ -54,6 +63,8 @@ final class Policies {
   static PrivilegedAccessPolicy privileged(
       String name, String action, List<WorkloadSelectorTerm> from, List<WorkloadSelectorTerm> to) {
     return new PrivilegedAccessPolicy(
-        ObjectMeta.of(name, null), new PolicySpec(action, from, to), null);
+        ObjectMeta.of(name, null),
+        new PolicySpec(action == null ? null : PolicyAction.parse(action), from, to),
+        null);
   }
 }

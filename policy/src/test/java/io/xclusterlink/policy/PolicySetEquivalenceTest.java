@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.ObjectMeta;
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.PolicySpec;
 import io.xclusterlink.api.PolicySpec.LabelSelector;
 import io.xclusterlink.api.PolicySpec.Requirement;
 import io.xclusterlink.api.PolicySpec.WorkloadSelectorTerm;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
+import io.xclusterlink.api.SelectorOperator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -102,9 +104,9 @@ class PolicySetEquivalenceTest {
       Map<String, String> from,
       Map<String, String> to) {
     List<PrivilegedAccessPolicy> priv = sortedByName(privileged, p -> p.metadata().name());
-    for (String action : List.of("deny", "allow")) {
+    for (PolicyAction action : List.of(PolicyAction.DENY, PolicyAction.ALLOW)) {
       for (PrivilegedAccessPolicy p : priv) {
-        if (p.spec().action().equals(action) && matches(p.spec(), from, to)) {
+        if (p.spec().action() == action && matches(p.spec(), from, to)) {
           return decision(action, "PrivilegedAccessPolicy " + p.metadata().name());
         }
       }
@@ -116,9 +118,9 @@ class PolicySetEquivalenceTest {
       }
     }
     inNs = sortedByName(inNs, p -> p.metadata().name());
-    for (String action : List.of("deny", "allow")) {
+    for (PolicyAction action : List.of(PolicyAction.DENY, PolicyAction.ALLOW)) {
       for (AccessPolicy p : inNs) {
-        if (p.spec().action().equals(action) && matches(p.spec(), from, to)) {
+        if (p.spec().action() == action && matches(p.spec(), from, to)) {
           return decision(action, "AccessPolicy " + ns + "/" + p.metadata().name());
         }
       }
@@ -132,8 +134,8 @@ class PolicySetEquivalenceTest {
     return sorted;
   }
 
-  private static Decision decision(String action, String policy) {
-    return action.equals("deny")
+  private static Decision decision(PolicyAction action, String policy) {
+    return action == PolicyAction.DENY
         ? new Decision.Deny(policy, "denied by " + policy)
         : new Decision.Allow(policy);
   }
@@ -155,16 +157,16 @@ class PolicySetEquivalenceTest {
       boolean listed = present && r.values().contains(a.get(r.key()));
       boolean ok;
       switch (r.operator()) {
-        case "In":
+        case IN:
           ok = listed;
           break;
-        case "NotIn":
+        case NOT_IN:
           ok = !listed;
           break;
-        case "Exists":
+        case EXISTS:
           ok = present;
           break;
-        case "DoesNotExist":
+        case DOES_NOT_EXIST:
           ok = !present;
           break;
         default:
@@ -234,7 +236,7 @@ class PolicySetEquivalenceTest {
 
   /** A random spec; {@code narrowness} 0 allows empty selectors, higher means more constraints. */
   private static PolicySpec spec(Random rnd, int narrowness) {
-    String action = rnd.nextBoolean() ? PolicySpec.ALLOW : PolicySpec.DENY;
+    PolicyAction action = rnd.nextBoolean() ? PolicyAction.ALLOW : PolicyAction.DENY;
     return new PolicySpec(
         action, terms(rnd, FROM_VOCAB, narrowness), terms(rnd, TO_VOCAB, narrowness));
   }
@@ -264,13 +266,13 @@ class PolicySetEquivalenceTest {
       if (op < 45) {
         labels.put(key, pick(rnd, vals));
       } else if (op < 70) {
-        exprs.add(new Requirement(key, "In", pickSome(rnd, vals)));
+        exprs.add(new Requirement(key, SelectorOperator.IN, pickSome(rnd, vals)));
       } else if (op < 82) {
-        exprs.add(new Requirement(key, "NotIn", pickSome(rnd, vals)));
+        exprs.add(new Requirement(key, SelectorOperator.NOT_IN, pickSome(rnd, vals)));
       } else if (op < 91) {
-        exprs.add(new Requirement(key, "Exists", List.of()));
+        exprs.add(new Requirement(key, SelectorOperator.EXISTS, List.of()));
       } else {
-        exprs.add(new Requirement(key, "DoesNotExist", List.of()));
+        exprs.add(new Requirement(key, SelectorOperator.DOES_NOT_EXIST, List.of()));
       }
     }
     return new LabelSelector(labels, exprs);

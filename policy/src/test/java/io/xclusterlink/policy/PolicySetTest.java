@@ -309,22 +309,21 @@ class PolicySetTest {
   }
 
   @Test
-  void rejectsAnUnknownActionNamingThePolicy() {
-    assertThatThrownBy(
-            () -> PolicySet.of(List.of(regular(NS, "bad", "permit", ALL, ALL)), List.of()))
+  void rejectsAMissingActionNamingThePolicy() {
+    assertThatThrownBy(() -> PolicySet.of(List.of(regular(NS, "bad", null, ALL, ALL)), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("AccessPolicy shop/bad: spec.action: 'permit' (expected: allow or deny)");
+        .hasMessage("AccessPolicy shop/bad: spec.action: missing (expected one of: allow, deny)");
   }
 
   @Test
-  void rejectsAnUnknownOperatorNamingThePolicyAndField() {
+  void rejectsAMissingOperatorNamingThePolicyAndField() {
     assertThatThrownBy(
             () ->
                 PolicySet.of(
-                    List.of(), List.of(privileged("bad", "allow", ALL, expr("k", "Has", "v")))))
+                    List.of(), List.of(privileged("bad", "allow", ALL, expr("k", null, "v")))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "PrivilegedAccessPolicy bad: spec.to[0].workloadSelector.matchExpressions[0].operator: 'Has'"
-                + " (expected: one of In, NotIn, Exists, DoesNotExist)");
+            "PrivilegedAccessPolicy bad: spec.to[0].workloadSelector.matchExpressions[0].operator: missing"
+                + " (expected one of: In, NotIn, Exists, DoesNotExist)");
   }
 }

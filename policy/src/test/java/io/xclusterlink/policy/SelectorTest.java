@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.xclusterlink.api.PolicySpec.LabelSelector;
 import io.xclusterlink.api.PolicySpec.Requirement;
+import io.xclusterlink.api.SelectorOperator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,8 +103,8 @@ class SelectorTest {
             new LabelSelector(
                 Map.of(NAME, "p1"),
                 List.of(
-                    new Requirement(ENV, "In", List.of("prod", "staging")),
-                    new Requirement("tier", "DoesNotExist", List.of()))));
+                    new Requirement(ENV, SelectorOperator.IN, List.of("prod", "staging")),
+                    new Requirement("tier", SelectorOperator.DOES_NOT_EXIST, List.of()))));
     assertThat(s.matches(Map.of(NAME, "p1", ENV, "prod"))).isTrue();
     assertThat(s.matches(Map.of(NAME, "p2", ENV, "prod"))).isFalse();
     assertThat(s.matches(Map.of(NAME, "p1", ENV, "dev"))).isFalse();
@@ -111,11 +112,13 @@ class SelectorTest {
   }
 
   @Test
-  void rejectsUnknownOperatorNamingIt() {
-    assertThatThrownBy(() -> Selector.compile(expr(ENV, "Equals", "x")))
+  void rejectsMissingOperatorListingTheChoices() {
+    LabelSelector noOperator =
+        new LabelSelector(Map.of(), List.of(new Requirement(ENV, null, List.of("x"))));
+    assertThatThrownBy(() -> Selector.compile(noOperator))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "matchExpressions[0].operator: 'Equals' (expected: one of In, NotIn, Exists, DoesNotExist)");
+            "matchExpressions[0].operator: missing (expected one of: In, NotIn, Exists, DoesNotExist)");
   }
 
   @Test
@@ -140,8 +143,8 @@ class SelectorTest {
             new LabelSelector(
                 Map.of("b", "2", "a", "1"),
                 List.of(
-                    new Requirement("c", "NotIn", List.of("x")),
-                    new Requirement("d", "Exists", null))));
+                    new Requirement("c", SelectorOperator.NOT_IN, List.of("x")),
+                    new Requirement("d", SelectorOperator.EXISTS, null))));
     assertThat(s).hasToString("{a=1, b=2, c notin (x), d}");
   }
 }

@@ -43,6 +43,6 @@ final class SampleObjects {
   private static PolicySpec allowAllSpec() {
     PolicySpec.WorkloadSelectorTerm all =
         new PolicySpec.WorkloadSelectorTerm(new PolicySpec.LabelSelector(null, null));
-    return new PolicySpec(PolicySpec.ALLOW, List.of(all), List.of(all));
+    return new PolicySpec(io.xclusterlink.api.PolicyAction.ALLOW, List.of(all), List.of(all));
   }
 }

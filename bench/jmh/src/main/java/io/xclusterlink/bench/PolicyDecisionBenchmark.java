@@ -2,6 +2,7 @@ package io.xclusterlink.bench;
 
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.ObjectMeta;
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.PolicySpec;
 import io.xclusterlink.api.PolicySpec.LabelSelector;
 import io.xclusterlink.api.PolicySpec.WorkloadSelectorTerm;
@@ -57,7 +58,7 @@ public class PolicyDecisionBenchmark {
     List<AccessPolicy> regular = new ArrayList<>();
     for (int i = 0; i < policies; i++) {
       String ns = "ns" + (i % 20);
-      String action = i % 10 == 9 ? "deny" : "allow";
+      PolicyAction action = i % 10 == 9 ? PolicyAction.DENY : PolicyAction.ALLOW;
       WorkloadSelectorTerm fromTerm =
           i % 3 == 0
               ? term(AttributeKeys.PEER_LABEL_PREFIX + "zone", "z" + r.nextInt(50))
@@ -75,7 +76,7 @@ public class PolicyDecisionBenchmark {
           new PrivilegedAccessPolicy(
               ObjectMeta.of("priv" + i, null),
               new PolicySpec(
-                  "deny",
+                  PolicyAction.DENY,
                   List.of(term(AttributeKeys.PEER_LABEL_PREFIX + "quarantine", "q" + i)),
                   List.of(new WorkloadSelectorTerm(new LabelSelector(Map.of(), List.of())))),
               Status.EMPTY));
@@ -106,7 +107,7 @@ public class PolicyDecisionBenchmark {
         AttributeKeys.merge(
             AttributeKeys.peer("self", Map.of()), AttributeKeys.export("nothing", "ns1", Map.of()));
     if (!set.decide(p.metadata().namespace(), from, to).allowed()
-        && p.spec().action().equals("allow")) {
+        && p.spec().action() == PolicyAction.ALLOW) {
       throw new IllegalStateException("benchmark set-up: the chosen connection should be allowed");
     }
   }

@@ -3,6 +3,7 @@ package io.xclusterlink.gateway.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.xclusterlink.api.Import;
+import io.xclusterlink.api.LbScheme;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,7 @@ class LoadBalancerTest {
   static final Import.Source S2 = new Import.Source("p2", "svc", "default");
 
   static Import.Spec spec(String scheme, Import.Source... s) {
-    return new Import.Spec(80, 5000, List.of(s), scheme);
+    return new Import.Spec(80, 5000, List.of(s), scheme == null ? null : LbScheme.parse(scheme));
   }
 
   LoadBalancer lb = new LoadBalancer(1_000, new Random(42));
