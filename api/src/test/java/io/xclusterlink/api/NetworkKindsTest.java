@@ -83,6 +83,7 @@ class NetworkKindsTest {
             .withCondition(Condition.TUNNEL_READY, true, "Programmed", "4 nodes")
             .withTunnel(
                 new TunnelStatus(
+                    List.of(new TunnelStatus.NodeState("router", true, null, null, null)),
                     List.of(new TunnelStatus.GatewayState("a-g1", "Up", 43, "router")),
                     List.of(new TunnelStatus.GatewayState("b-g1", "Down", 0, "a-g1")),
                     "2026-12-02T12:00:00Z"));
@@ -153,5 +154,64 @@ class NetworkKindsTest {
     assertThatCode(() -> Validation.validate(SampleObjects.tunnel("gre"), true))
         .doesNotThrowAnyException();
     assertThat(SampleObjects.tunnel("GRE").spec().typeOrDefault()).isEqualTo("gre");
+  }
+
+  @Test
+  void reportsOfSeveralNodesAreMergedAndTunnelReadyIsDerivedFromAll() {
+    TunnelStatus router =
+        new TunnelStatus(
+            List.of(new TunnelStatus.NodeState("router", true, null, "programmed", "t1")),
+            List.of(
+                new TunnelStatus.GatewayState("a-g1", "Up", 64, "router"),
+                new TunnelStatus.GatewayState("a-g2", "Up", 64, "router")),
+            List.of(),
+            "2026-12-02T12:00:00Z");
+    TunnelStatus g1 =
+        new TunnelStatus(
+            List.of(
+                new TunnelStatus.NodeState(
+                    "a-g1", false, "KernelModuleMissing", "ip_gre is not loaded", "t2")),
+            List.of(),
+            List.of(new TunnelStatus.GatewayState("b-g1", "Up", 128, "a-g1")),
+            null);
+
+    Status s = TunnelStatus.report(Status.EMPTY, router);
+    assertThat(s.condition(Condition.TUNNEL_READY).orElseThrow().isTrue()).isTrue();
+    s = TunnelStatus.report(s, g1);
+    Condition ready = s.condition(Condition.TUNNEL_READY).orElseThrow();
+    assertThat(ready.isTrue()).isFalse();
+    assertThat(ready.reason()).isEqualTo("KernelModuleMissing");
+    assertThat(ready.message()).isEqualTo("a-g1: ip_gre is not loaded");
+    assertThat(s.tunnel().localGateways()).hasSize(2);
+    assertThat(s.tunnel().lastFailoverTime()).isEqualTo("2026-12-02T12:00:00Z");
+
+    // the router's next report replaces only its own part: a-g2 gone, a-g1 down
+    TunnelStatus router2 =
+        new TunnelStatus(
+            router.nodes(),
+            List.of(new TunnelStatus.GatewayState("a-g1", "Down", 0, "router")),
+            List.of(),
+            "2026-12-02T12:00:05Z");
+    s = TunnelStatus.report(s, router2);
+    assertThat(s.tunnel().localGateways())
+        .containsExactly(new TunnelStatus.GatewayState("a-g1", "Down", 0, "router"));
+    assertThat(s.tunnel().remoteGateways()).hasSize(1);
+    assertThat(s.tunnel().nodes())
+        .extracting(TunnelStatus.NodeState::node)
+        .containsExactly("a-g1", "router");
+    assertThat(s.tunnel().lastFailoverTime()).isEqualTo("2026-12-02T12:00:05Z");
+
+    // a-g1 ready again: the condition flips back
+    s =
+        TunnelStatus.report(
+            s,
+            new TunnelStatus(
+                List.of(new TunnelStatus.NodeState("a-g1", true, null, null, "t3")),
+                null,
+                null,
+                null));
+    assertThat(s.condition(Condition.TUNNEL_READY).orElseThrow().isTrue()).isTrue();
+    assertThat(s.condition(Condition.TUNNEL_READY).orElseThrow().message())
+        .isEqualTo("2 node(s) programmed");
   }
 }
