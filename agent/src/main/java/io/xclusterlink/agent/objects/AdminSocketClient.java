@@ -62,7 +62,7 @@ public final class AdminSocketClient implements ObjectSource {
   }
 
   /** Sends one request; returns the body of a 2xx answer. */
-  String request(String method, String path, String body) throws IOException {
+  public String request(String method, String path, String body) throws IOException {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     String head =
         method

@@ -2,6 +2,7 @@ package io.xclusterlink.agent.objects;
 
 import io.xclusterlink.agent.config.AgentConfig;
 import io.xclusterlink.agent.config.ProbeConfig;
+import io.xclusterlink.agent.netlink.NetlinkException;
 import io.xclusterlink.agent.plan.Change;
 import io.xclusterlink.agent.plan.Health;
 import io.xclusterlink.agent.plan.Plan;
@@ -81,7 +82,11 @@ public final class ObjectAgent implements AutoCloseable {
     this.modules = modules;
   }
 
-  /** Runs until {@link #close}; admin API failures are logged and retried every poll. */
+  /**
+   * Runs until {@link #close}; admin API failures are logged and retried every poll.
+   *
+   * @throws NetlinkException when the kernel refuses for want of CAP_NET_ADMIN
+   */
   public void run() throws InterruptedException {
     running = true;
     String lastProblem = null;
@@ -91,6 +96,9 @@ public final class ObjectAgent implements AutoCloseable {
           step();
           lastProblem = null;
         } catch (IOException | RuntimeException e) {
+          if (fatal(e) != null) {
+            throw fatal(e);
+          }
           if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
             log.warn(
                 "agent {}: {} (retrying every {} ms)",
@@ -106,6 +114,16 @@ public final class ObjectAgent implements AutoCloseable {
       stopAgent();
       stopped.countDown();
     }
+  }
+
+  /** A refusal no retry can cure: the process lacks CAP_NET_ADMIN. */
+  private static NetlinkException fatal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NetlinkException n && n.errno() == 1) {
+        return n;
+      }
+    }
+    return null;
   }
 
   private void sleepPoll() throws InterruptedException {
