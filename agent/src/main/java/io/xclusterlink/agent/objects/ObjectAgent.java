@@ -57,7 +57,7 @@ public final class ObjectAgent implements AutoCloseable {
   private volatile boolean running;
 
   private Tunnel current;
-  private ObjectKey currentKey;
+  private volatile ObjectKey currentKey;
   private volatile Agent agent;
   private CompletableFuture<Void> agentRun;
   private TunnelStatus lastReport;
@@ -66,6 +66,11 @@ public final class ObjectAgent implements AutoCloseable {
   private volatile String state = "starting";
   private volatile int tunnelsStarted;
   private volatile int removals;
+  private volatile long membershipChanges;
+  private volatile long appliedCount;
+  private volatile double appliedSecondsSum;
+  private volatile double appliedSecondsMax;
+  private volatile Map<String, Integer> buckets = Map.of();
 
   public ObjectAgent(
       NodeIdentity self,
@@ -323,9 +328,15 @@ public final class ObjectAgent implements AutoCloseable {
       report(key, false, "AgentFailed", String.valueOf(e.getMessage()));
       return;
     }
-    int changes = a.healthChanges().size();
-    if (changes > changesSeen) {
-      changesSeen = changes;
+    List<Agent.HealthChange> all = a.healthChanges();
+    if (all.size() > changesSeen) {
+      for (Agent.HealthChange c : all.subList(changesSeen, all.size())) {
+        membershipChanges++;
+        appliedCount++;
+        appliedSecondsSum += c.appliedMicros() / 1e6;
+        appliedSecondsMax = Math.max(appliedSecondsMax, c.appliedMicros() / 1e6);
+      }
+      changesSeen = all.size();
       lastFailover = Instant.now();
     }
     Map<String, Health> health = a.health();
@@ -346,6 +357,9 @@ public final class ObjectAgent implements AutoCloseable {
               buckets == null ? 0 : buckets,
               self.name()));
     }
+    Map<String, Integer> shares = new java.util.TreeMap<>();
+    gws.forEach(g -> shares.put(g.name(), g.buckets()));
+    buckets = Map.copyOf(shares);
     TunnelStatus report =
         new TunnelStatus(
             List.of(
@@ -373,6 +387,31 @@ public final class ObjectAgent implements AutoCloseable {
     }
     source.report(key, report);
     lastReport = report;
+  }
+
+  /**
+   * The metrics as of now: the kernel's counters of the node's tunnel device (read on the calling
+   * thread, which must be in the node's namespace), the rest as of the last poll.
+   */
+  public AgentMetrics metrics() {
+    Map<String, io.xclusterlink.agent.netlink.RtnetlinkClient.LinkCounters> devices;
+    try (io.xclusterlink.agent.netlink.RtnetlinkClient rtnl =
+        io.xclusterlink.agent.netlink.RtnetlinkClient.open()) {
+      devices = rtnl.linkCounters("xclvx");
+    }
+    Agent a = agent;
+    ObjectKey key = currentKey;
+    return new AgentMetrics(
+        self.name(),
+        key == null ? null : key.namespace() + "/" + key.name(),
+        devices,
+        a == null ? Map.of() : a.health(),
+        a == null ? Map.of() : buckets,
+        membershipChanges,
+        appliedCount,
+        appliedSecondsSum,
+        appliedSecondsMax,
+        tunnelsStarted);
   }
 
   /** What the agent is doing, for logs and tests: "running", or why not. */

@@ -10,6 +10,7 @@ import io.xclusterlink.admin.AdminConfig;
 import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.objects.AdminSocketClient;
 import io.xclusterlink.agent.objects.KernelModules;
+import io.xclusterlink.agent.objects.MetricsSocket;
 import io.xclusterlink.agent.objects.NodeIdentity;
 import io.xclusterlink.agent.objects.ObjectAgent;
 import io.xclusterlink.agent.plan.Ipv4;
@@ -115,6 +116,7 @@ class L3ObjectsIT {
         .contains("dst 192.168.100.21")
         .contains("dst 192.168.100.23");
     awaitTunnelReady("a", true, "Programmed");
+    metricsOfTheNodesTunnelDevice(aG1);
 
     // a remote gateway withdraws (its agent stops, its GatewayExIp is deleted): picked up
     String bG3 = ns(bed.gateway("b", 2));
@@ -174,6 +176,33 @@ class L3ObjectsIT {
   }
 
   // --- steps
+
+  /** The agent's metrics socket (0600) shows the kernel's counters of its device and health. */
+  private void metricsOfTheNodesTunnelDevice(String ns) throws Exception {
+    Path socket = dir.resolve("metrics-a-g1.sock");
+    ObjectAgent agent = agents.get(ns);
+    MetricsSocket m =
+        Namespaces.call(ns, () -> MetricsSocket.start(socket, () -> agent.metrics().render()));
+    try {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(socket)))
+          .isEqualTo("rw-------");
+      String text = new AdminSocketClient(socket).request("GET", "/metrics", null);
+      log.info("metrics of a-g1:\n{}", text);
+      java.util.regex.Matcher tx =
+          java.util.regex.Pattern.compile(
+                  "xcl_l3_device_packets_total\\{node=\"a-g1\",tunnel=\"default/to-b\","
+                      + "device=\"xclvx42\",direction=\"tx\"\\} (\\d+)")
+              .matcher(text);
+      assertThat(tx.find()).as(text).isTrue();
+      assertThat(Long.parseLong(tx.group(1))).isPositive(); // its probes at least
+      assertThat(text)
+          .contains("xcl_l3_gateway_up{node=\"a-g1\",tunnel=\"default/to-b\",gateway=\"b-g1\"} 1");
+    } finally {
+      m.close();
+    }
+  }
 
   private void startGateways() {
     FabricCa.createFabric(dir, "l3", KeyType.EC_P256);

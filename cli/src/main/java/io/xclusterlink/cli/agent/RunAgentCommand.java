@@ -7,6 +7,7 @@ import io.xclusterlink.agent.netlink.NetlinkException;
 import io.xclusterlink.agent.nft.NftException;
 import io.xclusterlink.agent.objects.AdminSocketClient;
 import io.xclusterlink.agent.objects.KernelModules;
+import io.xclusterlink.agent.objects.MetricsSocket;
 import io.xclusterlink.agent.objects.NodeIdentity;
 import io.xclusterlink.agent.objects.ObjectAgent;
 import io.xclusterlink.agent.plan.Ipv4;
@@ -122,6 +123,13 @@ public final class RunAgentCommand implements Callable<Integer> {
       description = "How often the objects are read again (default: 500).")
   int pollMillis;
 
+  @Option(
+      names = "--metrics-socket",
+      paramLabel = "PATH",
+      description =
+          "With --admin: serve Prometheus metrics (GET /metrics) on this Unix socket, mode 0600.")
+  Path metricsSocket;
+
   @Override
   public Integer call() {
     if ((config == null) == (admin == null)) {
@@ -203,6 +211,16 @@ public final class RunAgentCommand implements Callable<Integer> {
             Duration.ofSeconds(1),
             Duration.ofMillis(pollMillis),
             KernelModules.system());
+    MetricsSocket metrics = null;
+    if (metricsSocket != null) {
+      try {
+        metrics = MetricsSocket.start(metricsSocket, () -> agent.metrics().render());
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--metrics-socket: " + metricsSocket + ": cannot listen (" + e.getMessage() + ")");
+      }
+    }
     Thread hook = new Thread(agent::close, "xcl-agent-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
@@ -215,6 +233,9 @@ public final class RunAgentCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return EXIT_ERROR;
     } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
