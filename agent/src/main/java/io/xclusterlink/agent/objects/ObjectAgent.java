@@ -196,9 +196,34 @@ public final class ObjectAgent implements AutoCloseable {
     }
     Tunnel next = ((TunnelFromObjects.Ready) outcome).tunnel();
     if (!next.equals(current)) {
-      startAgent(next);
+      if (samePlan(current, next)) {
+        // e.g. the router when only remote gateways changed: nothing of its kernel state or its
+        // probing depends on them, so its health tracking is not restarted
+        current = next;
+      } else {
+        startAgent(next);
+      }
     }
     reportRunning(key);
+  }
+
+  /**
+   * Whether {@code next} programs and probes exactly what {@code current} does on this node: the
+   * same desired kernel state (which holds every probed address) and, for a gateway, the same own
+   * addresses (where it answers probes).
+   */
+  private boolean samePlan(Tunnel current, Tunnel next) {
+    if (current == null || agent == null) {
+      return false;
+    }
+    if (!Plan.desired(self.node(), current).equals(Plan.desired(self.node(), next))) {
+      return false;
+    }
+    return self.router() || Objects.equals(own(current), own(next));
+  }
+
+  private Object own(Tunnel t) {
+    return t.localGateways().stream().filter(g -> g.name().equals(self.name())).findFirst();
   }
 
   private void publishOwn(Vpc vpc, List<GatewayExIp> stored) throws IOException {

@@ -119,6 +119,8 @@ class L3ObjectsIT {
     metricsOfTheNodesTunnelDevice(aG1);
 
     // a remote gateway withdraws (its agent stops, its GatewayExIp is deleted): picked up
+    String aR = ns(bed.cluster("a").path("router"));
+    int routerStarts = agents.get(aR).tunnelsStarted();
     String bG3 = ns(bed.gateway("b", 2));
     agents.remove(bG3).close();
     runs.remove(bG3);
@@ -144,6 +146,8 @@ class L3ObjectsIT {
                     .contains("dst 192.168.100.23"));
     awaitRunning(List.of(aG1), 3);
     pings("a", "b");
+    // A's router chooses among A's gateways only: its plan did not change, nor did its agent
+    assertThat(agents.get(aR).tunnelsStarted()).isEqualTo(routerStarts);
 
     // deleting A's tunnel removes exactly what its agents created on A's nodes
     admin("a").request("DELETE", "/v1/vpcnattunnels/to-b?namespace=default", null);
