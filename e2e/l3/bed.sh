@@ -11,7 +11,7 @@
 # Writes $XCL_L3_DIR (default /run/xcl-l3): bed.json (what was built) and one agent config per
 # router and gateway (agent-<node>.json), for `xcl agent run --config` or the ITs.
 set -euo pipefail
-P=xcl-l3-
+P=${XCL_L3_PREFIX:-xcl-l3-}  # another prefix builds a second, independent bed
 DIR=${XCL_L3_DIR:-/run/xcl-l3}
 HUB=${P}hub
 VNI=42

@@ -26,6 +26,9 @@ public record Condition(
   /** The reason of a condition set because the control plane failed to reconcile the object. */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
 
+  /** On a {@link VpcNatTunnel}: its kernel state is in place on the reporting node. */
+  public static final String TUNNEL_READY = "TunnelReady";
+
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isTrue() {
     return "True".equals(status);

@@ -221,7 +221,7 @@ class ObjectCodecTest {
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo(
             "document 2: kind: 'Service' (expected one of: Peer, Export, Import, AccessPolicy,"
-                + " PrivilegedAccessPolicy)");
+                + " PrivilegedAccessPolicy, GatewayExIp, Vpc, VpcNatTunnel)");
   }
 
   @Test

@@ -102,6 +102,34 @@ public final class RtnetlinkClient implements AutoCloseable {
     return out;
   }
 
+  /** The kernel's counters of one link (IFLA_STATS64). */
+  public record LinkCounters(long rxPackets, long txPackets, long rxBytes, long txBytes) {}
+
+  /** The counters of every link whose name starts with {@code prefix}, by name. */
+  public Map<String, LinkCounters> linkCounters(String prefix) {
+    Map<String, LinkCounters> out = new java.util.TreeMap<>();
+    for (ByteBuffer d : dumpRaw(RTM_GETLINK, AF_UNSPEC, 16)) {
+      forEachMessage(
+          d,
+          RTM_NEWLINK,
+          at -> {
+            Attributes a = Attributes.parse(d, at + 32, at + d.getInt(at));
+            if (a.has(IFLA_IFNAME) && a.has(IFLA_STATS64)) {
+              String name = a.string(IFLA_IFNAME);
+              if (name.startsWith(prefix)) {
+                ByteBuffer st =
+                    ByteBuffer.wrap(a.bytes(IFLA_STATS64)).order(java.nio.ByteOrder.nativeOrder());
+                // struct rtnl_link_stats64: rx_packets, tx_packets, rx_bytes, tx_bytes, ...
+                out.put(
+                    name,
+                    new LinkCounters(st.getLong(0), st.getLong(8), st.getLong(16), st.getLong(24)));
+              }
+            }
+          });
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     socket.close();

@@ -82,6 +82,7 @@ final class Rtnl {
   static final int IFLA_IFNAME = 3;
   static final int IFLA_MTU = 4;
   static final int IFLA_LINKINFO = 18;
+  static final int IFLA_STATS64 = 23;
   static final int IFLA_INFO_KIND = 1;
   static final int IFLA_INFO_DATA = 2;
   static final int IFLA_VXLAN_ID = 1;

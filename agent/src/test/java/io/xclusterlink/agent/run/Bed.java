@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class Bed implements AutoCloseable {
   static final Path SCRIPT = Path.of("..", "e2e", "l3", "bed.sh").toAbsolutePath().normalize();
   static final Path DIR = Path.of("target", "xcl-l3").toAbsolutePath();
+  static final String DEFAULT_PREFIX = "xcl-l3-";
+  private static volatile String prefix = DEFAULT_PREFIX;
 
   final JsonNode description;
 
@@ -24,6 +26,15 @@ final class Bed implements AutoCloseable {
   }
 
   static Bed up(boolean overlap) throws Exception {
+    return up(overlap, DEFAULT_PREFIX);
+  }
+
+  /**
+   * A bed whose namespaces start with {@code prefix} (default {@value #DEFAULT_PREFIX}): another
+   * prefix is a second bed, independent of the first.
+   */
+  static Bed up(boolean overlap, String prefix) throws Exception {
+    Bed.prefix = prefix;
     List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
     if (overlap) {
       cmd.add("--overlap");
@@ -94,6 +105,7 @@ final class Bed implements AutoCloseable {
   static String run(String... cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("XCL_L3_DIR", DIR.toString());
+    pb.environment().put("XCL_L3_PREFIX", prefix);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {

@@ -1,0 +1,474 @@
+package io.xclusterlink.agent.objects;
+
+import io.xclusterlink.agent.config.AgentConfig;
+import io.xclusterlink.agent.config.ProbeConfig;
+import io.xclusterlink.agent.netlink.NetlinkException;
+import io.xclusterlink.agent.plan.Change;
+import io.xclusterlink.agent.plan.Health;
+import io.xclusterlink.agent.plan.Plan;
+import io.xclusterlink.agent.plan.Tunnel;
+import io.xclusterlink.agent.run.Agent;
+import io.xclusterlink.agent.run.OwnedState;
+import io.xclusterlink.api.GatewayExIp;
+import io.xclusterlink.api.Kind;
+import io.xclusterlink.api.ObjectKey;
+import io.xclusterlink.api.TunnelStatus;
+import io.xclusterlink.api.Vpc;
+import io.xclusterlink.api.VpcNatTunnel;
+import io.xclusterlink.api.XclObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent of one node driven by API objects instead of a config file. Every {@code poll} it reads
+ * the VpcNatTunnels, Vpcs and GatewayExIps (local and learned from peers) from the gateway's admin
+ * API, maps them onto a {@link Tunnel} ({@link TunnelFromObjects}), and when that differs from the
+ * one it runs, runs an {@link Agent} for the new one: the new agent's first reconcile applies only
+ * the difference (a remote gateway that appeared or withdrew is its FDB, neighbour and nexthop
+ * entries and one group replace). A gateway node first publishes its own GatewayExIp. When the
+ * tunnel is deleted, the node's owned kernel state is removed. A {@code gre} tunnel is refused
+ * without touching the kernel when the kernel lacks {@code ip_gre}, and in any case in this
+ * version, which programs VXLAN only. Each node reports its part of the tunnel's status.
+ *
+ * <p>{@link #run} runs on the calling thread, which must be in the node's network namespace; the
+ * inner agents run on threads it starts, which inherit that namespace.
+ */
+public final class ObjectAgent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ObjectAgent.class);
+
+  private final NodeIdentity self;
+  private final ObjectSource source;
+  private final ProbeConfig probe;
+  private final Duration resync;
+  private final Duration poll;
+  private final KernelModules modules;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean closed;
+  private volatile boolean running;
+
+  private Tunnel current;
+  private volatile ObjectKey currentKey;
+  private volatile Agent agent;
+  private CompletableFuture<Void> agentRun;
+  private TunnelStatus lastReport;
+  private int changesSeen;
+  private Instant lastFailover;
+  private volatile String state = "starting";
+  private volatile int tunnelsStarted;
+  private volatile int removals;
+  private volatile long membershipChanges;
+  private volatile long appliedCount;
+  private volatile double appliedSecondsSum;
+  private volatile double appliedSecondsMax;
+  private volatile Map<String, Integer> buckets = Map.of();
+
+  public ObjectAgent(
+      NodeIdentity self,
+      ObjectSource source,
+      ProbeConfig probe,
+      Duration resync,
+      Duration poll,
+      KernelModules modules) {
+    this.self = self;
+    this.source = source;
+    this.probe = probe;
+    this.resync = resync;
+    this.poll = poll;
+    this.modules = modules;
+  }
+
+  /**
+   * Runs until {@link #close}; admin API failures are logged and retried every poll.
+   *
+   * @throws NetlinkException when the kernel refuses for want of CAP_NET_ADMIN
+   */
+  public void run() throws InterruptedException {
+    running = true;
+    String lastProblem = null;
+    try {
+      while (!closed) {
+        try {
+          step();
+          lastProblem = null;
+        } catch (IOException | RuntimeException e) {
+          if (fatal(e) != null) {
+            throw fatal(e);
+          }
+          if (!String.valueOf(e.getMessage()).equals(lastProblem)) {
+            log.warn(
+                "agent {}: {} (retrying every {} ms)",
+                self.name(),
+                e.getMessage(),
+                poll.toMillis());
+          }
+          lastProblem = String.valueOf(e.getMessage());
+        }
+        sleepPoll();
+      }
+    } finally {
+      stopAgent();
+      stopped.countDown();
+    }
+  }
+
+  /** A refusal no retry can cure: the process lacks CAP_NET_ADMIN. */
+  private static NetlinkException fatal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NetlinkException n && n.errno() == 1) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private void sleepPoll() throws InterruptedException {
+    // the poll interval is the agent's own pace, not a synchronisation with anything
+    long until = System.nanoTime() + poll.toNanos();
+    while (!closed && System.nanoTime() < until) {
+      TimeUnit.MILLISECONDS.sleep(Math.min(50, poll.toMillis()));
+    }
+  }
+
+  /** One round: publish, read, map, and apply what changed. */
+  void step() throws IOException {
+    List<XclObject> vpcObjects = source.list(Kind.VPC);
+    List<Vpc> vpcs = TunnelFromObjects.typed(vpcObjects, Vpc.class);
+    Vpc ownVpc =
+        vpcs.stream()
+            .filter(v -> v.metadata().name().equals(self.vpc()))
+            .filter(v -> v.metadata().namespace().equals(self.namespace()))
+            .findFirst()
+            .orElse(null);
+    List<GatewayExIp> gateways =
+        TunnelFromObjects.typed(source.list(Kind.GATEWAY_EX_IP), GatewayExIp.class);
+    if (!self.router() && ownVpc != null) {
+      publishOwn(ownVpc, gateways);
+    }
+    VpcNatTunnel tunnel =
+        select(TunnelFromObjects.typed(source.list(Kind.VPC_NAT_TUNNEL), VpcNatTunnel.class));
+    if (tunnel == null) {
+      if (currentKey != null) {
+        log.info("agent {}: tunnel {} deleted", self.name(), currentKey);
+        stopAgent();
+        List<Change> removed = OwnedState.removeAll();
+        removals++;
+        log.info(
+            "agent {}: removed the tunnel's kernel state, {} object(s)",
+            self.name(),
+            removed.size());
+        current = null;
+        currentKey = null;
+        lastReport = null;
+      }
+      state = "no tunnel";
+      return;
+    }
+    ObjectKey key = tunnel.key();
+    if (currentKey != null && !currentKey.equals(key)) {
+      stopAgent();
+      OwnedState.removeAll();
+      current = null;
+    }
+    currentKey = key;
+    String type = tunnel.spec().typeOrDefault();
+    if (!VpcNatTunnel.TYPE_VXLAN.equals(type)) {
+      refuse(key, type);
+      return;
+    }
+    TunnelFromObjects.Outcome outcome = TunnelFromObjects.build(self, tunnel, vpcs, gateways);
+    if (outcome instanceof TunnelFromObjects.NotReady n) {
+      state = n.reason() + ": " + n.message();
+      if (current == null) {
+        report(key, false, n.reason(), n.message());
+      }
+      // a running tunnel keeps its last state: its probes judge gateways that went silent
+      return;
+    }
+    Tunnel next = ((TunnelFromObjects.Ready) outcome).tunnel();
+    if (!next.equals(current)) {
+      if (samePlan(current, next)) {
+        // e.g. the router when only remote gateways changed: nothing of its kernel state or its
+        // probing depends on them, so its health tracking is not restarted
+        current = next;
+      } else {
+        startAgent(next);
+      }
+    }
+    reportRunning(key);
+  }
+
+  /**
+   * Whether {@code next} programs and probes exactly what {@code current} does on this node: the
+   * same desired kernel state (which holds every probed address) and, for a gateway, the same own
+   * addresses (where it answers probes).
+   */
+  private boolean samePlan(Tunnel current, Tunnel next) {
+    if (current == null || agent == null) {
+      return false;
+    }
+    if (!Plan.desired(self.node(), current).equals(Plan.desired(self.node(), next))) {
+      return false;
+    }
+    return self.router() || Objects.equals(own(current), own(next));
+  }
+
+  private Object own(Tunnel t) {
+    return t.localGateways().stream().filter(g -> g.name().equals(self.name())).findFirst();
+  }
+
+  private void publishOwn(Vpc vpc, List<GatewayExIp> stored) throws IOException {
+    GatewayExIp own = TunnelFromObjects.own(self, vpc);
+    GatewayExIp have =
+        stored.stream().filter(g -> g.key().equals(own.key())).findFirst().orElse(null);
+    if (have == null
+        || !Objects.equals(have.spec(), own.spec())
+        || !have.metadata().labels().isEmpty()) {
+      source.apply(own);
+      log.info(
+          "agent {}: published GatewayExIp {} (external {}, tunnel {}, transit {})",
+          self.name(),
+          own.key(),
+          self.externalIp(),
+          self.tunnelIp(),
+          self.transitIp());
+    }
+  }
+
+  private VpcNatTunnel select(List<VpcNatTunnel> tunnels) {
+    List<VpcNatTunnel> mine = new ArrayList<>();
+    for (VpcNatTunnel t : tunnels) {
+      if (!t.metadata().namespace().equals(self.namespace())) {
+        continue;
+      }
+      if (self.tunnel() != null
+          ? t.metadata().name().equals(self.tunnel())
+          : self.vpc().equals(t.spec().localVpc())) {
+        mine.add(t);
+      }
+    }
+    if (mine.size() > 1) {
+      throw new IllegalStateException(
+          mine.size()
+              + " VpcNatTunnels of Vpc "
+              + self.vpc()
+              + " (expected: one per node; name it with --tunnel)");
+    }
+    return mine.isEmpty() ? null : mine.get(0);
+  }
+
+  private void refuse(ObjectKey key, String type) throws IOException {
+    if (current != null) {
+      // the tunnel changed type: what was programmed for vxlan goes
+      stopAgent();
+      OwnedState.removeAll();
+      current = null;
+    }
+    String module = KernelModules.moduleFor(type);
+    String message =
+        modules.present(module)
+            ? "type " + type + " is not programmed by this agent version (expected: vxlan)"
+            : "type "
+                + type
+                + " needs kernel module "
+                + module
+                + ", which this kernel has not loaded (/sys/module/"
+                + module
+                + " missing); nothing was created";
+    state = "KernelModuleMissing: " + message;
+    report(
+        key, false, modules.present(module) ? "TypeNotSupported" : "KernelModuleMissing", message);
+  }
+
+  private void startAgent(Tunnel next) {
+    stopAgent();
+    Agent a = new Agent(new AgentConfig(self.node(), next, probe, resync));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                a.run();
+                done.complete(null);
+              } catch (Throwable e) {
+                done.completeExceptionally(e);
+              }
+            },
+            "agent-" + self.name());
+    t.setDaemon(true);
+    t.start();
+    try {
+      if (!a.awaitStarted(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the agent did not start within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the agent", e);
+    }
+    if (done.isCompletedExceptionally()) {
+      Throwable cause = done.handle((v, e) -> e).join();
+      throw new IllegalStateException(
+          "the tunnel's kernel state was refused: " + cause.getMessage(), cause);
+    }
+    log.info(
+        "agent {}: tunnel with {} local and {} remote gateway(s) running ({} change(s) at start)",
+        self.name(),
+        next.localGateways().size(),
+        next.remoteGateways().size(),
+        a.changesAtStart());
+    agent = a;
+    agentRun = done;
+    current = next;
+    changesSeen = 0;
+    tunnelsStarted++;
+    state = "running";
+  }
+
+  private void stopAgent() {
+    if (agent != null) {
+      agent.close();
+      agent = null;
+      agentRun = null;
+    }
+  }
+
+  private void reportRunning(ObjectKey key) throws IOException {
+    Agent a = agent;
+    if (a == null) {
+      return;
+    }
+    if (agentRun.isCompletedExceptionally()) {
+      Throwable e = agentRun.handle((v, x) -> x).join();
+      current = null;
+      agent = null;
+      report(key, false, "AgentFailed", String.valueOf(e.getMessage()));
+      return;
+    }
+    List<Agent.HealthChange> all = a.healthChanges();
+    if (all.size() > changesSeen) {
+      for (Agent.HealthChange c : all.subList(changesSeen, all.size())) {
+        membershipChanges++;
+        appliedCount++;
+        appliedSecondsSum += c.appliedMicros() / 1e6;
+        appliedSecondsMax = Math.max(appliedSecondsMax, c.appliedMicros() / 1e6);
+      }
+      changesSeen = all.size();
+      lastFailover = Instant.now();
+    }
+    Map<String, Health> health = a.health();
+    long up = health.values().stream().filter(h -> h == Health.UP).count();
+    List<TunnelStatus.GatewayState> gws = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, Health> e : new java.util.TreeMap<>(health).entrySet()) {
+      Integer buckets = null;
+      if (e.getValue() == Health.UP && up > 0) {
+        // the resilient group spreads its buckets evenly over the members, in name order
+        buckets = (int) (Plan.BUCKETS / up + (i < Plan.BUCKETS % up ? 1 : 0));
+        i++;
+      }
+      gws.add(
+          new TunnelStatus.GatewayState(
+              e.getKey(),
+              e.getValue() == Health.UP ? "Up" : "Down",
+              buckets == null ? 0 : buckets,
+              self.name()));
+    }
+    Map<String, Integer> shares = new java.util.TreeMap<>();
+    gws.forEach(g -> shares.put(g.name(), g.buckets()));
+    buckets = Map.copyOf(shares);
+    TunnelStatus report =
+        new TunnelStatus(
+            List.of(
+                new TunnelStatus.NodeState(self.name(), true, "Programmed", "programmed", null)),
+            self.router() ? gws : List.of(),
+            self.router() ? List.of() : gws,
+            lastFailover == null ? null : lastFailover.toString());
+    send(key, report);
+  }
+
+  private void report(ObjectKey key, boolean ready, String reason, String message)
+      throws IOException {
+    send(
+        key,
+        new TunnelStatus(
+            List.of(new TunnelStatus.NodeState(self.name(), ready, reason, message, null)),
+            null,
+            null,
+            null));
+  }
+
+  private void send(ObjectKey key, TunnelStatus report) throws IOException {
+    if (report.equals(lastReport)) {
+      return;
+    }
+    source.report(key, report);
+    lastReport = report;
+  }
+
+  /**
+   * The metrics as of now: the kernel's counters of the node's tunnel device (read on the calling
+   * thread, which must be in the node's namespace), the rest as of the last poll.
+   */
+  public AgentMetrics metrics() {
+    Map<String, io.xclusterlink.agent.netlink.RtnetlinkClient.LinkCounters> devices;
+    try (io.xclusterlink.agent.netlink.RtnetlinkClient rtnl =
+        io.xclusterlink.agent.netlink.RtnetlinkClient.open()) {
+      devices = rtnl.linkCounters("xclvx");
+    }
+    Agent a = agent;
+    ObjectKey key = currentKey;
+    return new AgentMetrics(
+        self.name(),
+        key == null ? null : key.namespace() + "/" + key.name(),
+        devices,
+        a == null ? Map.of() : a.health(),
+        a == null ? Map.of() : buckets,
+        membershipChanges,
+        appliedCount,
+        appliedSecondsSum,
+        appliedSecondsMax,
+        tunnelsStarted);
+  }
+
+  /** What the agent is doing, for logs and tests: "running", or why not. */
+  public String state() {
+    return state;
+  }
+
+  /** The inner agent of the running tunnel, or null. */
+  public Agent agent() {
+    return agent;
+  }
+
+  /** How many times a tunnel was (re)started from objects. */
+  public int tunnelsStarted() {
+    return tunnelsStarted;
+  }
+
+  /** How many times a deleted tunnel's state was removed. */
+  public int removals() {
+    return removals;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (!running) {
+      return;
+    }
+    try {
+      stopped.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
