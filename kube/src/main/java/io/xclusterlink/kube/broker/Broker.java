@@ -32,9 +32,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +65,7 @@ public final class Broker implements AutoCloseable {
   private static final String BY_PEER = "byPeer";
   private static final long MAX_RETRY_MS = 10_000;
   private static final long WITHDRAW_WAIT_MS = 5_000;
+  private static final long RELIST_AFTER_MS = 5_000;
 
   private final BrokerConfig config;
   private final KubernetesClient client;
@@ -76,10 +77,11 @@ public final class Broker implements AutoCloseable {
   private volatile boolean storeSynced;
   private volatile boolean brokerSynced;
   private ScheduledExecutorService loop;
-  private SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile SharedIndexInformer<GenericKubernetesResource> informer;
   // touched on the loop thread only
   private ScheduledFuture<?> publishRetry;
   private int publishFailures;
+  private long notWatchingSince;
 
   /**
    * A broker client over a Kubernetes client the caller owns (and closes after this). Does no I/O.
@@ -113,7 +115,7 @@ public final class Broker implements AutoCloseable {
     }
     Config c;
     try {
-      c = Config.fromKubeconfig(null, Files.readString(kubeconfig), null);
+      c = Config.fromKubeconfig(kubeconfig.toFile());
     } catch (Exception e) {
       throw new GatewayStartException(
           "--broker-kubeconfig: "
@@ -144,15 +146,41 @@ public final class Broker implements AutoCloseable {
    * publication and every retry happen in the background.
    */
   public Broker start() {
-    loop =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "broker-" + config.peer());
               t.setDaemon(true);
               return t;
             });
-    informer = objects().withLabel(GatewayExIps.PEER_LABEL).runnableInformer(0);
-    informer.addIndexers(
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    loop = executor;
+    watch();
+    loop.scheduleWithFixedDelay(
+        () -> {
+          if (!closed) {
+            watchdog();
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
+    store.addListener(new LocalPeers());
+    submit(this::publishOwn);
+    log.info(
+        "broker {}: publishing {} as {}", config.namespace(), publication, config.objectName());
+    return this;
+  }
+
+  /**
+   * A new informer over the broker namespace: it lists, then watches; its events go to the loop.
+   * Called on start, and by {@link #watchdog()} to list afresh.
+   */
+  private void watch() {
+    SharedIndexInformer<GenericKubernetesResource> inf =
+        objects().withLabel(GatewayExIps.PEER_LABEL).runnableInformer(0);
+    inf.addIndexers(
         Map.of(
             BY_PEER,
             r ->
@@ -161,33 +189,64 @@ public final class Broker implements AutoCloseable {
                         .map(l -> l.get(GatewayExIps.PEER_LABEL))
                         .orElse(""))));
     // keep retrying, also when the very first list fails: the broker may come up after us
-    informer.exceptionHandler(
+    inf.exceptionHandler(
         (isStarted, t) -> {
           log.debug("broker {}: watch failed, retrying: {}", config.namespace(), t.toString());
           return !closed;
         });
-    informer.addEventHandler(new BrokerEvents());
-    informer
-        .start()
+    inf.addEventHandler(new BrokerEvents(inf));
+    brokerSynced = false;
+    informer = inf;
+    inf.start()
         .whenComplete(
             (v, t) -> {
               if (t == null) {
                 submit(
                     () -> {
-                      brokerSynced = true;
-                      log.info(
-                          "broker {}: listed {} GatewayExIp",
-                          config.namespace(),
-                          informer.getStore().list().size());
-                      sweep();
+                      if (informer == inf) {
+                        brokerSynced = true;
+                        log.info(
+                            "broker {}: listed {} GatewayExIp",
+                            config.namespace(),
+                            inf.getStore().list().size());
+                        sweep();
+                      }
                     });
               }
             });
-    store.addListener(new LocalPeers());
-    submit(this::publishOwn);
-    log.info(
-        "broker {}: publishing {} as {}", config.namespace(), publication, config.objectName());
-    return this;
+  }
+
+  /**
+   * Lists afresh after the watch was down: when it comes back, or when it stays down for {@value
+   * #RELIST_AFTER_MS} ms. An informer whose watch fails only reconnects it from its last
+   * resourceVersion, and a broker that came back with lost state may accept that (the mock API
+   * server does) or refuse it for good (it answers 400 forever): either way the informer would
+   * never learn what went away while the broker was down, nor that this peer's own object is gone.
+   * A new informer lists. Runs on the loop; looks only at the informer, never at the API server.
+   */
+  private void watchdog() {
+    SharedIndexInformer<GenericKubernetesResource> inf = informer;
+    if (!brokerSynced) {
+      notWatchingSince = 0;
+      return;
+    }
+    long now = System.nanoTime();
+    if (inf.isWatching()) {
+      if (notWatchingSince != 0) {
+        relist(inf, "the watch is back after an outage");
+      }
+    } else if (notWatchingSince == 0) {
+      notWatchingSince = now;
+    } else if (now - notWatchingSince > TimeUnit.MILLISECONDS.toNanos(RELIST_AFTER_MS)) {
+      relist(inf, "no watch for " + RELIST_AFTER_MS + " ms");
+    }
+  }
+
+  private void relist(SharedIndexInformer<GenericKubernetesResource> inf, String why) {
+    log.info("broker {}: {}; listing again", config.namespace(), why);
+    notWatchingSince = 0;
+    inf.stop();
+    watch();
   }
 
   /** Changes what this peer publishes (e.g. a LoadBalancer address that arrived late). */
@@ -270,7 +329,7 @@ public final class Broker implements AutoCloseable {
             "broker {}: cannot publish {} ({}); retrying every {} ms at most",
             config.namespace(),
             name,
-            e.getCode() == 0 ? e.getMessage() : "HTTP " + e.getCode(),
+            e.getCode() <= 0 ? e.getMessage() : "HTTP " + e.getCode(),
             MAX_RETRY_MS);
       }
       publishFailures++;
@@ -296,12 +355,24 @@ public final class Broker implements AutoCloseable {
 
   /** Every remote peer published now, and every managed Peer: reconciled once the lists are in. */
   private void sweep() {
-    if (!brokerSynced || !storeSynced) {
+    if (!brokerSynced) {
+      return;
+    }
+    if (!storeSynced && !store.hasSynced()) {
+      schedule(this::sweep, 1000);
       return;
     }
     Set<String> names = new TreeSet<>();
+    boolean ownSeen = false;
     for (GenericKubernetesResource r : informer.getStore().list()) {
-      names.add(peerOf(r));
+      if (isOwn(r)) {
+        ownSeen = GatewayExIps.says(r, config.peer(), publication);
+      } else {
+        names.add(peerOf(r));
+      }
+    }
+    if (!ownSeen) {
+      publishOwn();
     }
     for (String peer : names) {
       reconcile(peer, false);
@@ -369,13 +440,24 @@ public final class Broker implements AutoCloseable {
 
   /** Informer events, handed to the loop. */
   private final class BrokerEvents implements ResourceEventHandler<GenericKubernetesResource> {
+    private final SharedIndexInformer<GenericKubernetesResource> source;
+
+    BrokerEvents(SharedIndexInformer<GenericKubernetesResource> source) {
+      this.source = source;
+    }
+
     @Override
     public void onAdd(GenericKubernetesResource r) {
-      changed(r);
+      if (source == informer) {
+        changed(r);
+      }
     }
 
     @Override
     public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+      if (source != informer) {
+        return;
+      }
       changed(r);
       String before = peerOf(old);
       if (!before.equals(peerOf(r))) {
@@ -396,6 +478,9 @@ public final class Broker implements AutoCloseable {
 
     @Override
     public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
+      if (source != informer) {
+        return;
+      }
       if (isOwn(r)) {
         submit(Broker.this::publishOwn);
         return;
@@ -445,7 +530,9 @@ public final class Broker implements AutoCloseable {
     }
     closed = true;
     if (loop != null) {
-      loop.shutdownNow();
+      // no interrupt: the loop may be writing the local store, whose file channels an interrupt
+      // would close under it
+      loop.shutdown();
       try {
         loop.awaitTermination(WITHDRAW_WAIT_MS, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

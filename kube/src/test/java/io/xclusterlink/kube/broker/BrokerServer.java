@@ -1,0 +1,77 @@
+package io.xclusterlink.kube.broker;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The broker of a test: fabric8's mock API server in CRUD mode on 127.0.0.1, which can be stopped
+ * and started again on the same port, keeping its objects (an API server that was down) or not (a
+ * broker that lost its state).
+ */
+final class BrokerServer implements AutoCloseable {
+  private KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+  private KubernetesMockServer server;
+  private int port;
+  private Config config;
+  private final List<KubernetesClient> clients = new ArrayList<>();
+
+  BrokerServer() {
+    start(0);
+    port = server.getPort();
+    try (NamespacedKubernetesClient c = server.createClient()) {
+      // reconnect quickly and do not retry requests for long: tests stop this server
+      config =
+          new ConfigBuilder(c.getConfiguration())
+              .withWatchReconnectInterval(100)
+              .withWatchReconnectLimit(-1)
+              .withRequestRetryBackoffLimit(0)
+              .withRequestTimeout(5_000)
+              .build();
+    }
+  }
+
+  private void start(int p) {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, true);
+    server.init(InetAddress.getLoopbackAddress(), p);
+  }
+
+  /** A new client of this server (closed with it), as one peer's broker client would be. */
+  KubernetesClient client() {
+    KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+    clients.add(c);
+    return c;
+  }
+
+  void stop() {
+    server.destroy();
+  }
+
+  /** Starts again on the same port, with the objects it had or (forget) with none. */
+  void restart(boolean forget) {
+    if (forget) {
+      dispatcher = new KubernetesCrudDispatcher();
+    }
+    start(port);
+  }
+
+  @Override
+  public void close() {
+    for (KubernetesClient c : clients) {
+      c.close();
+    }
+    server.destroy();
+  }
+}
