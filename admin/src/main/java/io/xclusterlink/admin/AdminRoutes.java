@@ -9,6 +9,7 @@ import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.ObjectKey;
+import io.xclusterlink.api.TunnelStatus;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.store.PutResult;
 import io.xclusterlink.store.Store;
@@ -28,7 +29,8 @@ import java.util.stream.Collectors;
  */
 final class AdminRoutes {
   private static final String PATHS =
-      "/healthz, /metrics, /v1/apply, /v1/status, /v1/{kind}, /v1/{kind}/{name}";
+      "/healthz, /metrics, /v1/apply, /v1/status, /v1/{kind}, /v1/{kind}/{name},"
+          + " /v1/vpcnattunnels/{name}/status";
 
   private final Store store;
   private final Admission admission;
@@ -79,7 +81,37 @@ final class AdminRoutes {
       allow(method, path, HttpMethod.GET, HttpMethod.DELETE);
       return delete(key);
     }
+    if (parts.size() == 4
+        && parts.get(0).equals("v1")
+        && parts.get(3).equals("status")
+        && kind(parts.get(1)) == Kind.VPC_NAT_TUNNEL) {
+      allow(method, path, HttpMethod.PUT);
+      return tunnelReport(key(Kind.VPC_NAT_TUNNEL, parts.get(2), namespace(query)), body);
+    }
     throw new NotFoundException("no such path: " + path + " (expected one of: " + PATHS + ")");
+  }
+
+  /**
+   * An agent's report on a tunnel (a {@link TunnelStatus} of its own part), folded into the stored
+   * status by {@link TunnelStatus#report}: admin requests run one at a time, so reports of several
+   * agents never erase each other.
+   */
+  private AdminResponse tunnelReport(ObjectKey key, String body) {
+    TunnelStatus report;
+    try {
+      report = ObjectCodec.json().readValue(body, TunnelStatus.class);
+    } catch (java.io.IOException e) {
+      throw new InvalidObjectException(
+          "body: not a tunnel status report (expected: JSON with nodes, localGateways,"
+              + " remoteGateways, lastFailoverTime)");
+    }
+    if (report == null) {
+      throw new InvalidObjectException("body: empty (expected: a tunnel status report)");
+    }
+    XclObject obj = store.get(key).orElseThrow(() -> notFound(key));
+    store.setStatus(key, TunnelStatus.report(obj.status(), report));
+    return AdminResponse.json(
+        HttpResponseStatus.OK, ObjectCodec.toTree(store.get(key).orElse(obj)));
   }
 
   private AdminResponse metrics() {

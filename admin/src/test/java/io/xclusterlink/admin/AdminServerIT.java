@@ -178,6 +178,43 @@ class AdminServerIT {
   }
 
   @Test
+  void agentsReportOnATunnelWithoutErasingEachOther() throws Exception {
+    apply(
+        "apiVersion: xclusterlink.io/v1alpha1\nkind: VpcNatTunnel\nmetadata: {name: to-b}\n"
+            + "spec: {localVpc: vpc-a, remoteCluster: b, remoteVpc: vpc-b,"
+            + " interfaceAddr: 100.64.0.0/24, type: gre}\n");
+
+    Answer router =
+        send(
+            "PUT",
+            "/v1/vpcnattunnels/to-b/status",
+            "{\"nodes\":[{\"node\":\"router\",\"ready\":true}],"
+                + "\"localGateways\":[{\"name\":\"a-g1\",\"health\":\"Up\",\"buckets\":128,"
+                + "\"reportedBy\":\"router\"}]}");
+    Answer gateway =
+        send(
+            "PUT",
+            "/v1/vpcnattunnels/to-b/status?namespace=default",
+            "{\"nodes\":[{\"node\":\"a-g1\",\"ready\":false,\"reason\":\"KernelModuleMissing\","
+                + "\"message\":\"type gre needs kernel module ip_gre\"}]}");
+
+    assertThat(router.status()).isEqualTo(200);
+    assertThat(gateway.status()).isEqualTo(200);
+    assertThat(gateway.json().at("/status/tunnel/localGateways/0/name").asText()).isEqualTo("a-g1");
+    Status stored =
+        store.get(new ObjectKey(Kind.VPC_NAT_TUNNEL, "default", "to-b")).orElseThrow().status();
+    Condition ready = stored.condition(Condition.TUNNEL_READY).orElseThrow();
+    assertThat(ready.status()).isEqualTo("False");
+    assertThat(ready.reason()).isEqualTo("KernelModuleMissing");
+    assertThat(ready.message()).isEqualTo("a-g1: type gre needs kernel module ip_gre");
+    assertThat(stored.tunnel().nodes()).hasSize(2);
+    assertThat(send("PUT", "/v1/vpcnattunnels/nope/status", "{}").status()).isEqualTo(404);
+    assertThat(send("PUT", "/v1/vpcnattunnels/to-b/status", "[1").status()).isEqualTo(400);
+    assertThat(send("PUT", "/v1/imports/x/status", "{}").status()).isEqualTo(404);
+    assertThat(send("POST", "/v1/vpcnattunnels/to-b/status", "{}").status()).isEqualTo(405);
+  }
+
+  @Test
   void healthzAnswersOk() throws Exception {
     Answer a = get("/healthz");
 
@@ -342,7 +379,8 @@ class AdminServerIT {
     assertThat(a.json().get("error").asText())
         .isEqualTo(
             "no such kind: 'widgets' (expected one of: "
-                + "peers, exports, imports, accesspolicies, privilegedaccesspolicies)");
+                + "peers, exports, imports, accesspolicies, privilegedaccesspolicies, gatewayexips, vpcs,"
+                + " vpcnattunnels)");
   }
 
   @Test

@@ -21,6 +21,9 @@ public record Condition(
   public static final String IMPORT_TARGET_PORT_VALID = "ImportTargetPortValid";
   public static final String IMPORT_SERVICE_VALID = "ImportServiceValid";
 
+  /** On a {@link VpcNatTunnel}: its kernel state is in place on the reporting node. */
+  public static final String TUNNEL_READY = "TunnelReady";
+
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isTrue() {
     return "True".equals(status);

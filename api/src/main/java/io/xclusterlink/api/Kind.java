@@ -11,7 +11,10 @@ public enum Kind {
   IMPORT("Import", "imports", true, Import.class),
   ACCESS_POLICY("AccessPolicy", "accesspolicies", true, AccessPolicy.class),
   PRIVILEGED_ACCESS_POLICY(
-      "PrivilegedAccessPolicy", "privilegedaccesspolicies", false, PrivilegedAccessPolicy.class);
+      "PrivilegedAccessPolicy", "privilegedaccesspolicies", false, PrivilegedAccessPolicy.class),
+  GATEWAY_EX_IP("GatewayExIp", "gatewayexips", true, GatewayExIp.class),
+  VPC("Vpc", "vpcs", true, Vpc.class),
+  VPC_NAT_TUNNEL("VpcNatTunnel", "vpcnattunnels", true, VpcNatTunnel.class);
 
   private final String kindName;
   private final String plural;

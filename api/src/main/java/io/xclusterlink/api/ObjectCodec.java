@@ -280,7 +280,7 @@ public final class ObjectCodec {
     out.put("apiVersion", XclObject.API_VERSION);
     out.put("kind", obj.kind().kindName());
     ObjectNode body = JSON.valueToTree(obj);
-    if (obj.status().conditions().isEmpty() && obj.status().labels().isEmpty()) {
+    if (obj.status().isEmpty()) {
       body.remove("status");
     }
     out.setAll(body);

@@ -7,14 +7,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Observed state of an object, written by the control plane: conditions and, for peers, labels. */
+/**
+ * Observed state of an object, written by the control plane: conditions, for peers labels, and for
+ * a {@link VpcNatTunnel} its gateways ({@code tunnel}, null for every other kind).
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Status(List<Condition> conditions, Map<String, String> labels) {
+public record Status(List<Condition> conditions, Map<String, String> labels, TunnelStatus tunnel) {
   public static final Status EMPTY = new Status(List.of(), Map.of());
 
   public Status {
     conditions = conditions == null ? List.of() : List.copyOf(conditions);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  public Status(List<Condition> conditions, Map<String, String> labels) {
+    this(conditions, labels, null);
+  }
+
+  /** Whether there is nothing to show: no condition, no label, no tunnel state. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isEmpty() {
+    return conditions.isEmpty() && labels.isEmpty() && tunnel == null;
   }
 
   public Optional<Condition> condition(String type) {
@@ -39,10 +52,14 @@ public record Status(List<Condition> conditions, Map<String, String> labels) {
       }
     }
     next.add(new Condition(type, s, reason, message, time));
-    return new Status(next, labels);
+    return new Status(next, labels, tunnel);
   }
 
   public Status withLabels(Map<String, String> newLabels) {
-    return new Status(conditions, newLabels);
+    return new Status(conditions, newLabels, tunnel);
+  }
+
+  public Status withTunnel(TunnelStatus newTunnel) {
+    return new Status(conditions, labels, newTunnel);
   }
 }

@@ -50,6 +50,12 @@ public final class Validation {
         policy(a.spec());
       } else if (obj instanceof PrivilegedAccessPolicy a) {
         policy(a.spec());
+      } else if (obj instanceof GatewayExIp g) {
+        NetworkValidation.gatewayExIp(g);
+      } else if (obj instanceof Vpc v) {
+        NetworkValidation.vpc(v);
+      } else if (obj instanceof VpcNatTunnel t) {
+        NetworkValidation.tunnel(t);
       }
     } catch (InvalidObjectException e) {
       throw new InvalidObjectException(where + ": " + e.getMessage());
@@ -210,7 +216,7 @@ public final class Validation {
     }
   }
 
-  private static InvalidObjectException fail(String field, String value, String expected) {
+  static InvalidObjectException fail(String field, String value, String expected) {
     return new InvalidObjectException(field + ": " + value + " (expected: " + expected + ")");
   }
 }

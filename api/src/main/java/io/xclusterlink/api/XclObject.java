@@ -5,7 +5,14 @@ package io.xclusterlink.api;
  * plane replaces them whole.
  */
 public sealed interface XclObject
-    permits Peer, Export, Import, AccessPolicy, PrivilegedAccessPolicy {
+    permits Peer,
+        Export,
+        Import,
+        AccessPolicy,
+        PrivilegedAccessPolicy,
+        GatewayExIp,
+        Vpc,
+        VpcNatTunnel {
   String API_VERSION = "xclusterlink.io/v1alpha1";
   String DEFAULT_NAMESPACE = "default";
 

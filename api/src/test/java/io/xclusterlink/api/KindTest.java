@@ -32,7 +32,7 @@ class KindTest {
         .isInstanceOf(InvalidObjectException.class)
         .hasMessage(
             "kind: 'services' (expected one of: Peer, Export, Import, AccessPolicy,"
-                + " PrivilegedAccessPolicy)");
+                + " PrivilegedAccessPolicy, GatewayExIp, Vpc, VpcNatTunnel)");
   }
 
   @Test

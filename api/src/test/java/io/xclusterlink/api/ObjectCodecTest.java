@@ -220,7 +220,7 @@ class ObjectCodecTest {
     assertThat(messageOf(() -> ObjectCodec.readYaml(yaml)))
         .isEqualTo(
             "document 2: kind: 'Service' (expected one of: Peer, Export, Import, AccessPolicy,"
-                + " PrivilegedAccessPolicy)");
+                + " PrivilegedAccessPolicy, GatewayExIp, Vpc, VpcNatTunnel)");
   }
 
   @Test
@@ -260,7 +260,8 @@ class ObjectCodecTest {
                     ObjectCodec.readYaml(
                         HEADER + "kind: Export\nmetadata: {name: e, nmespace: x}\n")))
         .isEqualTo(
-            "document 1: metadata.nmespace: unknown field (expected one of: labels, name, namespace)");
+            "document 1: metadata.nmespace: unknown field (expected one of: generation, labels,"
+                + " name, namespace, resourceVersion)");
     assertThat(
             messageOf(
                 () ->

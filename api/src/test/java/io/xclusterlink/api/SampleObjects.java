@@ -86,9 +86,45 @@ final class SampleObjects {
     return new PrivilegedAccessPolicy(ObjectMeta.of("allow-all", null), spec, null);
   }
 
+  static GatewayExIp gatewayExIp() {
+    return new GatewayExIp(
+        new ObjectMeta("a-g1", "default", java.util.Map.of()),
+        new GatewayExIp.Spec(
+            List.of("192.168.100.11"),
+            null,
+            null,
+            "vpc-a",
+            "a-g1",
+            "100.64.0.11",
+            "10.10.0.11",
+            List.of("10.10.0.0/16")),
+        null);
+  }
+
+  static Vpc vpc() {
+    return new Vpc(
+        ObjectMeta.of("vpc-a", "default"),
+        new Vpc.Spec(List.of("10.10.0.0/16"), null, new Vpc.Router("10.10.0.1")),
+        null);
+  }
+
+  static VpcNatTunnel tunnel(String type) {
+    return new VpcNatTunnel(
+        ObjectMeta.of("to-b", "default"),
+        new VpcNatTunnel.Spec("vpc-a", "b", "vpc-b", "100.64.0.0/24", type, null, null, null),
+        null);
+  }
+
   /** One valid object of every kind, already normalised (as read back from YAML). */
   static List<XclObject> everyKind() {
     return List.of(
-        peer(), export(), importObject(), accessPolicy(policySpec()), privilegedPolicy(allowAll()));
+        peer(),
+        export(),
+        importObject(),
+        accessPolicy(policySpec()),
+        privilegedPolicy(allowAll()),
+        gatewayExIp(),
+        vpc(),
+        tunnel("vxlan"));
   }
 }

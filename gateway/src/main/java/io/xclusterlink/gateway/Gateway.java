@@ -8,6 +8,7 @@ import io.xclusterlink.gateway.access.Authorizer;
 import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.gateway.control.ControlPlane;
+import io.xclusterlink.gateway.control.GatewayExIpSync;
 import io.xclusterlink.gateway.egress.WorkloadResolver;
 import io.xclusterlink.gateway.ingress.IngressServer;
 import io.xclusterlink.gateway.metrics.GatewayMetrics;
@@ -122,12 +123,20 @@ public final class Gateway implements AutoCloseable {
                 .syncUninterruptibly());
     metrics = new GatewayMetrics();
     Authorizer authorizer = new Authorizer(config.peerName(), config.labels());
+    GatewayExIpSync gatewayExIps =
+        new GatewayExIpSync(store, tls, transport, workers.next(), config.heartbeatInterval());
+    started.push(gatewayExIps);
     ingress =
         new IngressServer(
                 config.listen(),
                 tls,
                 new IngressServer.IngressContext(
-                    authorizer, metrics, transport, config::labels, config.limits()),
+                    authorizer,
+                    metrics,
+                    transport,
+                    config::labels,
+                    config.limits(),
+                    gatewayExIps::published),
                 boss,
                 workers)
             .start();
@@ -165,6 +174,7 @@ public final class Gateway implements AutoCloseable {
     }
     started.push(admin);
     control.start();
+    gatewayExIps.start();
     tls.addReloadListener(
         () -> {
           log.info(

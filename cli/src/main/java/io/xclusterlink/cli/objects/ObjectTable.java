@@ -3,10 +3,13 @@ package io.xclusterlink.cli.objects;
 import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.Export;
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.PrivilegedAccessPolicy;
+import io.xclusterlink.api.Vpc;
+import io.xclusterlink.api.VpcNatTunnel;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.cli.table.TextTable;
 import java.util.List;
@@ -32,6 +35,31 @@ final class ObjectTable {
         table.row(ns, name, a.spec().action());
       } else if (o instanceof PrivilegedAccessPolicy a) {
         table.row(name, a.spec().action());
+      } else if (o instanceof GatewayExIp g) {
+        GatewayExIp.Spec s = g.spec();
+        table.row(
+            ns,
+            name,
+            s == null ? "" : String.join(",", s.externalIps()),
+            s == null ? "" : s.vpc(),
+            s == null ? "" : s.tunnelIp(),
+            g.learnedFrom() == null ? "" : g.learnedFrom());
+      } else if (o instanceof Vpc v) {
+        table.row(
+            ns,
+            name,
+            v.spec() == null ? "" : String.join(",", v.spec().cidrs()),
+            v.spec() == null ? "" : v.spec().globalNetCIDR());
+      } else if (o instanceof VpcNatTunnel t) {
+        VpcNatTunnel.Spec s = t.spec();
+        table.row(
+            ns,
+            name,
+            s.localVpc(),
+            s.remoteCluster() + "/" + s.remoteVpc(),
+            s.typeOrDefault(),
+            s.vniOrDefault(),
+            condition(t, Condition.TUNNEL_READY));
       }
     }
     return table;
@@ -49,6 +77,12 @@ final class ObjectTable {
         return new TextTable("NAMESPACE", "NAME", "ACTION");
       case PRIVILEGED_ACCESS_POLICY:
         return new TextTable("NAME", "ACTION");
+      case GATEWAY_EX_IP:
+        return new TextTable("NAMESPACE", "NAME", "EXTERNAL", "VPC", "TUNNEL", "PEER");
+      case VPC:
+        return new TextTable("NAMESPACE", "NAME", "CIDRS", "GLOBAL");
+      case VPC_NAT_TUNNEL:
+        return new TextTable("NAMESPACE", "NAME", "LOCAL", "REMOTE", "TYPE", "VNI", "READY");
       default:
         throw new IllegalArgumentException("no table for kind " + kind);
     }

@@ -49,12 +49,27 @@ public final class IngressServer implements AutoCloseable {
   private Channel serverChannel;
 
   /** What the stream handlers need from the rest of the gateway. */
+  /**
+   * @param ownGateways the GatewayExIps this gateway publishes to its peers, each encoded as one
+   *     header value (see {@code GatewayExIpSync})
+   */
   public record IngressContext(
       Authorizer authorizer,
       GatewayMetrics metrics,
       Transport transport,
       Supplier<Map<String, String>> ownLabels,
-      GatewayLimits limits) {}
+      GatewayLimits limits,
+      Supplier<java.util.List<String>> ownGateways) {
+    /** A context that publishes no GatewayExIp. */
+    public IngressContext(
+        Authorizer authorizer,
+        GatewayMetrics metrics,
+        Transport transport,
+        Supplier<Map<String, String>> ownLabels,
+        GatewayLimits limits) {
+      this(authorizer, metrics, transport, ownLabels, limits, java.util.List::of);
+    }
+  }
 
   public IngressServer(
       InetSocketAddress bind,

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Handles the requests peers send on new streams of one connection: a heartbeat is answered with
- * this peer's labels; a tunnel is authorized with the peer's certificate identity, the export is
- * dialed on the connection's own event loop, and on success the stream is answered 200 and relayed
- * to the backend.
+ * this peer's labels, a gateways request with the GatewayExIps this peer publishes; a tunnel is
+ * authorized with the peer's certificate identity, the export is dialed on the connection's own
+ * event loop, and on success the stream is answered 200 and relayed to the backend.
  */
 final class IngressStreams implements TunnelConnection.Acceptor {
   private static final Logger log = LoggerFactory.getLogger(IngressStreams.class);
@@ -63,6 +63,10 @@ final class IngressStreams implements TunnelConnection.Acceptor {
     if (path != null && TunnelProtocol.HEARTBEAT_PATH.contentEquals(path)) {
       stream.answer(
           TunnelProtocol.heartbeatAnswer(context.authorizer().self(), context.ownLabels().get()),
+          true);
+    } else if (path != null && TunnelProtocol.GATEWAYS_PATH.contentEquals(path)) {
+      stream.answer(
+          TunnelProtocol.gatewaysAnswer(context.authorizer().self(), context.ownGateways().get()),
           true);
     } else if (path != null && TunnelProtocol.TUNNEL_PATH.contentEquals(path)) {
       tunnel(stream, h);

@@ -123,6 +123,25 @@ public final class PeerClient implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Asks the peer for the GatewayExIps it publishes, on {@code loop}'s connection; completes with
+   * the encoded objects, or fails (a peer that does not publish answers 400, a {@link
+   * io.xclusterlink.gateway.tunnel.TunnelRefusedException}).
+   */
+  public Future<List<String>> gateways(EventLoop loop) {
+    Promise<List<String>> result = loop.newPromise();
+    request(loop, TunnelProtocol.gatewaysRequest(peer), true)
+        .addListener(
+            (Future<TunnelConnection.Answered> f) -> {
+              if (f.isSuccess()) {
+                result.trySuccess(TunnelProtocol.parseGateways(f.getNow().answer()));
+              } else {
+                result.tryFailure(f.cause());
+              }
+            });
+    return result;
+  }
+
   /** The address of the connection currently used on {@code loop}, for status messages. */
   public String connectedEndpoint(EventLoop loop) {
     Future<TunnelConnection> f = connections.get(loop);

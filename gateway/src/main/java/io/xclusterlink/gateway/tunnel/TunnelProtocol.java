@@ -16,6 +16,7 @@ public final class TunnelProtocol {
   public static final String ALPN = "h2";
   public static final String TUNNEL_PATH = "/xcl/v1/tunnel";
   public static final String HEARTBEAT_PATH = "/xcl/v1/heartbeat";
+  public static final String GATEWAYS_PATH = "/xcl/v1/gateways";
   public static final String H_VERSION = "xcl-version";
   public static final String H_EXPORT_NAME = "xcl-export-name";
   public static final String H_EXPORT_NAMESPACE = "xcl-export-namespace";
@@ -23,6 +24,7 @@ public final class TunnelProtocol {
   public static final String H_REASON = "xcl-reason";
   public static final String H_PEER = "xcl-peer";
   public static final String H_LABEL = "xcl-label";
+  public static final String H_GATEWAY = "xcl-gateway";
 
   /** Only attributes under this prefix may be sent by the egress side; the rest is dropped. */
   public static final String CLIENT_ATTRIBUTE_PREFIX = "client.xclusterlink.io/";
@@ -144,6 +146,30 @@ public final class TunnelProtocol {
       h.add(H_LABEL, e.getKey() + "=" + e.getValue());
     }
     return h;
+  }
+
+  /** Asks a peer for the GatewayExIps it publishes (docs/protocol.md, "Gateways"). */
+  public static Http2Headers gatewaysRequest(String authority) {
+    return new DefaultHttp2Headers()
+        .method("GET")
+        .scheme("https")
+        .authority(authority)
+        .path(GATEWAYS_PATH)
+        .set(H_VERSION, VERSION);
+  }
+
+  /** The answer to a gateways request: one {@value #H_GATEWAY} header per published object. */
+  public static Http2Headers gatewaysAnswer(String peer, List<String> gateways) {
+    Http2Headers h = new DefaultHttp2Headers().status("200").set(H_PEER, peer);
+    for (String g : gateways) {
+      h.add(H_GATEWAY, g);
+    }
+    return h;
+  }
+
+  /** The {@value #H_GATEWAY} values of a gateways answer, in order. */
+  public static List<String> parseGateways(Http2Headers h) {
+    return h.getAll(H_GATEWAY).stream().map(CharSequence::toString).toList();
   }
 
   public static Map<String, String> parseLabels(Http2Headers h) {
