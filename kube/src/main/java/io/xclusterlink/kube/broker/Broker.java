@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
@@ -52,10 +53,10 @@ import org.slf4j.LoggerFactory;
  * returns.
  *
  * <p>Wiring ({@code xcl gateway start --broker-kubeconfig FILE --broker-namespace NS}): start the
- * gateway first, then {@code Broker.fromKubeconfig(BrokerConfig.of(peer, ns, new
- * GatewayExIpSpec(externalIps, gatewayPort, null)), file, gateway.store()).start()}, and close the
- * broker before the gateway. {@link #start()} does not wait for the broker: a gateway starts and
- * carries traffic with the Peers it has even when the broker is down.
+ * gateway first, then {@code Broker.fromKubeconfig(BrokerConfig.of(peer, ns, externalIps,
+ * gateway.tunnelAddress().getPort()), file, gateway.store()).start()}, and close the broker before
+ * the gateway. {@link #start()} does not wait for the broker: a gateway starts and carries traffic
+ * with the Peers it has even when the broker is down.
  *
  * <p>Thread-safe. All decisions run on one thread of the broker's own, fed by the informer and by
  * the local store's listener, so a slow broker never holds up the gateway.
@@ -72,7 +73,7 @@ public final class Broker implements AutoCloseable {
   private final boolean ownsClient;
   private final Store store;
   private final Map<String, String> invalidLogged = new ConcurrentHashMap<>();
-  private volatile GatewayExIpSpec publication;
+  private volatile GatewayExIp.Spec publication;
   private volatile boolean closed;
   private volatile boolean storeSynced;
   private volatile boolean brokerSynced;
@@ -137,7 +138,7 @@ public final class Broker implements AutoCloseable {
   }
 
   /** What this peer publishes now. */
-  public GatewayExIpSpec publication() {
+  public GatewayExIp.Spec publication() {
     return publication;
   }
 
@@ -250,8 +251,8 @@ public final class Broker implements AutoCloseable {
   }
 
   /** Changes what this peer publishes (e.g. a LoadBalancer address that arrived late). */
-  public void publish(GatewayExIpSpec spec) {
-    publication = spec;
+  public void publish(GatewayExIp.Spec spec) {
+    publication = GatewayExIps.checkPublication(config.peer(), spec);
     submit(this::publishOwn);
   }
 
@@ -307,7 +308,7 @@ public final class Broker implements AutoCloseable {
       publishRetry.cancel(false);
       publishRetry = null;
     }
-    GatewayExIpSpec want = publication;
+    GatewayExIp.Spec want = publication;
     String name = config.objectName();
     try {
       GenericKubernetesResource current = objects().withName(name).get();

@@ -1,9 +1,10 @@
 package io.xclusterlink.kube.broker;
 
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.api.Validation;
 import java.time.Duration;
-import java.util.Objects;
+import java.util.List;
 
 /**
  * How one gateway takes part in a broker: who it is, where the shared objects live, what it
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param namespace the broker namespace holding every peer's {@code GatewayExIp}
  * @param node null for one object per peer ({@code <peer>}), else the node name for one object per
  *     gateway node ({@code <peer>-<node>})
- * @param publication what this peer publishes
+ * @param publication what this peer publishes: at least {@code externalIps} and {@code port} (the
+ *     gateway port other peers dial); the network path's fields ride along
  * @param keepOnClose leave this peer's object in the broker when the broker client closes (a
  *     restart then withdraws nothing); by default it is withdrawn
  * @param absenceGrace how long an object that vanished from a re-list (not a watch DELETE: e.g. a
@@ -25,7 +27,7 @@ public record BrokerConfig(
     String peer,
     String namespace,
     String node,
-    GatewayExIpSpec publication,
+    GatewayExIp.Spec publication,
     boolean keepOnClose,
     Duration absenceGrace) {
   public static final Duration DEFAULT_ABSENCE_GRACE = Duration.ofSeconds(30);
@@ -36,7 +38,7 @@ public record BrokerConfig(
     if (node != null) {
       Validation.name("node", node);
     }
-    Objects.requireNonNull(publication, "publication");
+    GatewayExIps.checkPublication(peer, publication);
     if (absenceGrace == null || absenceGrace.isNegative()) {
       throw new InvalidObjectException(
           "absenceGrace: " + absenceGrace + " (expected: a duration of zero or more)");
@@ -44,8 +46,17 @@ public record BrokerConfig(
   }
 
   /** One object per peer, withdrawn on close, the default grace. */
-  public static BrokerConfig of(String peer, String namespace, GatewayExIpSpec publication) {
+  public static BrokerConfig of(String peer, String namespace, GatewayExIp.Spec publication) {
     return new BrokerConfig(peer, namespace, null, publication, false, DEFAULT_ABSENCE_GRACE);
+  }
+
+  /** The same for a service-path gateway: its external addresses and its gateway port. */
+  public static BrokerConfig of(
+      String peer, String namespace, List<String> externalIps, int gatewayPort) {
+    return of(
+        peer,
+        namespace,
+        new GatewayExIp.Spec(externalIps, gatewayPort, null, null, null, null, null, null));
   }
 
   public BrokerConfig withNode(String n) {

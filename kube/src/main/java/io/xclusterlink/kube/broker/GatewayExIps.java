@@ -1,29 +1,32 @@
 package io.xclusterlink.kube.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.InvalidObjectException;
+import io.xclusterlink.api.ObjectCodec;
+import io.xclusterlink.api.ObjectMeta;
 import io.xclusterlink.api.Validation;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import io.xclusterlink.api.XclObject;
 import java.util.Map;
 
 /**
- * The {@code GatewayExIp} custom resource ({@value #API_VERSION}) as the broker stores it, and the
- * one place that maps it to and from {@link PublishedGateway}: everything read from the broker is
- * checked here, because any peer with the broker Role can write any object there.
+ * The {@code GatewayExIp} custom resource ({@value XclObject#API_VERSION}, the api module's {@link
+ * GatewayExIp}) as the broker stores it, and the one place that maps it to and from {@link
+ * PublishedGateway}: everything read from the broker is checked here with the api's admission
+ * rules, because any peer with the broker Role can write any object there.
  */
 public final class GatewayExIps {
   public static final String GROUP = "xclusterlink.io";
   public static final String VERSION = "v1alpha1";
-  public static final String API_VERSION = GROUP + "/" + VERSION;
   public static final String KIND = "GatewayExIp";
   public static final String PLURAL = "gatewayexips";
 
   /** The label naming the peer an object belongs to; the broker reads only labelled objects. */
-  public static final String PEER_LABEL = "xclusterlink.io/peer";
+  public static final String PEER_LABEL = GatewayExIp.PEER_LABEL;
 
   /** Where fabric8's generic client finds the resource (namespaced). */
   public static final ResourceDefinitionContext CONTEXT =
@@ -43,16 +46,15 @@ public final class GatewayExIps {
   }
 
   /** The object that publishes {@code spec} for {@code peer} as {@code namespace/name}. */
+  @SuppressWarnings("unchecked")
   public static GenericKubernetesResource toResource(
-      String namespace, String name, String peer, GatewayExIpSpec spec) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("externalIps", new ArrayList<>(spec.externalIps()));
-    s.put("port", spec.port());
-    if (spec.globalNetCIDR() != null) {
-      s.put("globalNetCIDR", spec.globalNetCIDR());
-    }
+      String namespace, String name, String peer, GatewayExIp.Spec spec) {
+    ObjectNode tree =
+        ObjectCodec.toTree(
+            new GatewayExIp(new ObjectMeta(name, namespace, Map.of(PEER_LABEL, peer)), spec, null));
+    Map<String, Object> s = ObjectCodec.json().convertValue(tree.get("spec"), Map.class);
     return new GenericKubernetesResourceBuilder()
-        .withApiVersion(API_VERSION)
+        .withApiVersion(XclObject.API_VERSION)
         .withKind(KIND)
         .withNewMetadata()
         .withName(name)
@@ -64,64 +66,76 @@ public final class GatewayExIps {
   }
 
   /**
-   * Reads and checks one object from the broker.
+   * Reads and checks one object from the broker: the api's rules for a GatewayExIp, a peer label
+   * that is a name, and an object name of {@code <peer>} or {@code <peer>-<node>}.
    *
    * @throws InvalidObjectException naming the object, the field, the value and the expectation
    */
   public static PublishedGateway parse(GenericKubernetesResource r) {
+    String ns = r.getMetadata() == null ? null : r.getMetadata().getNamespace();
     String name = r.getMetadata() == null ? null : r.getMetadata().getName();
-    String where =
-        KIND
-            + " "
-            + (r.getMetadata() == null ? "<no metadata>" : r.getMetadata().getNamespace())
-            + "/"
-            + name;
+    Map<String, String> labels =
+        r.getMetadata() == null || r.getMetadata().getLabels() == null
+            ? Map.of()
+            : r.getMetadata().getLabels();
+    String where = KIND + " " + ns + "/" + name + ": ";
+    // only what the api record knows: the API server adds uid, creationTimestamp, managedFields
+    ObjectNode tree = ObjectCodec.json().createObjectNode();
+    tree.put("apiVersion", XclObject.API_VERSION);
+    tree.put("kind", KIND);
+    ObjectNode meta = tree.putObject("metadata");
+    meta.put("name", name);
+    meta.put("namespace", ns);
+    meta.set("labels", ObjectCodec.json().valueToTree(labels));
+    JsonNode spec = ObjectCodec.json().valueToTree(r.getAdditionalProperties().get("spec"));
+    tree.set("spec", spec);
+    GatewayExIp g;
     try {
-      Map<String, String> labels =
-          r.getMetadata() == null || r.getMetadata().getLabels() == null
-              ? Map.of()
-              : r.getMetadata().getLabels();
-      String peer = labels.get(PEER_LABEL);
-      Validation.name("metadata.labels[" + PEER_LABEL + "]", peer);
-      if (name == null || !(name.equals(peer) || name.startsWith(peer + "-"))) {
-        throw new InvalidObjectException(
-            "metadata.name: '" + name + "' (expected: '" + peer + "' or '" + peer + "-<node>')");
-      }
-      return new PublishedGateway(name, peer, spec(r.getAdditionalProperties().get("spec")));
+      g = (GatewayExIp) ObjectCodec.fromTree(tree);
     } catch (InvalidObjectException e) {
-      throw new InvalidObjectException(where + ": " + e.getMessage());
+      throw new InvalidObjectException(where + e.getMessage());
     }
+    Validation.validate(g, true);
+    String peer = labels.get(PEER_LABEL);
+    try {
+      Validation.name("metadata.labels[" + PEER_LABEL + "]", peer);
+    } catch (InvalidObjectException e) {
+      throw new InvalidObjectException(where + e.getMessage());
+    }
+    if (!(name.equals(peer) || name.startsWith(peer + "-"))) {
+      throw new InvalidObjectException(
+          where
+              + "metadata.name: '"
+              + name
+              + "' (expected: '"
+              + peer
+              + "' or '"
+              + peer
+              + "-<node>')");
+    }
+    return new PublishedGateway(name, peer, g.spec());
   }
 
-  private static GatewayExIpSpec spec(Object raw) {
-    if (!(raw instanceof Map<?, ?> spec)) {
-      throw new InvalidObjectException("spec: missing (expected: externalIps and port)");
-    }
-    Object ips = spec.get("externalIps");
-    List<String> hosts = new ArrayList<>();
-    if (ips instanceof List<?> list) {
-      for (Object o : list) {
-        hosts.add(o instanceof String s ? s : String.valueOf(o));
-      }
-    } else if (ips != null) {
+  /**
+   * Checks what this peer is about to publish, with the api's rules plus a port (a broker
+   * publication is for the service path).
+   */
+  static GatewayExIp.Spec checkPublication(String peer, GatewayExIp.Spec spec) {
+    if (spec == null) {
       throw new InvalidObjectException(
-          "spec.externalIps: " + ips + " (expected: a list of host names or IP addresses)");
+          "GatewayExIp " + peer + ": spec: missing (expected: externalIps and port)");
     }
-    Object port = spec.get("port");
-    if (!(port instanceof Number n) || n.doubleValue() != n.intValue()) {
+    Validation.validate(
+        new GatewayExIp(ObjectMeta.of(peer, XclObject.DEFAULT_NAMESPACE), spec, null), true);
+    if (spec.port() == null) {
       throw new InvalidObjectException(
-          "spec.port: " + (port == null ? "missing" : "'" + port + "'") + " (expected: 1-65535)");
+          "GatewayExIp " + peer + ": spec.port: missing (expected: the gateway port, 1-65535)");
     }
-    Object cidr = spec.get("globalNetCIDR");
-    if (cidr != null && !(cidr instanceof String)) {
-      throw new InvalidObjectException(
-          "spec.globalNetCIDR: " + cidr + " (expected: a CIDR such as 242.1.0.0/16)");
-    }
-    return new GatewayExIpSpec(hosts, n.intValue(), (String) cidr);
+    return spec;
   }
 
   /** Whether {@code r} already says exactly what {@code peer} wants to publish. */
-  static boolean says(GenericKubernetesResource r, String peer, GatewayExIpSpec spec) {
+  static boolean says(GenericKubernetesResource r, String peer, GatewayExIp.Spec spec) {
     try {
       PublishedGateway p = parse(r);
       return p.peer().equals(peer) && p.spec().equals(spec);

@@ -34,7 +34,8 @@ final class PeerProjection {
    */
   static Optional<Peer> desired(String peer, Collection<PublishedGateway> published) {
     List<PublishedGateway> sorted = new ArrayList<>(published);
-    sorted.removeIf(p -> !p.peer().equals(peer));
+    // an object without a port is a network-path node only: no gateway of the service path
+    sorted.removeIf(p -> !p.peer().equals(peer) || p.spec().port() == null);
     if (sorted.isEmpty()) {
       return Optional.empty();
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.ObjectMeta;
@@ -59,8 +60,8 @@ class BrokerTest {
     return s;
   }
 
-  static GatewayExIpSpec spec(int port, String... ips) {
-    return new GatewayExIpSpec(List.of(ips), port, null);
+  static GatewayExIp.Spec spec(int port, String... ips) {
+    return new GatewayExIp.Spec(List.of(ips), port, null, null, null, null, null, null);
   }
 
   Broker broker(BrokerConfig config, Store store) {
@@ -69,7 +70,7 @@ class BrokerTest {
     return b.start();
   }
 
-  Broker broker(String peer, Store store, GatewayExIpSpec spec) {
+  Broker broker(String peer, Store store, GatewayExIp.Spec spec) {
     return broker(BrokerConfig.of(peer, NS, spec), store);
   }
 
@@ -116,7 +117,11 @@ class BrokerTest {
   void twoPeersFindEachOtherWithNoHandWrittenPeer() {
     Store west = store("west");
     Store east = store("east");
-    broker("west", west, new GatewayExIpSpec(List.of("127.0.0.1"), 7001, "242.1.0.0/16"));
+    broker(
+        "west",
+        west,
+        new GatewayExIp.Spec(
+            List.of("127.0.0.1"), 7001, "242.1.0.0/16", null, null, null, null, null));
     broker("east", east, spec(7002, "127.0.0.2", "127.0.0.3"));
 
     awaitPeer(west, "east", List.of(ga("127.0.0.2", 7002), ga("127.0.0.3", 7002)));
@@ -129,7 +134,9 @@ class BrokerTest {
     GenericKubernetesResource published = object("west");
     assertThat(published.getMetadata().getLabels()).containsEntry("xclusterlink.io/peer", "west");
     assertThat(GatewayExIps.parse(published).spec())
-        .isEqualTo(new GatewayExIpSpec(List.of("127.0.0.1"), 7001, "242.1.0.0/16"));
+        .isEqualTo(
+            new GatewayExIp.Spec(
+                List.of("127.0.0.1"), 7001, "242.1.0.0/16", null, null, null, null, null));
   }
 
   static Peer.GatewayAddress ga(String host, int port) {
@@ -312,7 +319,8 @@ class BrokerTest {
     Store west = store("west");
     broker("west", west, spec(7001, "127.0.0.1"));
     GenericKubernetesResource bad = GatewayExIps.toResource(NS, "bad", "bad", spec(1, "127.0.0.7"));
-    bad.setAdditionalProperties(Map.of("spec", Map.of("externalIps", List.of("h"), "port", 70000)));
+    bad.setAdditionalProperties(
+        Map.of("spec", Map.of("externalIps", List.of("127.0.0.7"), "port", 70000)));
     admin.genericKubernetesResources(GatewayExIps.CONTEXT).inNamespace(NS).resource(bad).create();
     GenericKubernetesResource spoofed =
         GatewayExIps.toResource(NS, "other-name", "east", spec(7002, "127.0.0.2"));

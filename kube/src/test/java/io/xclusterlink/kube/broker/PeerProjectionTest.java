@@ -2,6 +2,7 @@ package io.xclusterlink.kube.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.ObjectMeta;
 import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.Status;
@@ -12,8 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PeerProjectionTest {
-  static PublishedGateway pub(String name, String peer, int port, String... ips) {
-    return new PublishedGateway(name, peer, new GatewayExIpSpec(List.of(ips), port, null));
+  static PublishedGateway pub(String name, String peer, Integer port, String... ips) {
+    return new PublishedGateway(
+        name, peer, new GatewayExIp.Spec(List.of(ips), port, null, null, null, null, null, null));
   }
 
   static Peer stored(String name, Map<String, String> labels, String rv, String host, int port) {
@@ -32,6 +34,7 @@ class PeerProjectionTest {
                 "east",
                 List.of(
                     pub("east-n2", "east", 7002, "10.0.0.3", "10.0.0.1"),
+                    pub("east-l3", "east", null, "10.0.0.7"),
                     pub("east", "east", 7001, "10.0.0.1", "10.0.0.2", "10.0.0.1"),
                     pub("north", "north", 7009, "10.9.9.9")))
             .orElseThrow();
@@ -48,13 +51,15 @@ class PeerProjectionTest {
 
   @Test
   void nothingPublishedIsNoPeer() {
-    assertThat(PeerProjection.desired("east", List.of(pub("north", "north", 1, "h")))).isEmpty();
+    assertThat(PeerProjection.desired("east", List.of(pub("north", "north", 1, "10.0.0.1"))))
+        .isEmpty();
   }
 
   @Test
   void aUsersPeerIsNeitherWrittenNorDeleted() {
     Optional<XclObject> users = Optional.of(stored("east", Map.of(), "7", "10.9.9.9", 443));
-    Optional<Peer> want = PeerProjection.desired("east", List.of(pub("east", "east", 1, "h")));
+    Optional<Peer> want =
+        PeerProjection.desired("east", List.of(pub("east", "east", 1, "10.0.0.1")));
     assertThat(PeerProjection.decide(users, want, true)).isInstanceOf(PeerAction.Leave.class);
     assertThat(PeerProjection.decide(users, Optional.empty(), true))
         .isInstanceOf(PeerAction.Leave.class);
@@ -66,24 +71,25 @@ class PeerProjectionTest {
 
   @Test
   void aManagedPeerFollowsWhatIsPublishedAndCarriesItsVersion() {
-    Optional<Peer> want = PeerProjection.desired("east", List.of(pub("east", "east", 2, "h2")));
+    Optional<Peer> want =
+        PeerProjection.desired("east", List.of(pub("east", "east", 2, "10.0.0.2")));
     assertThat(PeerProjection.decide(Optional.empty(), want, false))
         .isEqualTo(new PeerAction.Put(want.get()));
 
-    Optional<XclObject> old = Optional.of(stored("east", MANAGED, "41", "h1", 1));
+    Optional<XclObject> old = Optional.of(stored("east", MANAGED, "41", "10.0.0.1", 1));
     PeerAction a = PeerProjection.decide(old, want, false);
     assertThat(a).isInstanceOf(PeerAction.Put.class);
     Peer put = ((PeerAction.Put) a).peer();
     assertThat(put.metadata().resourceVersion()).isEqualTo("41");
     assertThat(put.spec()).isEqualTo(want.get().spec());
 
-    Optional<XclObject> same = Optional.of(stored("east", MANAGED, "42", "h2", 2));
+    Optional<XclObject> same = Optional.of(stored("east", MANAGED, "42", "10.0.0.2", 2));
     assertThat(PeerProjection.decide(same, want, false)).isInstanceOf(PeerAction.Leave.class);
   }
 
   @Test
   void aManagedPeerIsDeletedOnlyWhenTheWithdrawalIsCertain() {
-    Optional<XclObject> managed = Optional.of(stored("east", MANAGED, "41", "h1", 1));
+    Optional<XclObject> managed = Optional.of(stored("east", MANAGED, "41", "10.0.0.1", 1));
     assertThat(PeerProjection.decide(managed, Optional.empty(), false))
         .isInstanceOf(PeerAction.Leave.class);
     assertThat(PeerProjection.decide(managed, Optional.empty(), true))
