@@ -9,10 +9,12 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The broker of a test: fabric8's mock API server in CRUD mode on 127.0.0.1, which can be stopped
@@ -50,9 +52,27 @@ final class BrokerServer implements AutoCloseable {
 
   /** A new client of this server (closed with it), as one peer's broker client would be. */
   KubernetesClient client() {
-    KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build();
+    return client(config.getUserAgent());
+  }
+
+  /** A new client whose requests carry {@code userAgent}, to tell them apart in {@link #take}. */
+  KubernetesClient client(String userAgent) {
+    KubernetesClient c =
+        new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(config).withUserAgent(userAgent).build())
+            .build();
     clients.add(c);
     return c;
+  }
+
+  /** The requests this server has received since the last call (since its last start). */
+  List<RecordedRequest> take() throws InterruptedException {
+    List<RecordedRequest> out = new ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+      out.add(r);
+    }
+    return out;
   }
 
   void stop() {
