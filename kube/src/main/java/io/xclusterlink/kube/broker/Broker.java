@@ -316,11 +316,13 @@ public final class Broker implements AutoCloseable {
           GatewayExIps.toResource(config.namespace(), name, config.peer(), want);
       if (current == null) {
         objects().resource(next).create();
-        log.info("broker {}: published {} {}", config.namespace(), name, want);
+        log.info(
+            "broker {}: published {} {}", config.namespace(), name, GatewayExIps.describe(want));
       } else if (!GatewayExIps.says(current, config.peer(), want)) {
         next.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
         objects().resource(next).update();
-        log.info("broker {}: re-published {} {}", config.namespace(), name, want);
+        log.info(
+            "broker {}: re-published {} {}", config.namespace(), name, GatewayExIps.describe(want));
       }
       publishFailures = 0;
     } catch (KubernetesClientException e) {

@@ -134,6 +134,14 @@ public final class GatewayExIps {
     return spec;
   }
 
+  /** A short form for logs: {@code [203.0.113.10, 203.0.113.11]:8443}. */
+  static String describe(GatewayExIp.Spec spec) {
+    return spec.externalIps()
+        + ":"
+        + spec.port()
+        + (spec.globalNetCIDR() == null ? "" : " globalNetCIDR " + spec.globalNetCIDR());
+  }
+
   /** Whether {@code r} already says exactly what {@code peer} wants to publish. */
   static boolean says(GenericKubernetesResource r, String peer, GatewayExIp.Spec spec) {
     try {

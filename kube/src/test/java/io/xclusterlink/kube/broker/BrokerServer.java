@@ -75,6 +75,11 @@ final class BrokerServer implements AutoCloseable {
     return out;
   }
 
+  /** The server's URL, for a kubeconfig. */
+  String url() {
+    return config.getMasterUrl();
+  }
+
   void stop() {
     server.destroy();
   }

@@ -1,6 +1,7 @@
 package io.xclusterlink.kube.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -11,6 +12,7 @@ import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.ObjectMeta;
 import io.xclusterlink.api.Peer;
 import io.xclusterlink.api.Status;
+import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.store.EmbeddedStore;
 import io.xclusterlink.store.EventType;
 import io.xclusterlink.store.Store;
@@ -333,5 +335,38 @@ class BrokerTest {
     awaitPeer(west, "north", gateways("127.0.0.3", 7003));
     assertThat(peer(west, "bad")).isEmpty();
     assertThat(peer(west, "east")).as("a name that is not <peer>[-<node>]").isEmpty();
+  }
+
+  @Test
+  void aKubeconfigFileIsAllItTakes() throws Exception {
+    Path file = dir.resolve("broker.kubeconfig");
+    java.nio.file.Files.writeString(
+        file,
+        "apiVersion: v1\nkind: Config\ncurrent-context: broker\n"
+            + "clusters:\n- name: broker\n  cluster:\n    server: "
+            + server.url()
+            + "\n    insecure-skip-tls-verify: true\n"
+            + "users:\n- name: west\n  user:\n    token: not-checked-by-the-mock\n"
+            + "contexts:\n- name: broker\n  context: {cluster: broker, user: west, namespace: other}\n");
+    Store west = store("west");
+    Broker b =
+        Broker.fromKubeconfig(BrokerConfig.of("west", NS, spec(7001, "127.0.0.1")), file, west);
+    closing.add(b);
+    b.start();
+    broker("east", store("east"), spec(7002, "127.0.0.2"));
+    awaitPeer(west, "east", gateways("127.0.0.2", 7002));
+    await().atMost(WAIT).until(() -> object("west") != null);
+
+    assertThatThrownBy(
+            () ->
+                Broker.fromKubeconfig(
+                    BrokerConfig.of("west", NS, spec(7001, "127.0.0.1")),
+                    dir.resolve("missing.kubeconfig"),
+                    west))
+        .isInstanceOf(GatewayStartException.class)
+        .hasMessage(
+            "--broker-kubeconfig: "
+                + dir.resolve("missing.kubeconfig")
+                + ": not a readable file (expected: a kubeconfig)");
   }
 }
