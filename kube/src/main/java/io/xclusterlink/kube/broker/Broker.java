@@ -170,7 +170,10 @@ public final class Broker implements AutoCloseable {
     store.addListener(new LocalPeers());
     submit(this::publishOwn);
     log.info(
-        "broker {}: publishing {} as {}", config.namespace(), publication, config.objectName());
+        "broker {}: publishing {} as {}",
+        config.namespace(),
+        GatewayExIps.describe(publication),
+        config.objectName());
     return this;
   }
 
