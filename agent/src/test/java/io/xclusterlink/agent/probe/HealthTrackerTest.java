@@ -2,6 +2,7 @@ package io.xclusterlink.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.plan.Health;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,41 @@ class HealthTrackerTest {
         .singleElement()
         .extracting(HealthTracker.Transition::since)
         .isEqualTo(2L);
+  }
+
+  @Test
+  void withTheDefaultsASilentGatewayIsDown150To200MsAfterItsLastAnswer() {
+    ProbeConfig d = ProbeConfig.DEFAULTS;
+    long interval = d.interval().toNanos();
+    HealthTracker t = new HealthTracker(List.of("g"), d.misses(), d.hold().toNanos(), 0);
+    long now = d.hold().toNanos(); // past the grace
+    long lastAnswer = 0;
+    // it dies at a different point of a round each time: always down 3-4 rounds after its answer
+    for (long offset = 0; offset < interval; offset += interval / 5) {
+      while (t.health().get("g") == Health.DOWN) {
+        t.answered("g", now + 1_000_000);
+        t.endRound(now += interval);
+      }
+      t.answered("g", lastAnswer = now + offset);
+      t.endRound(now += interval);
+      List<HealthTracker.Transition> down = List.of();
+      while (down.isEmpty()) {
+        down = t.endRound(now += interval);
+      }
+      assertThat(down.get(0).since()).isEqualTo(lastAnswer);
+      assertThat(down.get(0).at() - lastAnswer).isBetween(150 * MS, 200 * MS);
+    }
+  }
+
+  @Test
+  void aGatewayThatMissesTwoRoundsInEveryThreeStaysUp() {
+    HealthTracker t = new HealthTracker(List.of("g"), 3, 1000 * MS, -1000 * MS);
+    long now = 0;
+    for (int round = 0; round < 60; round++) {
+      if (round % 3 == 0) {
+        t.answered("g", now + MS);
+      }
+      assertThat(t.endRound(now += 50 * MS)).isEmpty();
+    }
   }
 }
