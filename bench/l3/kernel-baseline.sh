@@ -86,8 +86,10 @@ replace_groups() {
 now_ns() { date +%s%N; }
 
 watch_one() { # $1 cluster, $2 index: ping the gateway's transit address from its router
-  local c=$1 i=$2 n=${NET[$1]} misses=0 answers=0 line t0 t1
-  stdbuf -oL ip netns exec "${P}$c-r" ping -n -i 0.1 -O "10.$n.0.1$i" 2>&1 | while IFS= read -r line; do
+  local c=$1 i=$2 n=${NET[$1]} misses=0 answers=0 line t0 t1 fd
+  exec {fd}< <(exec stdbuf -oL ip netns exec "${P}$c-r" ping -n -i 0.1 -O "10.$n.0.1$i" 2>&1)
+  echo "$!" >>"$DIR/baseline/pids" # the ping (stdbuf and ip exec it): stopped by id on exit
+  while IFS= read -r -u "$fd" line; do
     case "$line" in
       *"bytes from"*)
         misses=0
@@ -119,8 +121,10 @@ watch_one() { # $1 cluster, $2 index: ping the gateway's transit address from it
 
 watch() {
   mkdir -p "$DIR/baseline"
-  rm -f "$DIR"/baseline/*.down
-  trap 'kill 0' EXIT
+  rm -f "$DIR"/baseline/*.down "$DIR/baseline/pids"
+  # stop exactly what it started: the watchers and their pings, by id
+  # shellcheck disable=SC2046
+  trap 'kill $(jobs -p) $(cat "$DIR/baseline/pids" 2>/dev/null) 2>/dev/null || true' EXIT
   trap 'exit 0' INT TERM
   local c i
   for c in a b; do

@@ -144,7 +144,7 @@ class L3BenchIT {
           Map<String, Integer> beforeRevival = agents.decisionCounts();
           revive(victim);
           await()
-              .atMost(Duration.ofSeconds(20))
+              .atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(50))
               .until(
                   () ->
@@ -209,7 +209,7 @@ class L3BenchIT {
         Bed.run("bash", BASELINE.toString(), "restore", name);
         int after = baselineLines(controllerLog).size();
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
             .until(
                 () ->
