@@ -54,6 +54,8 @@ class L3BenchIT {
     int survivingGaps;
     int survivingMoved;
     int survivingLost;
+    long survivingWorstGap;
+    long noiseWorstGap;
     int victimFlows;
     int tcpKilled;
     int spurious;
@@ -205,9 +207,9 @@ class L3BenchIT {
           }
         }
         note("  baseline controller: %s", mine.stream().map(l -> String.join(" ", l)).toList());
+        int after = baselineLines(controllerLog).size(); // before: pings answer once links are up
         revive(victim);
         Bed.run("bash", BASELINE.toString(), "restore", name);
-        int after = baselineLines(controllerLog).size();
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(50))
@@ -292,6 +294,10 @@ class L3BenchIT {
     int moved = 0;
     int lost = 0;
     long worst = 0;
+    long noise = 0; // the longest gap any flow had before the crash: this host's own stalls
+    for (FlowLoad.Flow fl : load.flows) {
+      noise = Math.max(noise, gap(fl, 0, crashAt));
+    }
     for (int i = 0; i < load.flows.size(); i++) {
       FlowLoad.Flow fl = load.flows.get(i);
       boolean dead = fl.lastEcho() < LOAD_MS - 1000;
@@ -315,13 +321,39 @@ class L3BenchIT {
     f.survivingGaps += gaps;
     f.survivingMoved += moved;
     f.survivingLost += lost;
+    f.survivingWorstGap = Math.max(f.survivingWorstGap, worst);
+    f.noiseWorstGap = Math.max(f.noiseWorstGap, noise);
     f.lossWindows.addAll(windows);
     windows.sort(null);
     note(
         "%s: crash of %s at %d ms, %d of %d flows on it; loss windows of its UDP flows %s ms; TCP"
             + " flows killed %d; surviving flows: %d with a gap > 50 ms (longest %d ms), %d moved,"
-            + " %d echoes lost",
-        what, name, crashAt, victims, load.flows.size(), windows, killed, gaps, worst, moved, lost);
+            + " %d echoes lost; longest gap of any flow before the crash (the host's own stalls)"
+            + " %d ms",
+        what,
+        name,
+        crashAt,
+        victims,
+        load.flows.size(),
+        windows,
+        killed,
+        gaps,
+        worst,
+        moved,
+        lost,
+        noise);
+  }
+
+  /** The longest gap between consecutive echoes of {@code fl} that ends in [from, to) ms. */
+  private static long gap(FlowLoad.Flow fl, long from, long to) {
+    long[] t = java.util.Arrays.stream(fl.echoAt).filter(x -> x >= 0 && x < to).sorted().toArray();
+    long g = 0;
+    for (int i = 1; i < t.length; i++) {
+      if (t[i] >= from) {
+        g = Math.max(g, t[i] - t[i - 1]);
+      }
+    }
+    return g;
   }
 
   private static void revive(JsonNode victim) throws Exception {
@@ -459,6 +491,14 @@ class L3BenchIT {
         b.survivingGaps + " / " + b.survivingMoved + " / " + b.survivingLost,
         "—",
         "0 / 0");
+    row(
+        sb,
+        "longest gap of a surviving flow after the crash / of any flow before it (the host's own"
+            + " stalls)",
+        p.survivingWorstGap + " / " + p.noiseWorstGap + " ms",
+        b.survivingWorstGap + " / " + b.noiseWorstGap + " ms",
+        "—",
+        "—");
     row(
         sb,
         "TCP flows killed by the crashes (plain; of " + p.victimFlows + " flows on a victim)",
