@@ -50,7 +50,8 @@ fail() {
 cleanup() {
   local rc=$?
   trap - EXIT
-  XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true
+  # the bed is host-wide: remove it only if it was ours (we held the lock)
+  [ -n "${LOCKED:-}" ] && { XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true; }
   if [ "$rc" = 0 ] && [ -z "${BENCH_KEEP_WORK:-}" ]; then
     rm -rf "$W"
   elif [ -d "$W" ]; then
@@ -93,12 +94,14 @@ say "running the harness (L3BenchIT, ScaleBenchIT) through failsafe"
 rm -rf agent/target/failsafe-reports
 exec 8>/run/xcl-l3.lock
 timeout 60 flock 8 || fail "another user of the L3 bed holds /run/xcl-l3.lock"
+LOCKED=1
 # On a shared host, other work's CPU bursts show up as gaps and slow decisions in both the product
 # and the baseline; the harness and everything it starts run at a higher priority (BENCH_NICE,
 # default -10; 0 to switch it off) so that the figures are less about the neighbours.
 timeout 1800 nice -n "${BENCH_NICE:--10}" "${CMD[@]}" >"$W/harness.log" 2>&1 ||
   fail "the harness failed: $(grep -E 'FAIL|Expect|expected|ERROR\]' "$W/harness.log" | head -n 5 | tr '\n' ' ')"
-exec 8>&-
+exec 8>&- # the harness removed its bed; from here on the bed is not ours
+LOCKED=
 [ -s "$W/out/figures.md" ] || fail "the harness wrote no figures (skipped? see $W/harness.log)"
 [ -s "$W/out/scale.md" ] || fail "the scale harness wrote no figure (see $W/harness.log)"
 
