@@ -148,7 +148,7 @@ config() { # $1 cluster, $2 router | gateway name
   cat <<J
 {
   $role,
-  "probe": {"port": $PROBE_PORT, "intervalMillis": 100, "misses": 3, "holdMillis": 1000},
+  "probe": {"port": $PROBE_PORT, "intervalMillis": 50, "misses": 3, "holdMillis": 1000},
   "tunnel": {
     "vni": $VNI, "vxlanPort": 4789, "underlayDevice": "ul0", "overlayNetwork": "100.64.0.0/24", "mtu": 1500,
     "transitDevice": "tr0", "routerTransit": "10.${NET[$c]}.0.1",

@@ -64,26 +64,49 @@ public final class HealthTracker {
     }
   }
 
-  /** Closes the current round at {@code now}: the transitions it causes, in gateway order. */
+  /**
+   * Closes the current round at {@code now}: the transitions it causes, in gateway order.
+   *
+   * <p>When every gateway still up would go down in the same round, this node is more likely
+   * stalled or cut off itself than all of them dead at once (the spurious case seen on a loaded
+   * host): they stay up until they have been silent for twice the misses. A stall shorter than that
+   * then moves no flow, whereas taking them all down would put back the gateways already known dead
+   * (a group with no healthy member keeps every member, ADR 0007); a real loss of all of them costs
+   * one more detection time, with the same kernel outcome.
+   */
   public List<Transition> endRound(long now) {
-    List<Transition> out = new ArrayList<>();
-    for (Map.Entry<String, State> e : states.entrySet()) {
-      State s = e.getValue();
+    int up = 0;
+    int goingDown = 0;
+    boolean longSilent = false;
+    for (State s : states.values()) {
       if (s.answered) {
         s.misses = 0;
-        if (s.health == Health.DOWN && now - s.streakStart >= holdNanos) {
-          s.health = Health.UP;
-          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
-        }
       } else if (now - graceUntil < 0) {
         s.streakStart = -1;
       } else {
         s.misses++;
         s.streakStart = -1;
-        if (s.health == Health.UP && s.misses >= misses) {
-          s.health = Health.DOWN;
-          out.add(new Transition(e.getKey(), Health.DOWN, now, s.lastReply));
+      }
+      if (s.health == Health.UP) {
+        up++;
+        if (s.misses >= misses) {
+          goingDown++;
+          longSilent |= s.misses >= 2 * misses;
         }
+      }
+    }
+    boolean holdOff = goingDown == up && up > 0 && !longSilent;
+    List<Transition> out = new ArrayList<>();
+    for (Map.Entry<String, State> e : states.entrySet()) {
+      State s = e.getValue();
+      if (s.answered) {
+        if (s.health == Health.DOWN && now - s.streakStart >= holdNanos) {
+          s.health = Health.UP;
+          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
+        }
+      } else if (s.health == Health.UP && s.misses >= misses && !holdOff) {
+        s.health = Health.DOWN;
+        out.add(new Transition(e.getKey(), Health.DOWN, now, s.lastReply));
       }
       s.answered = false;
     }

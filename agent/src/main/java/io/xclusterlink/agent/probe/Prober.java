@@ -19,11 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one probe per round to each gateway's data-path address and feeds the answers of that round
  * to a {@link HealthTracker}. One non-blocking socket on an ephemeral port; an answer counts only
- * if it comes from the probed address and port and carries this round's token. Opened in the
- * network namespace of the calling thread. Not thread-safe: the agent's loop owns it.
+ * if it comes from the probed address and port and carries the token of this round or of one of the
+ * {@link #LATE_ROUNDS} before it: a late answer still proves the gateway alive when it arrives, so
+ * a gateway (or this host) stalled for a round or two is not declared down, while a silent one is
+ * declared down exactly as fast. Opened in the network namespace of the calling thread. Not
+ * thread-safe: the agent's loop owns it.
  */
 public final class Prober implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Prober.class);
+
+  /** How many rounds late an answer may be and still count for the round it arrives in. */
+  public static final int LATE_ROUNDS = 2;
 
   private final DatagramChannel channel;
   private final Selector selector;
@@ -93,7 +99,6 @@ public final class Prober implements AutoCloseable {
   }
 
   private void drain(HealthTracker tracker) throws IOException {
-    long expected = session | (round & 0xffff_ffffL);
     while (true) {
       buf.clear();
       SocketAddress from = channel.receive(buf);
@@ -104,10 +109,19 @@ public final class Prober implements AutoCloseable {
       String gateway = gateways.get(from);
       if (gateway != null
           && ProbeMessage.is(buf, ProbeMessage.REPLY)
-          && ProbeMessage.token(buf) == expected) {
+          && current(ProbeMessage.token(buf))) {
         tracker.answered(gateway, System.nanoTime());
       }
     }
+  }
+
+  /** Whether {@code token} is this session's, of this round or of one of the LATE_ROUNDS before. */
+  private boolean current(long token) {
+    if ((token & 0xffff_ffff_0000_0000L) != session) {
+      return false;
+    }
+    int behind = round - (int) token; // int arithmetic: right across a wrap of the round counter
+    return behind >= 0 && behind <= LATE_ROUNDS;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.xclusterlink.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.plan.Health;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class HealthTrackerTest {
   void comesBackOnlyAfterAnsweringEveryRoundForTheHoldTime() {
     HealthTracker t = new HealthTracker(List.of("g"), 3, 1000 * MS, -1000 * MS); // grace over at 0
     long now = 0;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 6; i++) { // its only gateway: twice the misses (see the hold-off test)
       t.endRound(now += 100 * MS);
     }
     assertThat(t.health()).containsEntry("g", Health.DOWN);
@@ -61,10 +62,12 @@ class HealthTrackerTest {
 
   @Test
   void countsNoMissDuringTheFirstHoldTime() {
-    HealthTracker t = new HealthTracker(List.of("g"), 1, 500 * MS, 0);
+    HealthTracker t = new HealthTracker(List.of("g", "h"), 1, 500 * MS, 0);
     for (long now = 100 * MS; now < 500 * MS; now += 100 * MS) {
+      t.answered("h", now - MS);
       assertThat(t.endRound(now)).isEmpty();
     }
+    t.answered("h", 499 * MS);
     assertThat(t.endRound(500 * MS))
         .singleElement()
         .extracting(HealthTracker.Transition::health)
@@ -73,14 +76,89 @@ class HealthTrackerTest {
 
   @Test
   void anAnswerForAnUnknownGatewayOrASecondAnswerInARoundChangesNothing() {
-    HealthTracker t = new HealthTracker(List.of("g"), 1, 0, 0);
+    HealthTracker t = new HealthTracker(List.of("g", "h"), 1, 0, 0);
     t.answered("stranger", 1);
     t.answered("g", 2);
     t.answered("g", 3);
+    t.answered("h", 4);
     assertThat(t.endRound(10)).isEmpty();
+    t.answered("h", 14);
     assertThat(t.endRound(20))
         .singleElement()
         .extracting(HealthTracker.Transition::since)
         .isEqualTo(2L);
+  }
+
+  @Test
+  void withTheDefaultsASilentGatewayIsDown150To200MsAfterItsLastAnswer() {
+    ProbeConfig d = ProbeConfig.DEFAULTS;
+    long interval = d.interval().toNanos();
+    HealthTracker t = new HealthTracker(List.of("g", "h"), d.misses(), d.hold().toNanos(), 0);
+    long now = d.hold().toNanos(); // past the grace
+    long lastAnswer = 0;
+    // it dies at a different point of a round each time: always down 3-4 rounds after its answer
+    for (long offset = 0; offset < interval; offset += interval / 5) {
+      while (t.health().get("g") == Health.DOWN) {
+        t.answered("g", now + MS);
+        t.answered("h", now + MS);
+        t.endRound(now += interval);
+      }
+      t.answered("g", lastAnswer = now + offset);
+      t.answered("h", now + offset);
+      t.endRound(now += interval);
+      List<HealthTracker.Transition> down = List.of();
+      while (down.isEmpty()) {
+        t.answered("h", now + MS); // the other gateway keeps answering
+        down = t.endRound(now += interval);
+      }
+      assertThat(down.get(0).since()).isEqualTo(lastAnswer);
+      assertThat(down.get(0).at() - lastAnswer).isBetween(150 * MS, 200 * MS);
+    }
+  }
+
+  @Test
+  void aGatewayThatMissesTwoRoundsInEveryThreeStaysUp() {
+    HealthTracker t = new HealthTracker(List.of("g"), 3, 1000 * MS, -1000 * MS);
+    long now = 0;
+    for (int round = 0; round < 60; round++) {
+      if (round % 3 == 0) {
+        t.answered("g", now + MS);
+      }
+      assertThat(t.endRound(now += 50 * MS)).isEmpty();
+    }
+  }
+
+  @Test
+  void whenEveryGatewayStillUpFallsSilentAtOnceTheyStayUpForTwiceTheMisses() {
+    HealthTracker t = new HealthTracker(List.of("g1", "g2", "g3"), 3, 1000 * MS, -1000 * MS);
+    long now = 0;
+    // g1 dies: down after 3 silent rounds, as usual
+    for (int round = 1; round <= 3; round++) {
+      t.answered("g2", now + MS);
+      t.answered("g3", now + MS);
+      List<HealthTracker.Transition> tr = t.endRound(now += 50 * MS);
+      assertThat(tr).hasSize(round == 3 ? 1 : 0);
+    }
+    assertThat(t.health()).containsEntry("g1", Health.DOWN);
+    // then this node stalls: g2 and g3 are silent together for 5 rounds (250 ms), then answer
+    for (int round = 1; round <= 5; round++) {
+      assertThat(t.endRound(now += 50 * MS)).as("silent round %d", round).isEmpty();
+    }
+    t.answered("g2", now + MS);
+    t.answered("g3", now + MS);
+    assertThat(t.endRound(now += 50 * MS)).isEmpty();
+    assertThat(t.health())
+        .containsEntry("g1", Health.DOWN)
+        .containsEntry("g2", Health.UP)
+        .containsEntry("g3", Health.UP);
+    // silent together for 6 rounds: both down (then the group keeps every member, ADR 0007)
+    List<HealthTracker.Transition> down = List.of();
+    int rounds = 0;
+    while (down.isEmpty()) {
+      rounds++;
+      down = t.endRound(now += 50 * MS);
+    }
+    assertThat(rounds).isEqualTo(6);
+    assertThat(down).extracting(HealthTracker.Transition::gateway).containsExactly("g2", "g3");
   }
 }

@@ -42,6 +42,9 @@ final class EchoServer implements AutoCloseable {
     try (Selector sel = Selector.open();
         DatagramChannel udp = DatagramChannel.open();
         ServerSocketChannel tcp = ServerSocketChannel.open()) {
+      // 30 flows x 100 echoes/s: the default 208 KB buffer holds ~90 ms of them, so a stall of
+      // this thread on a loaded host would drop echoes and pass for network loss
+      udp.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
       udp.bind(new InetSocketAddress(UDP))
           .configureBlocking(false)
           .register(sel, SelectionKey.OP_READ);

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "demo",
     description =
         "A guided tour on loopback: three peers, round-robin, a deny policy and a failover. "
-            + "Sets itself up and cleans up after itself.")
+            + "Sets itself up and cleans up after itself. `xcl demo network`: the L3 path.",
+    subcommands = NetworkDemoCommand.class)
 public final class DemoCommand implements Callable<Integer> {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CONVERGE_TIMEOUT = Duration.ofSeconds(30);

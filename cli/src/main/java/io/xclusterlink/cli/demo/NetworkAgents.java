@@ -1,0 +1,113 @@
+package io.xclusterlink.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The network demo's agents: one {@code xcl agent run --config} child process per router and
+ * gateway, started inside its namespace with {@code ip netns exec} on this JVM's class path, each
+ * logging to {@code DIR/agent-NODE.log}. Stopped with SIGTERM (then SIGKILL) on close.
+ */
+final class NetworkAgents implements AutoCloseable {
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final Map<String, Path> logs = new LinkedHashMap<>();
+
+  /** Starts one agent per node; returns the command a user would type for each. */
+  List<String> start(NetworkBed bed, Path logDir) throws IOException {
+    List<String> typed = new ArrayList<>();
+    for (JsonNode n : bed.nodes()) {
+      String ns = n.path("ns").asText();
+      String config = n.path("config").asText();
+      Path log = logDir.resolve("agent-" + ns.substring(NetworkBed.PREFIX.length()) + ".log");
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaCommand()));
+      cmd.addAll(jvmOptions());
+      cmd.addAll(
+          List.of(
+              "-cp",
+              System.getProperty("java.class.path"),
+              GatewayProcess.MAIN_CLASS,
+              "agent",
+              "run",
+              "--config",
+              config));
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      p.getOutputStream().close();
+      processes.put(ns, p);
+      logs.put(ns, log);
+      typed.add("ip netns exec " + ns + " xcl agent run --config " + config + " &");
+    }
+    return typed;
+  }
+
+  /** Whether every agent has logged its first reconcile; throws if one has exited. */
+  boolean allReconciled() {
+    for (Map.Entry<String, Process> e : processes.entrySet()) {
+      if (!e.getValue().isAlive()) {
+        throw new IllegalStateException(
+            "the agent in " + e.getKey() + " exited with " + e.getValue().exitValue());
+      }
+      if (NetworkBed.lines(logs.get(e.getKey())).stream()
+          .noneMatch(l -> l.contains(": reconciled,"))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How many lines of the agent in {@code ns} match {@code p}. */
+  long count(String ns, Pattern p) {
+    return NetworkBed.lines(logs.get(ns)).stream().filter(l -> p.matcher(l).find()).count();
+  }
+
+  /** The last {@code n} lines of the agent in {@code ns}. */
+  List<String> tail(String ns, int n) {
+    List<String> all = NetworkBed.lines(logs.get(ns));
+    return all.subList(Math.max(0, all.size() - n), all.size());
+  }
+
+  @Override
+  public void close() {
+    processes.values().forEach(Process::destroy);
+    for (Process p : processes.values()) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String javaCommand() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /** Native access on newer JDKs and {@code -Dxcl.*}; quick start-up (C1, serial GC). */
+  private static List<String> jvmOptions() {
+    List<String> out = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--enable-native-access") || arg.startsWith("-Dxcl.")) {
+        out.add(arg);
+      }
+    }
+    return out;
+  }
+}
