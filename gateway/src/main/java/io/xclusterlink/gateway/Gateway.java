@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
   private AdminServer admin;
   private ControlPlane control;
   private GatewayMetrics metrics;
+  private volatile boolean running;
 
   /** A standalone gateway: {@link GatewayParts#standalone} of {@code config}. */
   public Gateway(GatewayConfig config) {
@@ -127,14 +128,27 @@ public final class Gateway implements AutoCloseable {
                 config.listen(),
                 tls,
                 new IngressServer.IngressContext(
-                    authorizer, metrics, transport, config::labels, config.limits()),
+                    authorizer,
+                    metrics,
+                    transport,
+                    config::labels,
+                    config.limits(),
+                    parts.backends()),
                 boss,
                 workers)
             .start();
     started.push(ingress);
     control =
         new ControlPlane(
-            config, store, authorizer, tls, transport, boss, workers, workloads, metrics);
+            config,
+            new LeaderGatedStore(store, parts.leader()),
+            authorizer,
+            tls,
+            transport,
+            boss,
+            workers,
+            workloads,
+            metrics);
     started.push(control);
     // after the store: its lock keeps a second gateway on this state folder away from the socket
     admin =
@@ -175,6 +189,16 @@ public final class Gateway implements AutoCloseable {
           control.dropPeerConnections();
         });
     tls.startWatching(Duration.ofSeconds(1));
+    running = true;
+  }
+
+  /**
+   * Whether the gateway is ready to serve: started (its ports are bound) and its store holds the
+   * initial state (an informer-backed store has listed every kind). For readiness probes.
+   */
+  public boolean ready() {
+    Store s = store;
+    return running && s != null && s.hasSynced();
   }
 
   /** A state folder this gateway creates is its user's alone (0700): it holds the admin socket. */
@@ -246,6 +270,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    running = false;
     while (!started.isEmpty()) {
       try {
         started.pop().close();

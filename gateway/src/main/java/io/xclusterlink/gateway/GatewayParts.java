@@ -8,10 +8,12 @@ import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.gateway.egress.WorkloadResolver;
 import io.xclusterlink.gateway.egress.WorkloadsFile;
+import io.xclusterlink.gateway.ingress.BackendResolver;
 import io.xclusterlink.store.EmbeddedStore;
 import io.xclusterlink.store.Store;
 import io.xclusterlink.store.StoreException;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -23,16 +25,32 @@ import java.util.function.Supplier;
  * @param store opens the store; called once by {@link Gateway#start()}, which then owns it
  * @param admission the admission of the admin API, over the opened store
  * @param workloads the client attributes; called once by {@link Gateway#start()}
+ * @param leader whether this replica writes status and allocates target ports (replicas of one peer
+ *     share a store on Kubernetes and elect one; a standalone gateway always does). Every replica
+ *     carries traffic either way
+ * @param backends where an export's backend is (its host, or on Kubernetes its Service)
  */
 public record GatewayParts(
     Supplier<Store> store,
     Function<Store, Admission> admission,
-    Supplier<WorkloadResolver> workloads) {
+    Supplier<WorkloadResolver> workloads,
+    BooleanSupplier leader,
+    BackendResolver backends) {
 
   public GatewayParts {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(admission, "admission");
     Objects.requireNonNull(workloads, "workloads");
+    Objects.requireNonNull(leader, "leader");
+    Objects.requireNonNull(backends, "backends");
+  }
+
+  /** Parts of a gateway that is its peer's only replica and whose exports name their hosts. */
+  public GatewayParts(
+      Supplier<Store> store,
+      Function<Store, Admission> admission,
+      Supplier<WorkloadResolver> workloads) {
+    this(store, admission, workloads, () -> true, BackendResolver.SPEC);
   }
 
   /**

@@ -54,7 +54,18 @@ public final class IngressServer implements AutoCloseable {
       GatewayMetrics metrics,
       Transport transport,
       Supplier<Map<String, String>> ownLabels,
-      GatewayLimits limits) {}
+      GatewayLimits limits,
+      BackendResolver backends) {
+    /** The context of a gateway whose exports name their hosts (standalone). */
+    public IngressContext(
+        Authorizer authorizer,
+        GatewayMetrics metrics,
+        Transport transport,
+        Supplier<Map<String, String>> ownLabels,
+        GatewayLimits limits) {
+      this(authorizer, metrics, transport, ownLabels, limits, BackendResolver.SPEC);
+    }
+  }
 
   public IngressServer(
       InetSocketAddress bind,
