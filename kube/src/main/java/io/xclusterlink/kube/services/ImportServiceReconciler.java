@@ -118,7 +118,8 @@ public final class ImportServiceReconciler implements StoreListener, AutoCloseab
     String name = imp.metadata().name();
     Integer target = imp.spec().targetPort();
     if (target == null) {
-      condition(imp, false, "WaitingForTargetPort", "no target port allocated yet");
+      // the control plane is about to write one back (a status write now would only make its
+      // write conflict); that write brings us back
       return;
     }
     Service existing = services.get(ns, name);
