@@ -48,6 +48,7 @@ public final class Gateway implements AutoCloseable {
   private AdminServer admin;
   private ControlPlane control;
   private GatewayMetrics metrics;
+  private volatile boolean running;
 
   /** A standalone gateway: {@link GatewayParts#standalone} of {@code config}. */
   public Gateway(GatewayConfig config) {
@@ -136,6 +137,7 @@ public final class Gateway implements AutoCloseable {
                     transport,
                     config::labels,
                     config.limits(),
+                    parts.backends(),
                     gatewayExIps::published),
                 boss,
                 workers)
@@ -194,6 +196,16 @@ public final class Gateway implements AutoCloseable {
           control.dropPeerConnections();
         });
     tls.startWatching(Duration.ofSeconds(1));
+    running = true;
+  }
+
+  /**
+   * Whether the gateway is ready to serve: started (its ports are bound) and its store holds the
+   * initial state (an informer-backed store has listed every kind). For readiness probes.
+   */
+  public boolean ready() {
+    Store s = store;
+    return running && s != null && s.hasSynced();
   }
 
   /** A state folder this gateway creates is its user's alone (0700): it holds the admin socket. */
@@ -265,6 +277,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    running = false;
     while (!started.isEmpty()) {
       try {
         started.pop().close();

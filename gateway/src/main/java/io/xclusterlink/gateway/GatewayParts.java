@@ -9,6 +9,7 @@ import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.gateway.control.Leadership;
 import io.xclusterlink.gateway.egress.WorkloadResolver;
 import io.xclusterlink.gateway.egress.WorkloadsFile;
+import io.xclusterlink.gateway.ingress.BackendResolver;
 import io.xclusterlink.store.EmbeddedStore;
 import io.xclusterlink.store.Store;
 import io.xclusterlink.store.StoreException;
@@ -35,32 +36,37 @@ import java.util.function.Supplier;
  * @param store opens the store; called once by {@link Gateway#start()}, which then owns it
  * @param admission the admission of the admin API, over the opened store
  * @param workloads the client attributes; called once by {@link Gateway#start()}
- * @param leadership whether this replica writes status and allocates import ports
+ * @param leadership whether this replica writes status and allocates target ports (replicas of one
+ *     peer share a store on Kubernetes and elect one; a standalone gateway always does). Every
+ *     replica carries traffic either way
+ * @param backends where an export's backend is (its host, or on Kubernetes its Service)
  */
 public record GatewayParts(
     Supplier<Store> store,
     Function<Store, Admission> admission,
     Supplier<WorkloadResolver> workloads,
-    Leadership leadership) {
+    Leadership leadership,
+    BackendResolver backends) {
 
   public GatewayParts {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(admission, "admission");
     Objects.requireNonNull(workloads, "workloads");
     Objects.requireNonNull(leadership, "leadership");
+    Objects.requireNonNull(backends, "backends");
   }
 
-  /** Parts of a replica that is always the leader (one gateway per peer). */
+  /** Parts of a gateway that is its peer's only replica and whose exports name their hosts. */
   public GatewayParts(
       Supplier<Store> store,
       Function<Store, Admission> admission,
       Supplier<WorkloadResolver> workloads) {
-    this(store, admission, workloads, Leadership.ALWAYS);
+    this(store, admission, workloads, Leadership.ALWAYS, BackendResolver.SPEC);
   }
 
   /** The same parts, with another leadership. */
   public GatewayParts withLeadership(Leadership next) {
-    return new GatewayParts(store, admission, workloads, next);
+    return new GatewayParts(store, admission, workloads, next, backends);
   }
 
   /**

@@ -3,9 +3,14 @@ package io.xclusterlink.cli.gateway;
 import io.xclusterlink.admin.AdminConfig;
 import io.xclusterlink.admin.AdminLimits;
 import io.xclusterlink.admin.AdminTcp;
+import io.xclusterlink.admin.HealthServer;
 import io.xclusterlink.gateway.Gateway;
+import io.xclusterlink.gateway.GatewayParts;
 import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.config.GatewayStartException;
+import io.xclusterlink.kube.KubeConfig;
+import io.xclusterlink.kube.KubeGatewayParts;
+import io.xclusterlink.kube.leader.LeaderTimings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -106,10 +112,75 @@ public final class StartGatewayCommand implements Callable<Integer> {
 
   @Option(
       names = "--state-dir",
-      required = true,
       paramLabel = "DIR",
-      description = "The embedded store's folder; objects survive restarts.")
+      description =
+          "The embedded store's folder; objects survive restarts (required with --store"
+              + " standalone; with --store kubernetes it holds only the admin socket, default"
+              + " TMPDIR/xcl-PEER).")
   Path stateDir;
+
+  @Option(
+      names = "--store",
+      paramLabel = "MODE",
+      defaultValue = "standalone",
+      converter = StoreMode.Converter.class,
+      description =
+          "Where objects live: standalone (the state folder) or kubernetes (the API server's"
+              + " custom resources) (default: ${DEFAULT-VALUE}).")
+  StoreMode store;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "With --store kubernetes: the kubeconfig (default: the pod's service account in a"
+              + " cluster, else KUBECONFIG or ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(
+      names = "--context",
+      paramLabel = "NAME",
+      description = "With --store kubernetes: the kubeconfig context (default: its current one).")
+  String context;
+
+  @Option(
+      names = "--watch-namespace",
+      paramLabel = "NS",
+      description =
+          "With --store kubernetes: serve the objects of this namespace only (default: all"
+              + " namespaces).")
+  String watchNamespace;
+
+  @Option(
+      names = "--health-listen",
+      paramLabel = "HOST:PORT",
+      converter = HostPortConverter.class,
+      description =
+          "Plain HTTP for probes: GET /healthz (alive) and /readyz (store synced, ports bound),"
+              + " nothing else (default: none).")
+  InetSocketAddress healthListen;
+
+  @Option(
+      names = "--pod-name",
+      hidden = true,
+      defaultValue = "${env:POD_NAME}",
+      description = "This replica's identity in the leader Lease (default: $POD_NAME).")
+  String podName;
+
+  @Option(
+      names = "--pod-namespace",
+      hidden = true,
+      defaultValue = "${env:POD_NAMESPACE}",
+      description = "The Lease's namespace without --watch-namespace (default: $POD_NAMESPACE).")
+  String podNamespace;
+
+  @Option(
+      names = "--leader-lease",
+      hidden = true,
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "How long the leader Lease lasts (default: 10s).")
+  Duration leaderLease;
 
   @Option(
       names = "--label",
@@ -120,8 +191,9 @@ public final class StartGatewayCommand implements Callable<Integer> {
   @Option(
       names = "--import-address",
       paramLabel = "ADDRESS",
-      defaultValue = "127.0.0.1",
-      description = "Address that import listeners bind to (default: ${DEFAULT-VALUE}).")
+      description =
+          "Address that import listeners bind to (default: 127.0.0.1; with --store kubernetes"
+              + " 0.0.0.0, where the imports' Services reach them).")
   String importAddress;
 
   @Option(
@@ -168,7 +240,29 @@ public final class StartGatewayCommand implements Callable<Integer> {
           null);
     }
     MDC.put("peer", name);
-    Gateway gateway = new Gateway(config).start();
+    AtomicReference<Gateway> running = new AtomicReference<>();
+    HealthServer health =
+        healthListen == null
+            ? null
+            : startHealth(
+                () -> {
+                  Gateway g = running.get();
+                  return g != null && g.ready();
+                });
+    GatewayParts parts =
+        store == StoreMode.KUBERNETES
+            ? KubeGatewayParts.create(config, kubeConfig())
+            : GatewayParts.standalone(config);
+    Gateway gateway;
+    try {
+      gateway = new Gateway(config, parts).start();
+    } catch (RuntimeException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw e;
+    }
+    running.set(gateway);
     log.info(
         "gateway {} listening on {}, admin on unix:{}{}",
         name,
@@ -182,6 +276,9 @@ public final class StartGatewayCommand implements Callable<Integer> {
                 () -> {
                   log.info("gateway {} stopping", name);
                   gateway.close();
+                  if (health != null) {
+                    health.close();
+                  }
                   stopped.countDown();
                 },
                 "xcl-shutdown"));
@@ -189,8 +286,57 @@ public final class StartGatewayCommand implements Callable<Integer> {
     return 0;
   }
 
+  private HealthServer startHealth(java.util.function.BooleanSupplier ready) {
+    try {
+      return new HealthServer(healthListen, ready).start();
+    } catch (IllegalStateException e) {
+      throw new GatewayStartException(e.getMessage(), e);
+    }
+  }
+
+  /** How the gateway reaches its API server (--store kubernetes). */
+  KubeConfig kubeConfig() {
+    LeaderTimings leader = LeaderTimings.DEFAULT;
+    if (leaderLease != null) {
+      leader =
+          new LeaderTimings(
+              leaderLease, leaderLease.multipliedBy(7).dividedBy(10), leaderLease.dividedBy(5));
+    }
+    return new KubeConfig(
+        kubeconfig,
+        context,
+        blankToNull(watchNamespace),
+        blankToNull(podName),
+        blankToNull(podNamespace),
+        leader);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
   /** The gateway's configuration as the options describe it; validates what picocli cannot. */
   GatewayConfig config() {
+    boolean kubernetes = store == StoreMode.KUBERNETES;
+    if (!kubernetes && stateDir == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required option: '--state-dir=DIR' (expected with --store standalone)");
+    }
+    if (!kubernetes && (kubeconfig != null || context != null || watchNamespace != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          (kubeconfig != null
+                  ? "--kubeconfig"
+                  : context != null ? "--context" : "--watch-namespace")
+              + " without --store kubernetes (expected: --store kubernetes)");
+    }
+    Path stateDir =
+        this.stateDir != null
+            ? this.stateDir
+            : Path.of(System.getProperty("java.io.tmpdir"), "xcl-" + name);
+    String importAddress =
+        this.importAddress != null ? this.importAddress : kubernetes ? "0.0.0.0" : "127.0.0.1";
     InetSocketAddress listen = new InetSocketAddress(bind, port);
     if (listen.isUnresolved()) {
       throw new ParameterException(

@@ -48,8 +48,10 @@ public final class IngressServer implements AutoCloseable {
       new DefaultChannelGroup("ingress", GlobalEventExecutor.INSTANCE);
   private Channel serverChannel;
 
-  /** What the stream handlers need from the rest of the gateway. */
   /**
+   * What the stream handlers need from the rest of the gateway.
+   *
+   * @param backends where an export's backend is (its host, or on Kubernetes its Service)
    * @param ownGateways the GatewayExIps this gateway publishes to its peers, each encoded as one
    *     header value (see {@code GatewayExIpSync})
    */
@@ -59,15 +61,25 @@ public final class IngressServer implements AutoCloseable {
       Transport transport,
       Supplier<Map<String, String>> ownLabels,
       GatewayLimits limits,
+      BackendResolver backends,
       Supplier<java.util.List<String>> ownGateways) {
-    /** A context that publishes no GatewayExIp. */
+    /**
+     * The context of a gateway whose exports name their hosts and that publishes no GatewayExIp.
+     */
     public IngressContext(
         Authorizer authorizer,
         GatewayMetrics metrics,
         Transport transport,
         Supplier<Map<String, String>> ownLabels,
         GatewayLimits limits) {
-      this(authorizer, metrics, transport, ownLabels, limits, java.util.List::of);
+      this(
+          authorizer,
+          metrics,
+          transport,
+          ownLabels,
+          limits,
+          BackendResolver.SPEC,
+          java.util.List::of);
     }
   }
 

@@ -121,10 +121,19 @@ final class IngressStreams implements TunnelConnection.Acceptor {
               + ")");
       return;
     }
+    BackendResolver.Backend address = context.backends().resolve(export);
+    if (address == null) {
+      refuse(
+          stream,
+          meters,
+          Refusal.BACKEND_UNREACHABLE,
+          "export " + target + ": no backend address (expected: spec.host or its Service)");
+      return;
+    }
     unanswered++;
     Pending pending = new Pending();
-    String host = export.spec().host();
-    int port = export.spec().port();
+    String host = address.host();
+    int port = address.port();
     DialFailureHandler legFailures = new DialFailureHandler();
     Bootstrap bootstrap =
         new Bootstrap()

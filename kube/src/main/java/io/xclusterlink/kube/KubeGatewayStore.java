@@ -1,0 +1,101 @@
+package io.xclusterlink.kube;
+
+import io.xclusterlink.api.Condition;
+import io.xclusterlink.api.Kind;
+import io.xclusterlink.api.ObjectKey;
+import io.xclusterlink.api.Status;
+import io.xclusterlink.api.XclObject;
+import io.xclusterlink.kube.services.ExportServiceReconciler;
+import io.xclusterlink.kube.store.KubeStore;
+import io.xclusterlink.store.PutResult;
+import io.xclusterlink.store.Store;
+import io.xclusterlink.store.StoreListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The {@link KubeStore} as the gateway sees it in Kubernetes mode. Two conditions belong to the
+ * Service reconcilers here, not to the control plane: an Import's {@code ImportServiceValid} (its
+ * Service) and, for an Export without a host, {@code ExportValid} (the Service it stands for); a
+ * status the control plane writes keeps whatever the reconcilers last wrote for them. Synced once
+ * the Service and pod informers have listed too; closing stops every Kubernetes part.
+ */
+final class KubeGatewayStore implements Store {
+  private final KubeStore store;
+  private final BooleanSupplier synced;
+  private final Runnable closer;
+
+  KubeGatewayStore(KubeStore store, BooleanSupplier synced, Runnable closer) {
+    this.store = store;
+    this.synced = synced;
+    this.closer = closer;
+  }
+
+  @Override
+  public boolean setStatus(ObjectKey key, Status status) {
+    Optional<XclObject> now = store.get(key);
+    if (now.isEmpty()) {
+      return false;
+    }
+    if (key.kind() == Kind.IMPORT) {
+      status = keep(status, now.get().status(), Condition.IMPORT_SERVICE_VALID);
+    } else if (key.kind() == Kind.EXPORT && ExportServiceReconciler.owns(now.get())) {
+      status = keep(status, now.get().status(), Condition.EXPORT_VALID);
+    }
+    return store.setStatus(key, status);
+  }
+
+  /** {@code status} with the condition {@code type} as it is in {@code stored} (or without it). */
+  static Status keep(Status status, Status stored, String type) {
+    List<Condition> out = new ArrayList<>();
+    for (Condition c : status.conditions()) {
+      if (!c.type().equals(type)) {
+        out.add(c);
+      }
+    }
+    stored.condition(type).ifPresent(out::add);
+    return new Status(out, status.labels());
+  }
+
+  @Override
+  public PutResult put(XclObject object) {
+    return store.put(object);
+  }
+
+  @Override
+  public List<PutResult> putAll(List<XclObject> objects) {
+    return store.putAll(objects);
+  }
+
+  @Override
+  public Optional<XclObject> get(ObjectKey key) {
+    return store.get(key);
+  }
+
+  @Override
+  public List<XclObject> list(Kind kind, String namespaceOrNullForAll) {
+    return store.list(kind, namespaceOrNullForAll);
+  }
+
+  @Override
+  public boolean delete(ObjectKey key) {
+    return store.delete(key);
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return synced.getAsBoolean();
+  }
+
+  @Override
+  public void addListener(StoreListener listener) {
+    store.addListener(listener);
+  }
+
+  @Override
+  public void close() {
+    closer.run();
+  }
+}
