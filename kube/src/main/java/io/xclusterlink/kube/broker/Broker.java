@@ -67,6 +67,7 @@ public final class Broker implements AutoCloseable {
   private static final long MAX_RETRY_MS = 10_000;
   private static final long WITHDRAW_WAIT_MS = 5_000;
   private static final long RELIST_AFTER_MS = 5_000;
+  private static final long WATCHDOG_MS = 200;
 
   private final BrokerConfig config;
   private final KubernetesClient client;
@@ -77,12 +78,14 @@ public final class Broker implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean storeSynced;
   private volatile boolean brokerSynced;
+  private volatile boolean watchSeen;
   private ScheduledExecutorService loop;
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
   // touched on the loop thread only
   private ScheduledFuture<?> publishRetry;
   private int publishFailures;
   private long notWatchingSince;
+  private String ownUidBeforeRelist;
 
   /**
    * A broker client over a Kubernetes client the caller owns (and closes after this). Does no I/O.
@@ -164,9 +167,9 @@ public final class Broker implements AutoCloseable {
             watchdog();
           }
         },
-        1,
-        1,
-        TimeUnit.SECONDS);
+        WATCHDOG_MS,
+        WATCHDOG_MS,
+        TimeUnit.MILLISECONDS);
     store.addListener(new LocalPeers());
     submit(this::publishOwn);
     log.info(
@@ -232,10 +235,13 @@ public final class Broker implements AutoCloseable {
     SharedIndexInformer<GenericKubernetesResource> inf = informer;
     if (!brokerSynced) {
       notWatchingSince = 0;
+      watchSeen = false;
       return;
     }
     long now = System.nanoTime();
-    if (inf.isWatching()) {
+    boolean up = inf.isWatching();
+    watchSeen = up;
+    if (up) {
       if (notWatchingSince != 0) {
         relist(inf, "the watch is back after an outage");
       }
@@ -249,6 +255,7 @@ public final class Broker implements AutoCloseable {
   private void relist(SharedIndexInformer<GenericKubernetesResource> inf, String why) {
     log.info("broker {}: {}; listing again", config.namespace(), why);
     notWatchingSince = 0;
+    ownUidBeforeRelist = uidOfOwn(inf);
     inf.stop();
     watch();
   }
@@ -264,9 +271,13 @@ public final class Broker implements AutoCloseable {
     return brokerSynced;
   }
 
-  /** Whether the informer's watch is open now (false while the broker is unreachable). */
+  /**
+   * Whether the watch on the broker was open when last checked (every {@value #WATCHDOG_MS} ms):
+   * false while the broker is unreachable, and until the first list. An outage seen here is
+   * followed by a fresh list when the watch is back.
+   */
   public boolean watching() {
-    return informer != null && informer.isWatching();
+    return watchSeen;
   }
 
   private NonNamespaceOperation<
@@ -368,6 +379,12 @@ public final class Broker implements AutoCloseable {
       schedule(this::sweep, 1000);
       return;
     }
+    // The same object of ours (same uid) before and after the outage: the broker kept its state, so
+    // what is missing now was deleted meanwhile. Otherwise (first list, or our object gone or
+    // re-created) an absence may be a broker that lost its state: wait for re-publications.
+    String before = ownUidBeforeRelist;
+    ownUidBeforeRelist = null;
+    boolean sameState = before != null && before.equals(uidOfOwn(informer));
     Set<String> names = new TreeSet<>();
     boolean ownSeen = false;
     for (GenericKubernetesResource r : informer.getStore().list()) {
@@ -386,8 +403,11 @@ public final class Broker implements AutoCloseable {
     for (XclObject o : store.list(Kind.PEER, null)) {
       String peer = o.metadata().name();
       if (PeerProjection.isManaged(o) && !names.contains(peer)) {
-        // absent from a list, not seen deleted: give its peer the grace to re-publish
-        schedule(() -> reconcile(peer, true), config.absenceGrace().toMillis());
+        if (sameState) {
+          reconcile(peer, true);
+        } else {
+          schedule(() -> reconcile(peer, true), config.absenceGrace().toMillis());
+        }
       }
     }
   }
@@ -432,6 +452,12 @@ public final class Broker implements AutoCloseable {
     } else if (action instanceof PeerAction.Leave leave) {
       log.debug("broker: Peer {}: {}", peer, leave.why());
     }
+  }
+
+  private String uidOfOwn(SharedIndexInformer<GenericKubernetesResource> inf) {
+    GenericKubernetesResource own =
+        inf.getStore().getByKey(config.namespace() + "/" + config.objectName());
+    return own == null ? null : own.getMetadata().getUid();
   }
 
   private static String peerOf(GenericKubernetesResource r) {

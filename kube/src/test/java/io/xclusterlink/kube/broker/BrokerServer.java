@@ -84,6 +84,22 @@ final class BrokerServer implements AutoCloseable {
     server.destroy();
   }
 
+  /**
+   * While this server is stopped: runs {@code change} against the same objects through a second
+   * server on another port, as if someone had changed the broker while the peers could not watch.
+   */
+  void changeWhileStopped(java.util.function.Consumer<KubernetesClient> change) {
+    KubernetesMockServer side =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, true);
+    side.init(InetAddress.getLoopbackAddress(), 0);
+    try (NamespacedKubernetesClient c = side.createClient()) {
+      change.accept(c);
+    } finally {
+      side.destroy();
+    }
+  }
+
   /** Starts again on the same port, with the objects it had or (forget) with none. */
   void restart(boolean forget) {
     if (forget) {

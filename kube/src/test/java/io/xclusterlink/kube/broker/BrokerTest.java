@@ -272,6 +272,34 @@ class BrokerTest {
   }
 
   @Test
+  void aPeerThatLeftWhileTheWatchWasDownGoesAtOnceWhenTheBrokerKeptItsState() {
+    Store west = store("west");
+    Broker westBroker =
+        broker(
+            BrokerConfig.of("west", NS, spec(7001, "127.0.0.1"))
+                .withAbsenceGrace(Duration.ofMinutes(10)),
+            west);
+    Broker east =
+        broker(
+            BrokerConfig.of("east", NS, spec(7002, "127.0.0.2")).withKeepOnClose(true),
+            store("east"));
+    awaitPeer(west, "east", gateways("127.0.0.2", 7002));
+    east.close();
+
+    server.stop();
+    await().atMost(WAIT).until(() -> !westBroker.watching());
+    server.changeWhileStopped(
+        c ->
+            c.genericKubernetesResources(GatewayExIps.CONTEXT)
+                .inNamespace(NS)
+                .withName("east")
+                .delete());
+    server.restart(false);
+    // west's own object is the one it knew: the broker kept its state, so east really left
+    await().atMost(WAIT).until(() -> peer(west, "east").isEmpty());
+  }
+
+  @Test
   void aBrokerBackWithLostStateIsRepublishedAndDeletesNothing() {
     Store west = store("west");
     Store east = store("east");
