@@ -194,6 +194,7 @@ public final class Gateway implements AutoCloseable {
               tls.generation());
           ingress.closeAllConnections();
           control.dropPeerConnections();
+          gatewayExIps.dropPeerConnections();
         });
     tls.startWatching(Duration.ofSeconds(1));
     running = true;

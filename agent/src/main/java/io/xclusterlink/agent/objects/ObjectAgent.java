@@ -61,6 +61,7 @@ public final class ObjectAgent implements AutoCloseable {
   private volatile Agent agent;
   private CompletableFuture<Void> agentRun;
   private TunnelStatus lastReport;
+  private VpcNatTunnel lastRead;
   private int changesSeen;
   private Instant lastFailover;
   private volatile String state = "starting";
@@ -151,8 +152,8 @@ public final class ObjectAgent implements AutoCloseable {
             .orElse(null);
     List<GatewayExIp> gateways =
         TunnelFromObjects.typed(source.list(Kind.GATEWAY_EX_IP), GatewayExIp.class);
-    if (!self.router() && ownVpc != null) {
-      publishOwn(ownVpc, gateways);
+    if (!self.router() && ownVpc != null && publishOwn(ownVpc, gateways)) {
+      gateways = TunnelFromObjects.typed(source.list(Kind.GATEWAY_EX_IP), GatewayExIp.class);
     }
     VpcNatTunnel tunnel =
         select(TunnelFromObjects.typed(source.list(Kind.VPC_NAT_TUNNEL), VpcNatTunnel.class));
@@ -173,6 +174,7 @@ public final class ObjectAgent implements AutoCloseable {
       state = "no tunnel";
       return;
     }
+    lastRead = tunnel;
     ObjectKey key = tunnel.key();
     if (currentKey != null && !currentKey.equals(key)) {
       stopAgent();
@@ -226,7 +228,8 @@ public final class ObjectAgent implements AutoCloseable {
     return t.localGateways().stream().filter(g -> g.name().equals(self.name())).findFirst();
   }
 
-  private void publishOwn(Vpc vpc, List<GatewayExIp> stored) throws IOException {
+  /** Applies this node's GatewayExIp when the stored one differs; true if it did. */
+  private boolean publishOwn(Vpc vpc, List<GatewayExIp> stored) throws IOException {
     GatewayExIp own = TunnelFromObjects.own(self, vpc);
     GatewayExIp have =
         stored.stream().filter(g -> g.key().equals(own.key())).findFirst().orElse(null);
@@ -241,7 +244,9 @@ public final class ObjectAgent implements AutoCloseable {
           self.externalIp(),
           self.tunnelIp(),
           self.transitIp());
+      return true;
     }
+    return false;
   }
 
   private VpcNatTunnel select(List<VpcNatTunnel> tunnels) {
@@ -276,7 +281,12 @@ public final class ObjectAgent implements AutoCloseable {
     String module = KernelModules.moduleFor(type);
     String message =
         modules.present(module)
-            ? "type " + type + " is not programmed by this agent version (expected: vxlan)"
+            ? "type "
+                + type
+                + " (kernel module "
+                + module
+                + " present) is not programmed by this agent version (expected: vxlan);"
+                + " nothing was created"
             : "type "
                 + type
                 + " needs kernel module "
@@ -407,7 +417,7 @@ public final class ObjectAgent implements AutoCloseable {
   }
 
   private void send(ObjectKey key, TunnelStatus report) throws IOException {
-    if (report.equals(lastReport)) {
+    if (report.equals(lastReport) && storedHasOurPart()) {
       return;
     }
     source.report(key, report);
@@ -437,6 +447,17 @@ public final class ObjectAgent implements AutoCloseable {
         appliedSecondsSum,
         appliedSecondsMax,
         tunnelsStarted);
+  }
+
+  /**
+   * Whether the tunnel as last read carries this node's part: a gateway's store does not keep
+   * status across its restart, so an agent whose report is gone sends it again.
+   */
+  private boolean storedHasOurPart() {
+    VpcNatTunnel t = lastRead;
+    return t != null
+        && t.status().tunnel() != null
+        && t.status().tunnel().nodes().stream().anyMatch(n -> n.node().equals(self.name()));
   }
 
   /** What the agent is doing, for logs and tests: "running", or why not. */

@@ -335,15 +335,17 @@ class L3ObjectsIT {
   }
 
   /**
-   * What a node's kernel has besides sysctls: links, addresses, routes of every table, nexthops,
-   * FDB and permanent neighbours.
+   * What a node's kernel has besides sysctls: links, IPv4 addresses and routes of every table,
+   * nexthops, FDB, permanent neighbours and nftables.
    */
   private static String kernel(String ns) throws Exception {
     return String.join(
         "\n",
         Bed.ip(ns, "-o", "link", "show"),
-        Bed.ip(ns, "-o", "addr", "show"),
-        Bed.ip(ns, "route", "show", "table", "all"),
+        // IPv4 only: the agents program none of IPv6, whose link-local addresses and their routes
+        // settle (DAD) on their own schedule after the bed is up
+        Bed.ip(ns, "-4", "-o", "addr", "show"),
+        Bed.ip(ns, "-4", "route", "show", "table", "all"),
         Bed.ip(ns, "nexthop", "show"),
         Bed.exec(ns, "bridge", "fdb", "show"),
         Bed.ip(ns, "neigh", "show", "nud", "permanent"),

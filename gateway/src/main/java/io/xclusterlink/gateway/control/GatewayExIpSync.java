@@ -296,6 +296,18 @@ public final class GatewayExIpSync implements StoreListener, AutoCloseable {
     }
   }
 
+  /**
+   * Closes this sync's connections to every peer (credentials were replaced: docs/protocol.md); the
+   * next request connects again with the new ones.
+   */
+  public void dropPeerConnections() {
+    try {
+      thread.execute(() -> peers.values().forEach(st -> st.client.dropConnections()));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed
+    }
+  }
+
   @Override
   public void close() {
     closed = true;
