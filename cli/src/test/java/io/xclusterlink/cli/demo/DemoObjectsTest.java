@@ -6,8 +6,10 @@ import io.xclusterlink.api.AccessPolicy;
 import io.xclusterlink.api.Export;
 import io.xclusterlink.api.Import;
 import io.xclusterlink.api.Kind;
+import io.xclusterlink.api.LbScheme;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.Peer;
+import io.xclusterlink.api.PolicyAction;
 import io.xclusterlink.api.Validation;
 import io.xclusterlink.api.XclObject;
 import java.util.List;
@@ -42,7 +44,7 @@ class DemoObjectsTest {
     assertThat(export.spec()).isEqualTo(new Export.Spec("127.0.0.1", 9002));
     AccessPolicy allow = (AccessPolicy) objects.get(4);
     assertThat(allow.metadata().name()).isEqualTo("allow-all");
-    assertThat(allow.spec().action()).isEqualTo("allow");
+    assertThat(allow.spec().action()).isEqualTo(PolicyAction.ALLOW);
   }
 
   @Test
@@ -50,7 +52,7 @@ class DemoObjectsTest {
     Import imp = (Import) parseValid(DemoObjects.helloImport(PEERS, 15000)).get(0);
 
     assertThat(imp.spec().targetPort()).isEqualTo(15000);
-    assertThat(imp.spec().lbScheme()).isEqualTo("round-robin");
+    assertThat(imp.spec().lbScheme()).isEqualTo(LbScheme.ROUND_ROBIN);
     assertThat(imp.spec().sources())
         .containsExactly(
             new Import.Source("p1", "hello", "default"),
@@ -63,7 +65,7 @@ class DemoObjectsTest {
     AccessPolicy deny = (AccessPolicy) parseValid(DemoObjects.denyPeer("p1")).get(0);
 
     assertThat(deny.metadata().name()).isEqualTo("deny-p1");
-    assertThat(deny.spec().action()).isEqualTo("deny");
+    assertThat(deny.spec().action()).isEqualTo(PolicyAction.DENY);
     assertThat(deny.spec().from().get(0).workloadSelector().matchLabels())
         .isEqualTo(Map.of("peer.xclusterlink.io/name", "p1"));
   }

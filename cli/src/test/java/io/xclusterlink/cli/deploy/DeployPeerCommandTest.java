@@ -97,6 +97,15 @@ class DeployPeerCommandTest {
         .doesNotContain("my-peer")
         .doesNotContain("--broker");
     assertThat(mount(c, "peer-certs").getMountPath()).isEqualTo("/etc/xcl/pki/acme/east");
+    assertThat(
+            d.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals("peer-certs"))
+                .findFirst()
+                .orElseThrow()
+                .getSecret()
+                .getDefaultMode())
+        .as("0440")
+        .isEqualTo(0440);
     assertThat(d.getSpec().getSelector().getMatchLabels())
         .containsEntry("xclusterlink.io/peer", "east");
     assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
