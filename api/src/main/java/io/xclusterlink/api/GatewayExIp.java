@@ -1,6 +1,12 @@
 package io.xclusterlink.api;
 
+import static io.xclusterlink.api.schema.Constraints.PORT_MAX;
+import static io.xclusterlink.api.schema.Constraints.PORT_MIN;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.xclusterlink.api.schema.MinItems;
+import io.xclusterlink.api.schema.Range;
+import io.xclusterlink.api.schema.Required;
 import java.util.List;
 
 /**
@@ -10,7 +16,8 @@ import java.util.List;
  * publishes its own (not learned) ones to every peer over the peer channel; a peer's withdrawn ones
  * are deleted.
  */
-public record GatewayExIp(ObjectMeta metadata, Spec spec, Status status) implements XclObject {
+public record GatewayExIp(ObjectMeta metadata, @Required Spec spec, Status status)
+    implements XclObject {
   /** The label naming the peer a learned GatewayExIp came from. */
   public static final String PEER_LABEL = "xclusterlink.io/peer";
 
@@ -34,8 +41,8 @@ public record GatewayExIp(ObjectMeta metadata, Spec spec, Status status) impleme
    * @param cidrs the VPC's CIDRs, as a remote peer routes them when there is no globalNetCIDR
    */
   public record Spec(
-      List<String> externalIps,
-      Integer port,
+      @Required @MinItems(1) List<String> externalIps,
+      @Range(min = PORT_MIN, max = PORT_MAX) Integer port,
       String globalNetCIDR,
       String vpc,
       String node,

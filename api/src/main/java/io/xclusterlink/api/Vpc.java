@@ -1,6 +1,8 @@
 package io.xclusterlink.api;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.xclusterlink.api.schema.MinItems;
+import io.xclusterlink.api.schema.Required;
 import java.util.List;
 
 /**
@@ -9,7 +11,7 @@ import java.util.List;
  * gateways share with it. Never published: remote peers learn a VPC's routed range from its
  * gateways' {@link GatewayExIp}s.
  */
-public record Vpc(ObjectMeta metadata, Spec spec, Status status) implements XclObject {
+public record Vpc(ObjectMeta metadata, @Required Spec spec, Status status) implements XclObject {
   public Vpc {
     status = status == null ? Status.EMPTY : status;
   }
@@ -20,7 +22,8 @@ public record Vpc(ObjectMeta metadata, Spec spec, Status status) implements XclO
    *     gateways; set when its CIDRs overlap a remote's (then exactly one CIDR of the same length)
    * @param router the VPC router's side of the transit segment (required for the network path)
    */
-  public record Spec(List<String> cidrs, String globalNetCIDR, Router router) {
+  public record Spec(
+      @Required @MinItems(1) List<String> cidrs, String globalNetCIDR, Router router) {
     public Spec {
       cidrs = cidrs == null ? List.of() : List.copyOf(cidrs);
     }

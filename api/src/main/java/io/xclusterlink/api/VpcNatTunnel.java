@@ -1,6 +1,11 @@
 package io.xclusterlink.api;
 
+import static io.xclusterlink.api.schema.Constraints.PORT_MAX;
+import static io.xclusterlink.api.schema.Constraints.PORT_MIN;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.xclusterlink.api.schema.Range;
+import io.xclusterlink.api.schema.Required;
 import java.util.Locale;
 
 /**
@@ -9,7 +14,8 @@ import java.util.Locale;
  * GatewayExIp}s of {@code remoteVpc}; nobody types their addresses. Its status ({@link
  * Status#tunnel()}) is written by the agents that program it.
  */
-public record VpcNatTunnel(ObjectMeta metadata, Spec spec, Status status) implements XclObject {
+public record VpcNatTunnel(ObjectMeta metadata, @Required Spec spec, Status status)
+    implements XclObject {
   public static final String TYPE_VXLAN = "vxlan";
   public static final String TYPE_GRE = "gre";
   public static final int DEFAULT_VNI = 4096;
@@ -32,14 +38,14 @@ public record VpcNatTunnel(ObjectMeta metadata, Spec spec, Status status) implem
    * @param mtu the tunnel device's MTU: the underlay's minus 50 (default {@value #DEFAULT_MTU})
    */
   public record Spec(
-      String localVpc,
-      String remoteCluster,
-      String remoteVpc,
-      String interfaceAddr,
+      @Required String localVpc,
+      @Required String remoteCluster,
+      @Required String remoteVpc,
+      @Required String interfaceAddr,
       String type,
-      Integer vni,
-      Integer udpPort,
-      Integer mtu) {
+      @Range(min = 1, max = 0xff_ffff) Integer vni,
+      @Range(min = PORT_MIN, max = PORT_MAX) Integer udpPort,
+      @Range(min = 576, max = 65535) Integer mtu) {
 
     /** The type in lower case, {@code vxlan} when unset. */
     @JsonIgnore

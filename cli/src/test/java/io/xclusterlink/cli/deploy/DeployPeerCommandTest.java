@@ -50,9 +50,12 @@ class DeployPeerCommandTest {
         .containsExactly(
             "CustomResourceDefinition/accesspolicies.xclusterlink.io",
             "CustomResourceDefinition/exports.xclusterlink.io",
+            "CustomResourceDefinition/gatewayexips.xclusterlink.io",
             "CustomResourceDefinition/imports.xclusterlink.io",
             "CustomResourceDefinition/peers.xclusterlink.io",
             "CustomResourceDefinition/privilegedaccesspolicies.xclusterlink.io",
+            "CustomResourceDefinition/vpcnattunnels.xclusterlink.io",
+            "CustomResourceDefinition/vpcs.xclusterlink.io",
             "Namespace/xcl-system",
             "ServiceAccount/xcl-gateway",
             "ClusterRole/xcl-gateway",
