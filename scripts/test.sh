@@ -21,6 +21,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+echo "== install manifests: kubectl kustomize deploy/ and deploy/broker/, rendered objects checked"
+bash deploy/check.sh
+
 echo "== unit and integration tests (mvn verify)"
 mvn -B -ntp verify
 
