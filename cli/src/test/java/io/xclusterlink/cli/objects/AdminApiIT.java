@@ -94,7 +94,7 @@ class AdminApiIT {
     assertThat(again.out()).isEqualTo("peer east unchanged\nimport prod/web unchanged\n");
     assertThat(imports.out()).containsPattern("prod +web +80 +15080 +east/prod/web +round-robin");
     assertThat(all.out())
-        .contains("kind: Import", "namespace: prod", "resourceVersion: \"2\"", "generation: 1");
+        .contains("kind: Import", "namespace: prod", "resourceVersion: 2", "generation: 1");
     assertThat(peer.out()).contains("\"name\" : \"east\"");
     assertThat(deleted.out()).isEqualTo("import prod/web deleted\n");
     assertThat(gone.exitCode()).isEqualTo(1);

@@ -103,11 +103,16 @@ final class StatusWriter implements AutoCloseable {
         statuses.put(e.getKey(), status);
       }
     }
+    long started = System.nanoTime();
     if (statuses.size() == 1) {
       statuses.forEach(store::setStatus);
     } else if (!statuses.isEmpty()) {
       store.setStatusAll(statuses);
     }
+    log.debug(
+        "wrote the status of {} objects in {} ms",
+        statuses.size(),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   /** Waits until every change queued so far is written (or dropped); false on timeout. */
