@@ -78,13 +78,18 @@ final class EchoServer implements AutoCloseable {
             } catch (IOException e) {
               n = -1;
             }
+            if (n >= 0) {
+              buf.flip();
+              try {
+                // small echoes into an empty send buffer: written whole
+                while (buf.hasRemaining() && c.write(buf) > 0) {}
+              } catch (IOException e) {
+                n = -1; // the client reset the connection after sending (it stopped its load)
+              }
+            }
             if (n < 0) {
               k.cancel();
               c.close();
-            } else {
-              buf.flip();
-              // small echoes into an empty send buffer: written whole
-              while (buf.hasRemaining() && c.write(buf) > 0) {}
             }
           }
         }
