@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.xclusterlink.api.InvalidObjectException;
+import io.xclusterlink.store.StoreConflictException;
 import io.xclusterlink.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one aggregated request through {@link AdminRoutes}, and is the one place where failures
- * become status codes: invalid object 400, not found 404, wrong method 405, anything else 500
- * (logged once). The routes run on the admin request executor, never on the event loop, because the
- * store forces writes to disk; being one thread, it also answers pipelined requests in order.
+ * become status codes: invalid object 400, not found 404, wrong method 405, stale resourceVersion
+ * 409, anything else 500 (logged once). The routes run on the admin request executor, never on the
+ * event loop, because the store forces writes to disk; being one thread, it also answers pipelined
+ * requests in order.
  */
 final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminRequestHandler.class);
@@ -90,6 +92,8 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
     } catch (MethodNotAllowedException e) {
       return AdminResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED, e.getMessage())
           .withHeader(HttpHeaderNames.ALLOW.toString(), e.allow());
+    } catch (StoreConflictException e) {
+      return AdminResponse.error(HttpResponseStatus.CONFLICT, oneLine(e));
     } catch (StoreException e) {
       log.warn(
           "admin {} {} from {} failed: {}",

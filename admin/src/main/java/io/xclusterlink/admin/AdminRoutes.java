@@ -12,6 +12,7 @@ import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.store.PutResult;
 import io.xclusterlink.store.Store;
+import io.xclusterlink.store.StoreConflictException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -113,7 +114,13 @@ final class AdminRoutes {
             "document " + (i + 1) + ": " + e.getMessage() + "; " + nothingApplied(parsed.get(i)));
       }
     }
-    List<PutResult> results = store.putAll(admitted);
+    List<PutResult> results;
+    try {
+      results = store.putAll(admitted);
+    } catch (StoreConflictException e) {
+      // the store checked every version before writing: nothing of the request is stored
+      throw new StoreConflictException(e.getMessage() + "; nothing applied");
+    }
     admission.settle();
     ObjectNode out = ObjectCodec.json().createObjectNode();
     ArrayNode items = out.putArray("results");

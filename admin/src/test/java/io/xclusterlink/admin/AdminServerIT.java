@@ -262,6 +262,47 @@ class AdminServerIT {
   }
 
   @Test
+  void anApplyWithAStaleResourceVersionIsAConflictAndStoresNothing() throws Exception {
+    Answer created = apply(docs(PEER_WEST, importDb(5432)));
+    String version = created.json().at("/results/1/object/metadata/resourceVersion").asText();
+    assertThat(created.json().at("/results/1/object/metadata/generation").asLong()).isEqualTo(1);
+    apply(importDb(5433));
+    String stale =
+        """
+        apiVersion: xclusterlink.io/v1alpha1
+        kind: Import
+        metadata: {name: db, namespace: prod, resourceVersion: "%s"}
+        spec:
+          port: 6000
+          sources: [{peer: west, exportName: db, exportNamespace: prod}]
+        """
+            .formatted(version);
+
+    Answer a = apply(docs(EXPORT_DB, stale));
+
+    assertThat(a.status()).isEqualTo(409);
+    assertThat(a.json().get("error").asText())
+        .isEqualTo(
+            "Import prod/db: metadata.resourceVersion "
+                + version
+                + " is stale (stored: "
+                + (Long.parseLong(version) + 1)
+                + "); read the object again and retry; nothing applied");
+    assertThat(store.list(Kind.EXPORT, null)).isEmpty();
+    Import kept = (Import) store.get(new ObjectKey(Kind.IMPORT, "prod", "db")).orElseThrow();
+    assertThat(kept.spec().port()).isEqualTo(5433);
+    assertThat(kept.metadata().generation()).isEqualTo(2L);
+
+    Answer current =
+        apply(
+            stale.replace("\"" + version + "\"", "\"" + kept.metadata().resourceVersion() + "\""));
+
+    assertThat(current.status()).isEqualTo(200);
+    assertThat(current.json().at("/results/0/result").asText()).isEqualTo("configured");
+    assertThat(current.json().at("/results/0/object/metadata/generation").asLong()).isEqualTo(3);
+  }
+
+  @Test
   void anEmptyApplyIsRefused() throws Exception {
     Answer a = apply("   \n");
 

@@ -20,6 +20,10 @@ public record Condition(
   public static final String EXPORT_VALID = "ExportValid";
   public static final String IMPORT_TARGET_PORT_VALID = "ImportTargetPortValid";
   public static final String IMPORT_SERVICE_VALID = "ImportServiceValid";
+  public static final String ACCESS_POLICY_VALID = "AccessPolicyValid";
+
+  /** The reason of a condition set because the control plane failed to reconcile the object. */
+  public static final String RECONCILE_FAILED = "ReconcileFailed";
 
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isTrue() {

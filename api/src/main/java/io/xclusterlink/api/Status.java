@@ -26,6 +26,15 @@ public record Status(List<Condition> conditions, Map<String, String> labels) {
    * value does not change, so that it says when the condition last flipped.
    */
   public Status withCondition(String type, boolean value, String reason, String message) {
+    return withCondition(type, value, reason, message, null);
+  }
+
+  /**
+   * {@link #withCondition(String, boolean, String, String)} for a condition computed from the
+   * object's {@code observedGeneration} (null: not tied to one).
+   */
+  public Status withCondition(
+      String type, boolean value, String reason, String message, Long observedGeneration) {
     String s = value ? "True" : "False";
     Optional<Condition> old = condition(type);
     String time =
@@ -38,7 +47,7 @@ public record Status(List<Condition> conditions, Map<String, String> labels) {
         next.add(c);
       }
     }
-    next.add(new Condition(type, s, reason, message, time));
+    next.add(new Condition(type, s, reason, message, time, observedGeneration));
     return new Status(next, labels);
   }
 

@@ -260,7 +260,8 @@ class ObjectCodecTest {
                     ObjectCodec.readYaml(
                         HEADER + "kind: Export\nmetadata: {name: e, nmespace: x}\n")))
         .isEqualTo(
-            "document 1: metadata.nmespace: unknown field (expected one of: generation, labels, name, namespace, resourceVersion)");
+            "document 1: metadata.nmespace: unknown field (expected one of: generation, labels, name,"
+                + " namespace, resourceVersion)");
     assertThat(
             messageOf(
                 () ->

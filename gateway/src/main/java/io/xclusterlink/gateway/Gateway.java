@@ -141,14 +141,15 @@ public final class Gateway implements AutoCloseable {
     control =
         new ControlPlane(
             config,
-            new LeaderGatedStore(store, parts.leader()),
+            store,
             authorizer,
             tls,
             transport,
             boss,
             workers,
             workloads,
-            metrics);
+            metrics,
+            parts.leadership());
     started.push(control);
     // after the store: its lock keeps a second gateway on this state folder away from the socket
     admin =

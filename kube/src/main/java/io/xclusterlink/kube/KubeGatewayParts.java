@@ -19,7 +19,7 @@ public final class KubeGatewayParts {
         runtime::start,
         store -> new KubeAdmission(store, kube.watchNamespace()),
         runtime::workloads,
-        runtime.leader(),
+        runtime.leadership(),
         runtime.backends());
   }
 }

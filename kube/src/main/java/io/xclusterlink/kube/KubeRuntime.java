@@ -1,6 +1,7 @@
 package io.xclusterlink.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.xclusterlink.gateway.control.Leadership;
 import io.xclusterlink.gateway.egress.WorkloadResolver;
 import io.xclusterlink.gateway.ingress.BackendResolver;
 import io.xclusterlink.kube.leader.LeaderSwitch;
@@ -13,9 +14,10 @@ import io.xclusterlink.kube.store.KubeStore;
 import io.xclusterlink.store.Store;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ final class KubeRuntime {
   private final String peer;
   private final KubeConfig kube;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<Runnable> leadershipChanges = new CopyOnWriteArrayList<>();
   private volatile KubernetesClient client;
   private volatile KubeStore store;
   private volatile ServiceCache services;
@@ -67,8 +70,13 @@ final class KubeRuntime {
       started.push(exports);
       store.addListener(imports);
       store.addListener(exports);
-      // a new leader reconciles everything once: status and ports its predecessor left
-      leader.onElected(store::replay);
+      // the control plane reconciles everything when the lead changes; so do the Services
+      leader.onChange(() -> leadershipChanges.forEach(Runnable::run));
+      leader.onElected(
+          () -> {
+            imports.reconcileAll();
+            exports.reconcileAll();
+          });
       leader.start();
       started.push(leader);
       log.info(
@@ -88,11 +96,22 @@ final class KubeRuntime {
     return store.hasSynced() && services.hasSynced() && pods.hasSynced();
   }
 
-  /** Whether this replica leads (false until the store has started and it won the Lease). */
-  BooleanSupplier leader() {
-    return () -> {
-      LeaderSwitch l = leader;
-      return l != null && l.getAsBoolean();
+  /**
+   * Whether this replica leads (false until the store has started and it won the Lease), for the
+   * control plane; stable from before the start, since the gateway is handed it before.
+   */
+  Leadership leadership() {
+    return new Leadership() {
+      @Override
+      public boolean isLeader() {
+        LeaderSwitch l = leader;
+        return l != null && l.isLeader();
+      }
+
+      @Override
+      public void onChange(Runnable callback) {
+        leadershipChanges.add(callback);
+      }
     };
   }
 

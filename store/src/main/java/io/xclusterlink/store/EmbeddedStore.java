@@ -28,6 +28,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -35,8 +38,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one crash-safe state directory per gateway. Each object is one JSON file,
- * {@code <kind plural>/<namespace or _cluster>/<name>.json}. Status is kept in memory only. An
- * exclusive lock on {@code .lock} keeps a second gateway out of the same directory.
+ * {@code <kind plural>/<namespace or _cluster>/<name>.json}, with its status and the two numbers
+ * the store keeps: {@code metadata.resourceVersion} (a store-wide counter, one step per write of
+ * spec or status, as a decimal string) and {@code metadata.generation} (one step per change of spec
+ * or labels). An exclusive lock on {@code .lock} keeps a second gateway out of the same directory.
+ *
+ * <p>The counter survives a restart: {@link #open} resumes after the highest version of any object
+ * and of {@code .resource-version}, which a delete writes (durably, before its unlink) so that the
+ * counter never goes back when the object holding the highest version is deleted.
  *
  * <p>An apply ({@link #putAll}, {@link #delete}) is all-or-nothing across a crash:
  *
@@ -53,7 +62,11 @@ import org.slf4j.LoggerFactory;
  * {@link #open} recovers before it loads: a whole {@code .intent} is rolled forward (a rename whose
  * temporary file is gone was done already; unlinks are repeated), a torn one is discarded with the
  * temporary files it names; then any leftover {@code *.tmp} is removed. An apply of one change
- * writes no intent record: one rename or one unlink is atomic by itself.
+ * writes no intent record: one rename or one unlink is atomic by itself; a status write is such a
+ * change.
+ *
+ * <p>Listeners are fed on one thread each ({@link ListenerFeed}), in commit order: a slow listener
+ * holds up neither writers nor the other listeners.
  */
 public final class EmbeddedStore implements Store {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
@@ -63,6 +76,7 @@ public final class EmbeddedStore implements Store {
   private static final String OBJECT_SUFFIX = ".json";
   private static final String TEMP_SUFFIX = ".tmp";
   private static final String INTENT_FILE = ".intent";
+  private static final String VERSION_FILE = ".resource-version";
   // the intent record is written in parts so that a test can stop the process inside it
   private static final int INTENT_PART_BYTES = 64 * 1024;
   private static final Comparator<ObjectKey> KEY_ORDER =
@@ -74,9 +88,11 @@ public final class EmbeddedStore implements Store {
   private final FileChannel lockChannel;
   // reads are lock-free; every change (and listener registration) happens under writeLock
   private final ConcurrentSkipListMap<ObjectKey, XclObject> objects;
-  private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ListenerFeed> listeners = new CopyOnWriteArrayList<>();
   private final Object writeLock = new Object();
   private final CommitProbe probe;
+  // the last resourceVersion given out; guarded by writeLock
+  private long version;
   private boolean closed;
   // set when a committed apply could not be completed: the disk is between two states until
   // reopened
@@ -86,10 +102,12 @@ public final class EmbeddedStore implements Store {
       Path dir,
       FileChannel lockChannel,
       ConcurrentSkipListMap<ObjectKey, XclObject> objects,
+      long version,
       CommitProbe probe) {
     this.dir = dir;
     this.lockChannel = lockChannel;
     this.objects = objects;
+    this.version = version;
     this.probe = probe;
   }
 
@@ -116,8 +134,22 @@ public final class EmbeddedStore implements Store {
     try {
       recover(dir, probe);
       ConcurrentSkipListMap<ObjectKey, XclObject> objects = load(dir);
+      long version = versionOnDisk(dir, objects);
+      // objects written before the store kept versions get theirs now, in memory, after every
+      // version on disk; their files get them at their next write
+      for (XclObject obj : objects.values()) {
+        if (obj.metadata().resourceVersion() == null) {
+          Long generation = obj.metadata().generation();
+          objects.put(
+              obj.key(),
+              obj.withMetadata(
+                  obj.metadata()
+                      .withVersions(
+                          Long.toString(++version), generation == null ? 1 : generation)));
+        }
+      }
       log.info("state directory {} opened: {} objects", dir, objects.size());
-      return new EmbeddedStore(dir, lockChannel, objects, probe);
+      return new EmbeddedStore(dir, lockChannel, objects, version, probe);
     } catch (RuntimeException e) {
       closeQuietly(lockChannel);
       throw e;
@@ -240,6 +272,43 @@ public final class EmbeddedStore implements Store {
     return out;
   }
 
+  /** The highest resourceVersion given out before: of any object, or kept by a delete. */
+  private static long versionOnDisk(Path dir, Map<ObjectKey, XclObject> objects) {
+    long max = 0;
+    for (XclObject obj : objects.values()) {
+      String rv = obj.metadata().resourceVersion();
+      if (rv != null) {
+        max = Math.max(max, parseVersion(rv, fileOf(dir, obj.key())));
+      }
+    }
+    Path file = dir.resolve(VERSION_FILE);
+    deleteLeftover(dir.resolve(VERSION_FILE + TEMP_SUFFIX));
+    if (Files.exists(file)) {
+      try {
+        max = Math.max(max, parseVersion(Files.readString(file, StandardCharsets.UTF_8), file));
+      } catch (IOException e) {
+        throw new StoreException(file + " cannot be read: " + describe(e), e);
+      }
+    }
+    return max;
+  }
+
+  private static long parseVersion(String text, Path file) {
+    try {
+      long v = Long.parseLong(text.strip());
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new StoreException(
+        file
+            + ": resourceVersion '"
+            + text.strip()
+            + "' (expected: a positive decimal number, as this store writes)");
+  }
+
   private static List<Path> children(Path folder) {
     try (Stream<Path> s = Files.list(folder)) {
       return s.sorted().collect(Collectors.toList());
@@ -250,8 +319,9 @@ public final class EmbeddedStore implements Store {
 
   private static void deleteLeftover(Path file) {
     try {
-      Files.deleteIfExists(file);
-      log.info("removed {}: left over from an interrupted write", file);
+      if (Files.deleteIfExists(file)) {
+        log.info("removed {}: left over from an interrupted write", file);
+      }
     } catch (IOException e) {
       throw new StoreException(file + " cannot be removed: " + describe(e), e);
     }
@@ -290,6 +360,8 @@ public final class EmbeddedStore implements Store {
    * {@inheritDoc} All-or-nothing across a crash: every changed object is first written to its
    * temporary file, and the renames happen only after an intent record commits them (see the class
    * comment), so a failure or crash before the commit changes nothing and one after it changes all.
+   * Every object's resourceVersion is checked before anything is written: one conflict writes
+   * nothing.
    */
   @Override
   public List<PutResult> putAll(List<XclObject> incoming) {
@@ -300,36 +372,60 @@ public final class EmbeddedStore implements Store {
       // later objects of the same call see the earlier ones, as if put one by one; the files only
       // need the last version of each object
       Map<ObjectKey, XclObject> pending = new LinkedHashMap<>();
+      long next = version;
       for (XclObject in : incoming) {
         XclObject candidate = in.normalized();
         ObjectKey key = candidate.key();
         checkPathSafe(key);
         XclObject current = pending.containsKey(key) ? pending.get(key) : objects.get(key);
-        XclObject next = candidate.withStatus(current == null ? Status.EMPTY : current.status());
-        if (next.equals(current)) {
+        String expected = candidate.metadata().resourceVersion();
+        String stored = current == null ? null : current.metadata().resourceVersion();
+        if (expected != null && !expected.equals(stored)) {
+          throw new StoreConflictException(key, expected, stored);
+        }
+        // what the user wrote, with the status the store keeps
+        XclObject written =
+            unversioned(candidate).withStatus(current == null ? Status.EMPTY : current.status());
+        if (current != null && written.equals(unversioned(current))) {
           results.add(new PutResult(PutResult.Outcome.UNCHANGED, current));
           continue;
         }
-        events.add(new StoreEvent(current == null ? EventType.ADDED : EventType.MODIFIED, next));
-        pending.put(key, next);
+        long generation = current == null ? 1 : generationOf(current) + 1;
+        XclObject stamped =
+            written.withMetadata(
+                written.metadata().withVersions(Long.toString(++next), generation));
+        events.add(new StoreEvent(current == null ? EventType.ADDED : EventType.MODIFIED, stamped));
+        pending.put(key, stamped);
         results.add(
             new PutResult(
-                current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED, next));
+                current == null ? PutResult.Outcome.CREATED : PutResult.Outcome.CONFIGURED,
+                stamped));
       }
       List<IntentRecord.Change> changes = new ArrayList<>(pending.size());
       try {
-        for (XclObject next : pending.values()) {
-          Path target = fileOf(next.key());
-          changes.add(new IntentRecord.Rename(writeTemp(target, serialise(next)), target));
+        for (XclObject stamped : pending.values()) {
+          Path target = fileOf(stamped.key());
+          changes.add(new IntentRecord.Rename(writeTemp(target, serialise(stamped)), target));
           probe.reached(CommitStep.TEMP_WRITTEN, changes.size());
         }
       } catch (RuntimeException e) {
         deleteTemps(changes);
         throw e;
       }
+      // versions are never given out twice, even those of a write that fails from here on
+      version = next;
       commit(changes, events);
       return results;
     }
+  }
+
+  private static XclObject unversioned(XclObject obj) {
+    return obj.withMetadata(obj.metadata().withoutVersions());
+  }
+
+  private static long generationOf(XclObject obj) {
+    Long g = obj.metadata().generation();
+    return g == null ? 1 : g;
   }
 
   /**
@@ -488,6 +584,9 @@ public final class EmbeddedStore implements Store {
       if (current == null) {
         return false;
       }
+      // the deleted object may hold the highest version: keep the counter where a restart sees it
+      writeVersionFile(version + 1);
+      version++;
       commit(
           List.of(new IntentRecord.Unlink(fileOf(k))),
           List.of(new StoreEvent(EventType.DELETED, current)));
@@ -495,23 +594,97 @@ public final class EmbeddedStore implements Store {
     }
   }
 
+  /**
+   * {@inheritDoc} Written like a put of one object: a temporary file, forced, renamed over the
+   * object's file.
+   */
   @Override
   public boolean setStatus(ObjectKey key, Status status) {
     ObjectKey k = normalize(key);
     Status s = status == null ? Status.EMPTY : status;
     synchronized (writeLock) {
-      return objects.computeIfPresent(k, (ignored, current) -> current.withStatus(s)) != null;
+      checkWritable();
+      XclObject current = objects.get(k);
+      if (current == null) {
+        return false;
+      }
+      if (current.status().equals(s)) {
+        return true;
+      }
+      XclObject next =
+          current
+              .withStatus(s)
+              .withMetadata(
+                  current
+                      .metadata()
+                      .withVersions(Long.toString(version + 1), generationOf(current)));
+      Path target = fileOf(k);
+      Path temp = writeTemp(target, serialise(next));
+      version++;
+      commit(
+          List.of(new IntentRecord.Rename(temp, target)),
+          List.of(new StoreEvent(EventType.MODIFIED, next)));
+      return true;
     }
   }
 
+  /**
+   * {@inheritDoc} The changed statuses are committed together, like a {@link #putAll}: through one
+   * intent record when more than one changed.
+   */
+  @Override
+  public void setStatusAll(Map<ObjectKey, Status> statuses) {
+    Map<ObjectKey, Status> byKey = new LinkedHashMap<>();
+    statuses.forEach((k, s) -> byKey.put(normalize(k), s == null ? Status.EMPTY : s));
+    synchronized (writeLock) {
+      checkWritable();
+      List<IntentRecord.Change> changes = new ArrayList<>();
+      List<StoreEvent> events = new ArrayList<>();
+      long next = version;
+      try {
+        for (Map.Entry<ObjectKey, Status> e : byKey.entrySet()) {
+          XclObject current = objects.get(e.getKey());
+          if (current == null || current.status().equals(e.getValue())) {
+            continue;
+          }
+          XclObject stamped =
+              current
+                  .withStatus(e.getValue())
+                  .withMetadata(
+                      current
+                          .metadata()
+                          .withVersions(Long.toString(++next), generationOf(current)));
+          Path target = fileOf(e.getKey());
+          changes.add(new IntentRecord.Rename(writeTemp(target, serialise(stamped)), target));
+          events.add(new StoreEvent(EventType.MODIFIED, stamped));
+          probe.reached(CommitStep.TEMP_WRITTEN, changes.size());
+        }
+      } catch (RuntimeException e) {
+        deleteTemps(changes);
+        throw e;
+      }
+      version = next;
+      commit(changes, events);
+    }
+  }
+
+  /**
+   * {@inheritDoc} The listener gets its own thread; the initial events are queued on it under the
+   * write lock, so no write slips in between them and the live ones.
+   */
   @Override
   public void addListener(StoreListener listener) {
     Objects.requireNonNull(listener, "listener");
     synchronized (writeLock) {
-      for (XclObject obj : objects.values()) {
-        deliver(listener, new StoreEvent(EventType.ADDED, obj));
+      if (closed) {
+        throw new StoreException("state directory " + dir + " is closed");
       }
-      listeners.add(listener);
+      ListenerFeed feed = new ListenerFeed(listener);
+      for (XclObject obj : objects.values()) {
+        feed.send(new StoreEvent(EventType.ADDED, obj));
+      }
+      feed.synced();
+      listeners.add(feed);
     }
   }
 
@@ -527,6 +700,8 @@ public final class EmbeddedStore implements Store {
         return;
       }
       closed = true;
+      // events already queued are still delivered; the threads end after them
+      listeners.forEach(ListenerFeed::close);
       listeners.clear();
       closeQuietly(lockChannel); // releases the lock
       log.info("state directory {} closed", dir);
@@ -536,14 +711,41 @@ public final class EmbeddedStore implements Store {
   // ---- files ------------------------------------------------------------------------------
 
   private Path fileOf(ObjectKey key) {
+    return fileOf(dir, key);
+  }
+
+  private static Path fileOf(Path dir, ObjectKey key) {
     String scope = key.namespace() == null ? CLUSTER_SCOPE_DIR : key.namespace();
     return dir.resolve(key.kind().plural()).resolve(scope).resolve(key.name() + OBJECT_SUFFIX);
   }
 
   private static byte[] serialise(XclObject obj) {
-    // status is observed state: recomputed after a restart, never persisted
-    return (ObjectCodec.toJson(obj.withStatus(Status.EMPTY)) + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    return (ObjectCodec.toJson(obj) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes {@code .resource-version} through a forced temporary file and a rename. */
+  private void writeVersionFile(long value) {
+    Path file = dir.resolve(VERSION_FILE);
+    Path temp = dir.resolve(VERSION_FILE + TEMP_SUFFIX);
+    try {
+      try (FileChannel ch =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap((value + "\n").getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(dir);
+    } catch (IOException e) {
+      deleteQuietly(temp);
+      throw new StoreException(file + " cannot be written: " + describe(e), e);
+    }
   }
 
   /**
@@ -653,23 +855,64 @@ public final class EmbeddedStore implements Store {
   }
 
   private void publish(StoreEvent event) {
-    for (StoreListener l : listeners) {
-      deliver(l, event);
+    for (ListenerFeed feed : listeners) {
+      feed.send(event);
     }
   }
 
-  private static void deliver(StoreListener l, StoreEvent event) {
-    try {
-      l.onEvent(event);
-    } catch (RuntimeException e) {
-      // the change is already durable: one failing listener must not hide it from the others
-      log.warn(
-          "store listener {} failed on {} {}: {}",
-          l,
-          event.type(),
-          event.object().key(),
-          e.toString(),
-          e);
+  /**
+   * One listener's thread and queue. Events are queued under the write lock, so each listener sees
+   * them in commit order; the queue is unbounded, so a listener that blocks only delays itself.
+   */
+  private static final class ListenerFeed {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private final StoreListener listener;
+    private final ExecutorService thread;
+
+    ListenerFeed(StoreListener listener) {
+      this.listener = listener;
+      String name = "xcl-store-listener-" + THREADS.incrementAndGet();
+      this.thread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+              });
+    }
+
+    void send(StoreEvent event) {
+      thread.execute(() -> deliver(event));
+    }
+
+    void synced() {
+      thread.execute(
+          () -> {
+            try {
+              listener.onSynced();
+            } catch (RuntimeException e) {
+              log.warn("store listener {} failed when synced: {}", listener, e.toString(), e);
+            }
+          });
+    }
+
+    void close() {
+      thread.shutdown();
+    }
+
+    private void deliver(StoreEvent event) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        // the change is already durable: one failing listener must not hide it from the others
+        log.warn(
+            "store listener {} failed on {} {}: {}",
+            listener,
+            event.type(),
+            event.object().key(),
+            e.toString(),
+            e);
+      }
     }
   }
 

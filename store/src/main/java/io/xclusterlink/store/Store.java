@@ -5,6 +5,7 @@ import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +46,16 @@ public interface Store extends AutoCloseable {
    * object does not exist.
    */
   boolean setStatus(ObjectKey key, Status status);
+
+  /**
+   * Replaces the status of several objects, as if by {@link #setStatus} one after the other;
+   * objects that do not exist are skipped. A store may write them together (the embedded store
+   * commits them as one apply, with one intent record), so a writer that has many statuses to write
+   * at once hands them over here.
+   */
+  default void setStatusAll(Map<ObjectKey, Status> statuses) {
+    statuses.forEach(this::setStatus);
+  }
 
   /**
    * Whether the store has its initial state: always for the embedded store once open; for an

@@ -18,4 +18,9 @@ public class StoreConflictException extends StoreException {
             + (actual == null ? "none" : actual)
             + "); read the object again and retry");
   }
+
+  /** The same conflict told in other words (a caller adding what it did about it). */
+  public StoreConflictException(String message) {
+    super(message);
+  }
 }

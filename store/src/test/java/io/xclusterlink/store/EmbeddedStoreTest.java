@@ -7,6 +7,7 @@ import static io.xclusterlink.store.SampleObjects.peer;
 import static io.xclusterlink.store.SampleObjects.privilegedAllowAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.xclusterlink.api.Condition;
 import io.xclusterlink.api.Import;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -68,13 +70,13 @@ class EmbeddedStoreTest {
     EmbeddedStore reopened = open();
 
     for (XclObject o : all) {
-      assertThat(reopened.get(o.key())).contains(o);
+      assertThat(reopened.get(o.key()).map(EmbeddedStoreTest::plain)).contains(o);
     }
-    assertThat(reopened.list(Kind.PEER, null)).containsExactly(all.get(0));
+    assertThat(plain(reopened.list(Kind.PEER, null))).containsExactly(all.get(0));
   }
 
   @Test
-  void writesOneJsonFilePerObjectWithoutStatus() throws IOException {
+  void writesOneJsonFilePerObjectWithItsStatusAndVersions() throws IOException {
     EmbeddedStore store = open();
     store.put(peer("west", 8443));
     store.put(importOf("prod", "db", 5432));
@@ -82,18 +84,20 @@ class EmbeddedStoreTest {
 
     Path peerFile = dir.resolve("peers/_cluster/west.json");
     Path importFile = dir.resolve("imports/prod/db.json");
-    assertThat(ObjectCodec.readJson(Files.readString(peerFile))).isEqualTo(peer("west", 8443));
-    assertThat(ObjectCodec.readJson(Files.readString(importFile)))
+    XclObject peerOnDisk = ObjectCodec.readJson(Files.readString(peerFile));
+    assertThat(peerOnDisk).isEqualTo(store.get(peerOnDisk.key()).orElseThrow());
+    assertThat(peerOnDisk.status()).isEqualTo(reachable());
+    assertThat(peerOnDisk.metadata().resourceVersion()).isEqualTo("3");
+    assertThat(peerOnDisk.metadata().generation()).isEqualTo(1L);
+    assertThat(plain(ObjectCodec.readJson(Files.readString(importFile))))
         .isEqualTo(importOf("prod", "db", 5432));
-    assertThat(Files.readString(peerFile))
-        .doesNotContain("status")
-        .startsWith("{\n  \"apiVersion\"");
+    assertThat(Files.readString(peerFile)).startsWith("{\n  \"apiVersion\"");
   }
 
   @Test
   void reportsCreatedConfiguredAndUnchanged() {
     EmbeddedStore store = open();
-    List<StoreEvent> events = new ArrayList<>();
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
     store.addListener(events::add);
 
     PutResult created = store.put(importOf("prod", "db", 5432));
@@ -102,9 +106,11 @@ class EmbeddedStoreTest {
 
     assertThat(created.outcome()).isEqualTo(PutResult.Outcome.CREATED);
     assertThat(unchanged.outcome()).isEqualTo(PutResult.Outcome.UNCHANGED);
-    assertThat(unchanged.object()).isEqualTo(importOf("prod", "db", 5432));
+    assertThat(plain(unchanged.object())).isEqualTo(importOf("prod", "db", 5432));
+    assertThat(unchanged.object()).isEqualTo(created.object());
     assertThat(configured.outcome()).isEqualTo(PutResult.Outcome.CONFIGURED);
-    assertThat(configured.object()).isEqualTo(importOf("prod", "db", 5433));
+    assertThat(plain(configured.object())).isEqualTo(importOf("prod", "db", 5433));
+    await().until(() -> events.size() == 2);
     assertThat(events)
         .extracting(StoreEvent::type)
         .containsExactly(EventType.ADDED, EventType.MODIFIED);
@@ -126,12 +132,13 @@ class EmbeddedStoreTest {
     EmbeddedStore store = open();
     store.put(importOf("prod", "db", 5432));
     store.put(peer("west", 8443));
-    List<String> seen = new ArrayList<>();
+    List<String> seen = new CopyOnWriteArrayList<>();
 
     store.addListener(e -> seen.add(e.type() + " " + e.object().key()));
     store.put(export("default", "web", 80));
     store.delete(peer("west", 8443).key());
 
+    await().until(() -> seen.size() == 4);
     assertThat(seen)
         .containsExactly(
             "ADDED Peer west",
@@ -143,7 +150,7 @@ class EmbeddedStoreTest {
   @Test
   void firesEventsOfPutAllInCommitOrderAfterTheFilesExist() {
     EmbeddedStore store = open();
-    List<String> seen = new ArrayList<>();
+    List<String> seen = new CopyOnWriteArrayList<>();
     store.addListener(
         e -> {
           Path file =
@@ -168,33 +175,35 @@ class EmbeddedStoreTest {
             PutResult.Outcome.CREATED,
             PutResult.Outcome.CONFIGURED,
             PutResult.Outcome.UNCHANGED);
+    await().until(() -> seen.size() == 3);
     assertThat(seen).containsExactly("ADDED b true", "ADDED a true", "MODIFIED b true");
-    assertThat(store.get(importOf("prod", "b", 0).key())).contains(importOf("prod", "b", 3));
+    assertThat(store.get(importOf("prod", "b", 0).key()).map(EmbeddedStoreTest::plain))
+        .contains(importOf("prod", "b", 3));
   }
 
   @Test
-  void keepsStatusAcrossPutButDoesNotPersistIt() {
+  void keepsStatusAcrossPutAndAcrossReopen() {
     ObjectKey key = importOf("prod", "db", 1).key();
     try (EmbeddedStore store = EmbeddedStore.open(dir)) {
       store.put(importOf("prod", "db", 5432));
-      List<StoreEvent> events = new ArrayList<>();
+      List<StoreEvent> events = new CopyOnWriteArrayList<>();
       store.addListener(events::add);
-      events.clear();
+      await().until(() -> events.size() == 1);
 
       assertThat(store.setStatus(key, reachable())).isTrue();
-      assertThat(events).isEmpty();
       PutResult result = store.put(importOf("prod", "db", 5433));
 
       assertThat(result.object().status()).isEqualTo(reachable());
       assertThat(store.get(key).orElseThrow().status()).isEqualTo(reachable());
-      assertThat(events)
-          .singleElement()
-          .satisfies(e -> assertThat(e.object().status()).isEqualTo(reachable()));
+      await().until(() -> events.size() == 3);
+      assertThat(events.get(1).type()).isEqualTo(EventType.MODIFIED);
+      assertThat(events.get(1).object().status()).isEqualTo(reachable());
+      assertThat(events.get(2).object().status()).isEqualTo(reachable());
     }
 
     EmbeddedStore reopened = open();
 
-    assertThat(reopened.get(key).orElseThrow().status()).isEqualTo(Status.EMPTY);
+    assertThat(reopened.get(key).orElseThrow().status()).isEqualTo(reachable());
     assertThat(((Import) reopened.get(key).orElseThrow()).spec().port()).isEqualTo(5433);
   }
 
@@ -212,17 +221,19 @@ class EmbeddedStoreTest {
     store.put(importOf("prod", "db", 5432));
     ObjectKey key = importOf("prod", "db", 1).key();
     store.setStatus(key, reachable());
-    List<StoreEvent> events = new ArrayList<>();
+    XclObject last = store.get(key).orElseThrow();
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
     store.addListener(events::add);
 
     assertThat(store.delete(key)).isTrue();
     assertThat(store.delete(key)).isFalse();
 
+    await().until(() -> events.size() == 2);
     assertThat(events)
         .extracting(StoreEvent::type)
         .containsExactly(EventType.ADDED, EventType.DELETED);
-    assertThat(events.get(1).object())
-        .isEqualTo(importOf("prod", "db", 5432).withStatus(reachable()));
+    assertThat(events.get(1).object()).isEqualTo(last);
+    assertThat(plain(last)).isEqualTo(importOf("prod", "db", 5432).withStatus(reachable()));
     assertThat(dir.resolve("imports/prod/db.json")).doesNotExist();
     store.close();
     assertThat(open().get(key)).isEmpty();
@@ -308,7 +319,7 @@ class EmbeddedStoreTest {
     EmbeddedStore store = open();
 
     assertThat(leftover).doesNotExist();
-    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "db", 5432));
+    assertThat(plain(store.list(Kind.IMPORT, null))).containsExactly(importOf("prod", "db", 5432));
   }
 
   @Test
@@ -342,7 +353,7 @@ class EmbeddedStoreTest {
   @Test
   void aFailingListenerDoesNotStopTheOthersNorTheWrite() {
     EmbeddedStore store = open();
-    List<StoreEvent> events = new ArrayList<>();
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
     store.addListener(
         e -> {
           throw new IllegalStateException("listener bug");
@@ -350,9 +361,11 @@ class EmbeddedStoreTest {
     store.addListener(events::add);
 
     PutResult result = store.put(peer("west", 8443));
+    PutResult next = store.put(peer("west", 8444));
 
     assertThat(result.outcome()).isEqualTo(PutResult.Outcome.CREATED);
-    assertThat(events).hasSize(1);
+    assertThat(next.outcome()).isEqualTo(PutResult.Outcome.CONFIGURED);
+    await().until(() -> events.size() == 2);
   }
 
   @Test
@@ -371,6 +384,7 @@ class EmbeddedStoreTest {
                   .collect(Collectors.toList()))
           .containsExactlyInAnyOrder(
               ".lock",
+              ".resource-version",
               "imports/prod/db-1.json",
               "imports/prod/db-2.json",
               "imports/prod/db-3.json");
@@ -409,7 +423,7 @@ class EmbeddedStoreTest {
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null))
+    assertThat(plain(store.list(Kind.IMPORT, null)))
         .containsExactly(importOf("prod", "a", 2), importOf("prod", "b", 2));
     assertThat(regularFiles())
         .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
@@ -427,7 +441,7 @@ class EmbeddedStoreTest {
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null))
+    assertThat(plain(store.list(Kind.IMPORT, null)))
         .containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
     assertThat(regularFiles())
         .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
@@ -446,7 +460,7 @@ class EmbeddedStoreTest {
 
     EmbeddedStore store = open();
 
-    assertThat(store.list(Kind.IMPORT, null))
+    assertThat(plain(store.list(Kind.IMPORT, null)))
         .containsExactly(importOf("prod", "a", 1), importOf("prod", "b", 1));
     assertThat(regularFiles())
         .containsExactlyInAnyOrder(".lock", "imports/prod/a.json", "imports/prod/b.json");
@@ -474,7 +488,7 @@ class EmbeddedStoreTest {
   void changesNothingWhenTheIntentRecordCannotBeWritten() throws IOException {
     EmbeddedStore store = open();
     store.put(importOf("prod", "a", 1));
-    List<StoreEvent> events = new ArrayList<>();
+    List<StoreEvent> events = new CopyOnWriteArrayList<>();
     store.addListener(events::add);
     Files.createDirectory(dir.resolve(".intent"));
 
@@ -484,9 +498,14 @@ class EmbeddedStoreTest {
         .hasMessageStartingWith(
             dir.toAbsolutePath().normalize().resolve(".intent") + " cannot be written: ");
 
-    assertThat(store.list(Kind.IMPORT, null)).containsExactly(importOf("prod", "a", 1));
-    assertThat(events).extracting(StoreEvent::type).containsExactly(EventType.ADDED);
+    assertThat(plain(store.list(Kind.IMPORT, null))).containsExactly(importOf("prod", "a", 1));
     assertThat(regularFiles()).containsExactlyInAnyOrder(".lock", "imports/prod/a.json");
+    // the next write's event follows the initial one directly: the refused apply fired nothing
+    store.put(importOf("prod", "c", 1));
+    await().until(() -> events.size() == 2);
+    assertThat(events)
+        .extracting(e -> e.type() + " " + e.object().metadata().name())
+        .containsExactly("ADDED a", "ADDED c");
   }
 
   private void writeOldVersionsAndNewTemps() throws IOException {
@@ -510,6 +529,15 @@ class EmbeddedStoreTest {
     Files.writeString(
         dir.resolve(".intent"),
         body + "end " + changes + " " + String.format("%08x", crc.getValue()) + "\n");
+  }
+
+  /** The object as the user wrote it: without the store's versions. */
+  static XclObject plain(XclObject obj) {
+    return obj.withMetadata(obj.metadata().withoutVersions());
+  }
+
+  static List<XclObject> plain(List<XclObject> objects) {
+    return objects.stream().map(EmbeddedStoreTest::plain).collect(Collectors.toList());
   }
 
   private List<String> regularFiles() throws IOException {

@@ -1,5 +1,7 @@
 package io.xclusterlink.store;
 
+import io.xclusterlink.api.Condition;
+import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +21,13 @@ public final class StoreWriterMain {
       for (int i = 0; i < ROUNDS; i++) {
         String name = "imp-" + (i % NAMES);
         store.put(SampleObjects.importOf("ns-" + (i % 3), name, 1 + (i % 65535)));
+        if (i % 7 == 0) {
+          // status is written through the same rename as a put: a kill must not tear it either
+          store.setStatus(
+              SampleObjects.importOf("ns-" + (i % 3), name, 1).key(),
+              Status.EMPTY.withCondition(
+                  Condition.IMPORT_TARGET_PORT_VALID, i % 2 == 0, "Round", "round " + i));
+        }
         if (i % 10 == 0) {
           store.delete(
               SampleObjects.importOf("ns-" + ((i + 1) % 3), "imp-" + ((i + 7) % NAMES), 1).key());

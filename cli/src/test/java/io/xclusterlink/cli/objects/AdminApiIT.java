@@ -93,7 +93,8 @@ class AdminApiIT {
     assertThat(created.out()).isEqualTo("peer east created\nimport prod/web created\n");
     assertThat(again.out()).isEqualTo("peer east unchanged\nimport prod/web unchanged\n");
     assertThat(imports.out()).containsPattern("prod +web +80 +15080 +east/prod/web +round-robin");
-    assertThat(all.out()).contains("kind: Import", "namespace: prod");
+    assertThat(all.out())
+        .contains("kind: Import", "namespace: prod", "resourceVersion: 2", "generation: 1");
     assertThat(peer.out()).contains("\"name\" : \"east\"");
     assertThat(deleted.out()).isEqualTo("import prod/web deleted\n");
     assertThat(gone.exitCode()).isEqualTo(1);
@@ -118,6 +119,28 @@ class AdminApiIT {
     assertThat(r.err()).startsWith("xcl: ").contains("lbScheme", "fastest").hasLineCount(1);
     assertThat(peers.out()).isEmpty();
     assertThat(peers.err()).isEqualTo("no peers\n");
+  }
+
+  @Test
+  void anObjectEditedFromAStaleGetIsRefusedInOneLine() throws IOException {
+    Path file = Files.writeString(dir.resolve("objects.yaml"), OBJECTS);
+    run("--admin", url, "apply", "-f", file.toString());
+    Result shown = run("--admin", url, "get", "import", "web", "-n", "prod", "-o", "yaml");
+    Path edited =
+        Files.writeString(
+            dir.resolve("edited.yaml"), shown.out().replace("port: 80\n", "port: 81\n"));
+    Files.writeString(file, OBJECTS.replace("port: 80\n", "port: 82\n"));
+    run("--admin", url, "apply", "-f", file.toString());
+
+    Result r = run("--admin", url, "apply", "-f", edited.toString());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err())
+        .startsWith("xcl: ")
+        .contains("Import prod/web: metadata.resourceVersion", "is stale", "nothing applied")
+        .hasLineCount(1);
+    assertThat(run("--admin", url, "get", "imports", "-n", "prod").out())
+        .containsPattern("prod +web +82 ");
   }
 
   @Test

@@ -330,24 +330,6 @@ public final class KubeStore implements Store {
         });
   }
 
-  /**
-   * Hands every object to the listeners again as MODIFIED (a replica that just became the leader
-   * reconciles everything once, writing the status its predecessor left).
-   */
-  public void replay() {
-    dispatcher.execute(
-        () -> {
-          for (Kind k : Kind.values()) {
-            for (XclObject o : list(k, null)) {
-              StoreEvent e = new StoreEvent(EventType.MODIFIED, o);
-              for (StoreListener l : listeners) {
-                deliver(l, e);
-              }
-            }
-          }
-        });
-  }
-
   private void checkSynced() {
     if (synced || closed) {
       return;
