@@ -36,9 +36,7 @@ import java.util.function.Supplier;
  * @param store opens the store; called once by {@link Gateway#start()}, which then owns it
  * @param admission the admission of the admin API, over the opened store
  * @param workloads the client attributes; called once by {@link Gateway#start()}
- * @param leadership whether this replica writes status and allocates target ports (replicas of one
- *     peer share a store on Kubernetes and elect one; a standalone gateway always does). Every
- *     replica carries traffic either way
+ * @param leadership whether this replica writes status and allocates import ports
  * @param backends where an export's backend is (its host, or on Kubernetes its Service)
  */
 public record GatewayParts(
@@ -56,12 +54,21 @@ public record GatewayParts(
     Objects.requireNonNull(backends, "backends");
   }
 
-  /** Parts of a gateway that is its peer's only replica and whose exports name their hosts. */
+  /** Parts of a replica whose exports name their hosts. */
+  public GatewayParts(
+      Supplier<Store> store,
+      Function<Store, Admission> admission,
+      Supplier<WorkloadResolver> workloads,
+      Leadership leadership) {
+    this(store, admission, workloads, leadership, BackendResolver.SPEC);
+  }
+
+  /** Parts of a replica that is always the leader (one gateway per peer). */
   public GatewayParts(
       Supplier<Store> store,
       Function<Store, Admission> admission,
       Supplier<WorkloadResolver> workloads) {
-    this(store, admission, workloads, Leadership.ALWAYS, BackendResolver.SPEC);
+    this(store, admission, workloads, Leadership.ALWAYS);
   }
 
   /** The same parts, with another leadership. */

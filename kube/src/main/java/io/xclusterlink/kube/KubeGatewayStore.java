@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
  * The {@link KubeStore} as the gateway sees it in Kubernetes mode. Two conditions belong to the
  * Service reconcilers here, not to the control plane: an Import's {@code ImportServiceValid} (its
  * Service) and, for an Export without a host, {@code ExportValid} (the Service it stands for); a
- * status the control plane writes keeps whatever the reconcilers last wrote for them. Synced once
- * the Service and pod informers have listed too; closing stops every Kubernetes part.
+ * status the control plane writes keeps whatever the reconcilers last wrote for them (read from the
+ * API server under the store's status lock, so neither writer undoes the other). Synced once the
+ * Service and pod informers have listed too; closing stops every Kubernetes part.
  */
 final class KubeGatewayStore implements Store {
   private final KubeStore store;
@@ -39,12 +40,16 @@ final class KubeGatewayStore implements Store {
     if (now.isEmpty()) {
       return false;
     }
-    if (key.kind() == Kind.IMPORT) {
-      status = keep(status, now.get().status(), Condition.IMPORT_SERVICE_VALID);
-    } else if (key.kind() == Kind.EXPORT && ExportServiceReconciler.owns(now.get())) {
-      status = keep(status, now.get().status(), Condition.EXPORT_VALID);
+    String owned =
+        key.kind() == Kind.IMPORT
+            ? Condition.IMPORT_SERVICE_VALID
+            : key.kind() == Kind.EXPORT && ExportServiceReconciler.owns(now.get())
+                ? Condition.EXPORT_VALID
+                : null;
+    if (owned == null) {
+      return store.setStatus(key, status);
     }
-    return store.setStatus(key, status);
+    return store.updateStatus(key, stored -> keep(status, stored, owned));
   }
 
   /** {@code status} with the condition {@code type} as it is in {@code stored} (or without it). */

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +32,12 @@ final class KubeRuntime {
   private final String peer;
   private final KubeConfig kube;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final List<Runnable> leadershipChanges = new CopyOnWriteArrayList<>();
   private volatile KubernetesClient client;
   private volatile KubeStore store;
   private volatile ServiceCache services;
   private volatile PodWorkloadResolver pods;
   private volatile LeaderSwitch leader;
-  private final List<Runnable> leadershipChanges = new CopyOnWriteArrayList<>();
 
   KubeRuntime(String peer, KubeConfig kube) {
     this.peer = peer;
@@ -71,9 +70,13 @@ final class KubeRuntime {
       started.push(exports);
       store.addListener(imports);
       store.addListener(exports);
-      // a new leader reconciles everything once: status and ports its predecessor left
-      leader.onElected(store::replay);
-      leader.onElected(() -> leadershipChanges.forEach(Runnable::run));
+      // the control plane reconciles everything when the lead changes; so do the Services
+      leader.onChange(() -> leadershipChanges.forEach(Runnable::run));
+      leader.onElected(
+          () -> {
+            imports.reconcileAll();
+            exports.reconcileAll();
+          });
       leader.start();
       started.push(leader);
       log.info(
@@ -93,20 +96,16 @@ final class KubeRuntime {
     return store.hasSynced() && services.hasSynced() && pods.hasSynced();
   }
 
-  /** Whether this replica leads (false until the store has started and it won the Lease). */
-  BooleanSupplier leader() {
-    return () -> {
-      LeaderSwitch l = leader;
-      return l != null && l.getAsBoolean();
-    };
-  }
-
-  /** {@link #leader()} for the control plane, which reconciles everything again when elected. */
+  /**
+   * Whether this replica leads (false until the store has started and it won the Lease), for the
+   * control plane; stable from before the start, since the gateway is handed it before.
+   */
   Leadership leadership() {
     return new Leadership() {
       @Override
       public boolean isLeader() {
-        return leader().getAsBoolean();
+        LeaderSwitch l = leader;
+        return l != null && l.isLeader();
       }
 
       @Override

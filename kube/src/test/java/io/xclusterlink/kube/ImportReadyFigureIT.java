@@ -45,10 +45,10 @@ class ImportReadyFigureIT {
     try (KubeFabric fabric = new KubeFabric(dir, "p1");
         MockCluster west = new MockCluster()) {
       Gateway p1 = fabric.start("p1", "p1-a", "127.0.0.1", west);
-      await().atMost(Duration.ofSeconds(10)).until(p1::ready);
+      await().atMost(Duration.ofSeconds(30)).until(p1::ready);
       // the replica leads before the clock starts (a fresh Lease is won on the first try)
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .until(
               () -> west.client.leases().inNamespace(NS).withName("xcl-gateway-p1").get() != null);
       List<Long> millis = new ArrayList<>();
@@ -59,7 +59,7 @@ class ImportReadyFigureIT {
         await()
             .pollInterval(Duration.ofMillis(5))
             .pollDelay(Duration.ZERO)
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(30))
             .until(() -> ready(west, name));
         millis.add((System.nanoTime() - start) / 1_000_000);
       }

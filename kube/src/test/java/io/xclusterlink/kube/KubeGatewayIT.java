@@ -54,7 +54,7 @@ class KubeGatewayIT {
     apply(west.client, peerYaml("p0", p0.tunnelAddress().getPort()));
     apply(east.client, allowAll("allow-all"));
     apply(west.client, allowAll("allow-all"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> p0.ready() && p1.ready());
+    await().atMost(Duration.ofSeconds(30)).until(() -> p0.ready() && p1.ready());
   }
 
   @AfterEach
@@ -77,7 +77,7 @@ class KubeGatewayIT {
   private int importAndWait(String name) {
     apply(west.client, importYaml(name, "p0"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> targetPort(get(west.client, Kind.IMPORT, name)) != null);
     return targetPort(get(west.client, Kind.IMPORT, name));
   }
@@ -90,7 +90,7 @@ class KubeGatewayIT {
         .resource(KubeFabric.service(name, backend.port()))
         .create();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
               Map<String, Object> c =
@@ -104,7 +104,7 @@ class KubeGatewayIT {
     // an export without a host stands for the Service of its name: missing at first
     apply(east.client, exportYaml("web"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               Map<String, Object> c =
@@ -120,7 +120,7 @@ class KubeGatewayIT {
         .resource(KubeFabric.service("web", backend.port()))
         .create();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               Map<String, Object> c =
@@ -131,13 +131,13 @@ class KubeGatewayIT {
 
     int port = importAndWait("web");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
 
     // the import's Service: ClusterIP, port 80 to the target port on p1's gateway pods, owned
     GenericKubernetesResource imp = get(west.client, Kind.IMPORT, "web");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               Service s = west.client.services().inNamespace(NS).withName("web").get();
@@ -171,7 +171,7 @@ class KubeGatewayIT {
         .resource(edit)
         .update();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               GenericKubernetesResource now = get(west.client, Kind.IMPORT, "web");
@@ -195,7 +195,7 @@ class KubeGatewayIT {
     // the Service goes with the Import, and so does the listener
     assertThat(KubeFabric.delete(west.client, Kind.IMPORT, "web")).isTrue();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               assertThat(west.client.services().inNamespace(NS).withName("web").get()).isNull();
@@ -211,7 +211,7 @@ class KubeGatewayIT {
     int port = importAndWait("db");
 
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
               Map<String, Object> c =
@@ -222,7 +222,7 @@ class KubeGatewayIT {
             });
     // the listener works all the same (clients can reach it by the gateway pods' address)
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
     Service after = west.client.services().inNamespace(NS).withName("db").get();
     assertThat(after.getMetadata().getResourceVersion())
@@ -230,7 +230,7 @@ class KubeGatewayIT {
     assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
 
     KubeFabric.delete(west.client, Kind.IMPORT, "db");
-    await().atMost(Duration.ofSeconds(10)).until(() -> ask("127.0.0.1", port) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ask("127.0.0.1", port) == null);
     assertThat(west.client.services().inNamespace(NS).withName("db").get()).isNotNull();
   }
 
@@ -239,7 +239,7 @@ class KubeGatewayIT {
     exportWithService("web");
     int port = importAndWait("web");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
 
     apply(
@@ -248,11 +248,11 @@ class KubeGatewayIT {
             + "metadata: {name: deny-p1, namespace: shop}\nspec:\n  action: deny\n"
             + "  from: [{workloadSelector: {matchLabels: {peer.xclusterlink.io/name: p1}}}]\n"
             + "  to: [{workloadSelector: {}}]\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> ask("127.0.0.1", port) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ask("127.0.0.1", port) == null);
 
     KubeFabric.delete(east.client, Kind.ACCESS_POLICY, "deny-p1");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
   }
 
@@ -270,7 +270,7 @@ class KubeGatewayIT {
             + " {client.xclusterlink.io/labels.app: frontend,"
             + " client.xclusterlink.io/service-account: frontend-sa}}}]\n"
             + "  to: [{workloadSelector: {}}]\n");
-    await().atMost(Duration.ofSeconds(10)).until(() -> ask("127.0.0.1", port) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ask("127.0.0.1", port) == null);
 
     west.client
         .pods()
@@ -278,7 +278,7 @@ class KubeGatewayIT {
         .resource(KubeFabric.pod("frontend-1", "127.0.0.1", Map.of("app", "frontend")))
         .create();
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
 
     west.client
@@ -290,7 +290,7 @@ class KubeGatewayIT {
               p.getMetadata().setLabels(Map.of("app", "batch"));
               return p;
             });
-    await().atMost(Duration.ofSeconds(10)).until(() -> ask("127.0.0.1", port) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> ask("127.0.0.1", port) == null);
   }
 
   @Test
@@ -299,7 +299,7 @@ class KubeGatewayIT {
     exportWithService("web");
     int port = importAndWait("web");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
 
     west.stop();
@@ -328,7 +328,7 @@ class KubeGatewayIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> ask("127.0.0.1", port) == null);
     KubeFabric.delete(west.client, Kind.ACCESS_POLICY, "deny-all");
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask("127.0.0.1", port)));
   }
 }

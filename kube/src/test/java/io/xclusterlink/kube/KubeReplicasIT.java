@@ -90,46 +90,46 @@ class KubeReplicasIT {
 
   @Test
   void bothReplicasCarryTrafficOnlyTheLeaderWritesStatusAndTheOtherTakesOver() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> holder() != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> holder() != null);
     String leader = holder();
     String follower = leader.equals("p1-a") ? "p1-b" : "p1-a";
 
     apply(west.client, importYaml("web", "p0"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> targetPort(get(west.client, Kind.IMPORT, "web")) != null);
     int port = targetPort(get(west.client, Kind.IMPORT, "web"));
     for (String replica : ADDRESS.keySet()) {
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(30))
           .until(() -> "hello from p0".equals(ask(ADDRESS.get(replica), port)));
     }
     // the status is the leader's, and stays so while both reconcile every change
     String leaderSays = "listening on " + ADDRESS.get(leader) + ":" + port;
-    await().atMost(Duration.ofSeconds(10)).until(() -> leaderSays.equals(importMessage("web")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaderSays.equals(importMessage("web")));
     await()
         .during(Duration.ofMillis(1500))
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> leaderSays.equals(importMessage("web")));
 
     // the leader goes; the follower takes the Lease and writes the status its way
     replicas.remove(leader).close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> follower.equals(holder()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> follower.equals(holder()));
     String followerSays = "listening on " + ADDRESS.get(follower) + ":" + port;
-    await().atMost(Duration.ofSeconds(10)).until(() -> followerSays.equals(importMessage("web")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> followerSays.equals(importMessage("web")));
     assertThat(ask(ADDRESS.get(follower), port)).isEqualTo("hello from p0");
 
     // and allocates the ports of new imports
     apply(west.client, importYaml("api", "p0").replace("exportName: api", "exportName: web"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> targetPort(get(west.client, Kind.IMPORT, "api")) != null);
     int apiPort = targetPort(get(west.client, Kind.IMPORT, "api"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> "hello from p0".equals(ask(ADDRESS.get(follower), apiPort)));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(30))
         .until(() -> west.client.services().inNamespace(NS).withName("api").get() != null);
   }
 }

@@ -157,26 +157,26 @@ class KubeGatewayProcessIT {
         "apiVersion: xclusterlink.io/v1alpha1\nkind: Import\nmetadata: {name: web, namespace:"
             + " shop}\nspec:\n  port: 80\n"
             + "  sources: [{peer: p0, exportName: web, exportNamespace: shop}]\n");
-    await().atMost(Duration.ofSeconds(30)).until(() -> targetPort(westClient) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> targetPort(westClient) != null);
     int port = targetPort(westClient);
     for (String replica : List.of("p1-a", "p1-b")) {
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(60))
           .until(() -> "hello".equals(ask(importAddress.get(replica), port)));
     }
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> westClient.services().inNamespace(NS).withName("web").get() != null);
 
     // kill -9 the leader: its Lease is not released; the other replica takes over when it expires
-    await().atMost(Duration.ofSeconds(30)).until(() -> holder(westClient) != null);
+    await().atMost(Duration.ofSeconds(60)).until(() -> holder(westClient) != null);
     String leader = holder(westClient);
     String follower = leader.equals("p1-a") ? "p1-b" : "p1-a";
     byReplica.get(leader).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(30)).until(() -> follower.equals(holder(westClient)));
+    await().atMost(Duration.ofSeconds(60)).until(() -> follower.equals(holder(westClient)));
     String followerSays = "listening on " + importAddress.get(follower) + ":" + port;
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> followerSays.equals(importMessage(westClient)));
     assertThat(ask(importAddress.get(follower), port)).isEqualTo("hello");
   }

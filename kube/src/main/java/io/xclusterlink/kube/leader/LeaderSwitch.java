@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.xclusterlink.gateway.control.Leadership;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * ports. A replica that loses the lease stands again as a candidate; closing releases the lease so
  * that another replica takes over at once.
  */
-public final class LeaderSwitch implements BooleanSupplier, AutoCloseable {
+public final class LeaderSwitch implements Leadership, BooleanSupplier, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderSwitch.class);
 
   private final KubernetesClient client;
@@ -29,6 +30,7 @@ public final class LeaderSwitch implements BooleanSupplier, AutoCloseable {
   private final String identity;
   private final LeaderTimings timings;
   private final List<Runnable> onElected = new CopyOnWriteArrayList<>();
+  private final List<Runnable> onChange = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -63,6 +65,17 @@ public final class LeaderSwitch implements BooleanSupplier, AutoCloseable {
     onElected.add(r);
   }
 
+  /** Runs {@code r} (on the election's thread) each time this replica gains or loses the lead. */
+  @Override
+  public void onChange(Runnable r) {
+    onChange.add(r);
+  }
+
+  @Override
+  public boolean isLeader() {
+    return leading;
+  }
+
   public LeaderSwitch start() {
     thread.execute(this::stand);
     return this;
@@ -86,7 +99,9 @@ public final class LeaderSwitch implements BooleanSupplier, AutoCloseable {
     running = f;
     f.whenComplete(
         (v, e) -> {
-          leading = false;
+          if (leading) {
+            deposed();
+          }
           if (!closed) {
             // lost the lease (or could not reach the API server): stand again
             thread.schedule(this::stand, timings.retry().toMillis(), TimeUnit.MILLISECONDS);
@@ -97,18 +112,27 @@ public final class LeaderSwitch implements BooleanSupplier, AutoCloseable {
   private void elected() {
     leading = true;
     log.info("{} leads {} (Lease {}/{})", identity, leaseName, namespace, leaseName);
-    for (Runnable r : onElected) {
-      try {
-        r.run();
-      } catch (RuntimeException e) {
-        log.warn("after election: {}", e.toString());
-      }
-    }
+    run(onElected);
+    run(onChange);
   }
 
   private void deposed() {
+    if (!leading) {
+      return;
+    }
     leading = false;
     log.info("{} no longer leads {}", identity, leaseName);
+    run(onChange);
+  }
+
+  private static void run(List<Runnable> callbacks) {
+    for (Runnable r : callbacks) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        log.warn("after a change of leader: {}", e.toString());
+      }
+    }
   }
 
   private void newLeader(String who) {

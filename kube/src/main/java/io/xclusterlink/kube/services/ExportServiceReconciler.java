@@ -93,7 +93,8 @@ public final class ExportServiceReconciler implements StoreListener, AutoCloseab
                     + " not found (expected: a Service of the export's name in its namespace,"
                     + " or spec.host)"
                 : "Service " + where + " has no cluster IP (expected: a ClusterIP Service)";
-    store.setStatus(e.key(), e.status().withCondition(Condition.EXPORT_VALID, ok, reason, message));
+    store.updateStatus(
+        e.key(), now -> now.withCondition(Condition.EXPORT_VALID, ok, reason, message));
   }
 
   @Override

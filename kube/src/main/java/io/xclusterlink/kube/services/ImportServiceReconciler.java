@@ -143,7 +143,14 @@ public final class ImportServiceReconciler implements StoreListener, AutoCloseab
     Service want = desired(imp, uid);
     try {
       if (existing == null) {
-        client.services().inNamespace(ns).resource(want).create();
+        try {
+          client.services().inNamespace(ns).resource(want).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 409) {
+            return; // created a moment ago and not in the cache yet: its event brings us back
+          }
+          throw e;
+        }
         log.info(
             "import {}/{}: Service created (port {} -> {})", ns, name, imp.spec().port(), target);
       } else if (!sameShape(existing, want)) {
@@ -264,12 +271,8 @@ public final class ImportServiceReconciler implements StoreListener, AutoCloseab
   }
 
   private void condition(Import imp, boolean ok, String reason, String message) {
-    XclObject now = store.get(imp.key()).orElse(null);
-    if (now == null) {
-      return;
-    }
-    store.setStatus(
-        imp.key(), now.status().withCondition(Condition.IMPORT_SERVICE_VALID, ok, reason, message));
+    store.updateStatus(
+        imp.key(), s -> s.withCondition(Condition.IMPORT_SERVICE_VALID, ok, reason, message));
   }
 
   @Override

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class KubeStore implements Store {
             return t;
           });
   private final Map<String, Boolean> badObjects = new ConcurrentHashMap<>();
+  private final Object statusWrites = new Object();
   private volatile boolean synced;
   private volatile boolean closed;
 
@@ -258,38 +260,65 @@ public final class KubeStore implements Store {
 
   /**
    * Writes the status subresource. Conditions that do not say which generation they were computed
-   * from get the generation of the object as this store knows it (the one the caller read).
+   * from get the generation of the object they are written to.
    */
   @Override
   public boolean setStatus(ObjectKey key, Status status) {
-    GenericKubernetesResource base = cached(key);
+    return updateStatus(key, current -> status);
+  }
+
+  /**
+   * Replaces the status with {@code change} applied to the stored one, read from the API server
+   * (not the cache) while no other status write of this store runs, so that writers of different
+   * conditions (the control plane, the Service reconcilers) never undo each other's. A change that
+   * leaves the cached status as it is writes nothing. Returns false if the object does not exist.
+   */
+  public boolean updateStatus(ObjectKey key, UnaryOperator<Status> change) {
+    GenericKubernetesResource cached = cached(key);
     try {
-      for (int attempt = 1; base != null; attempt++) {
-        Status next = withObservedGeneration(status, base.getMetadata().getGeneration());
-        Object stored = base.getAdditionalProperties().get("status");
-        if (stored != null && KubeObjects.toObject(key.kind(), base).status().equals(next)) {
-          return true;
-        }
-        try {
-          kindIn(key).resource(KubeObjects.withStatus(base, next)).updateStatus();
-          return true;
-        } catch (KubernetesClientException e) {
-          if (e.getCode() == 404) {
-            return false;
-          }
-          if (e.getCode() != 409 || attempt >= 3) {
-            throw e;
-          }
-          base = resource(key).get();
-        }
+      if (cached != null && unchanged(key, cached, change)) {
+        return true;
       }
-      return false;
+      synchronized (statusWrites) {
+        GenericKubernetesResource base = resource(key).get();
+        for (int attempt = 1; base != null; attempt++) {
+          if (unchanged(key, base, change)) {
+            return true;
+          }
+          Status next =
+              withObservedGeneration(
+                  change.apply(KubeObjects.toObject(key.kind(), base).status()),
+                  base.getMetadata().getGeneration());
+          try {
+            kindIn(key).resource(KubeObjects.withStatus(base, next)).updateStatus();
+            return true;
+          } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+              return false;
+            }
+            if (e.getCode() != 409 || attempt >= 3) {
+              throw e;
+            }
+            base = resource(key).get();
+          }
+        }
+        return false;
+      }
     } catch (KubernetesClientException e) {
       throw new StoreException(
           key + ": the API server refused the status write: " + describe(e), e);
     } catch (InvalidObjectException e) {
       throw new StoreException(key + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean unchanged(
+      ObjectKey key, GenericKubernetesResource r, UnaryOperator<Status> change) {
+    if (r.getAdditionalProperties().get("status") == null) {
+      return false;
+    }
+    Status now = KubeObjects.toObject(key.kind(), r).status();
+    return now.equals(withObservedGeneration(change.apply(now), r.getMetadata().getGeneration()));
   }
 
   private static Status withObservedGeneration(Status status, Long generation) {
@@ -327,24 +356,6 @@ public final class KubeStore implements Store {
             synced(listener);
           }
           listeners.add(listener);
-        });
-  }
-
-  /**
-   * Hands every object to the listeners again as MODIFIED (a replica that just became the leader
-   * reconciles everything once, writing the status its predecessor left).
-   */
-  public void replay() {
-    dispatcher.execute(
-        () -> {
-          for (Kind k : Kind.values()) {
-            for (XclObject o : list(k, null)) {
-              StoreEvent e = new StoreEvent(EventType.MODIFIED, o);
-              for (StoreListener l : listeners) {
-                deliver(l, e);
-              }
-            }
-          }
         });
   }
 

@@ -26,13 +26,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Store contract over fabric8's mock API server in CRUD mode. */
 @EnableKubernetesMockClient(crud = true)
 class KubeStoreIT {
+  @BeforeAll
+  static void patience() {
+    // the machines that run these share two cores among many builds
+    Awaitility.setDefaultTimeout(Duration.ofSeconds(30));
+  }
+
   KubernetesClient client;
   KubeStore store;
   final Recorder events = new Recorder();
@@ -41,8 +49,8 @@ class KubeStoreIT {
   void open() {
     store = new KubeStore(client, "shop").start();
     store.addListener(events);
-    await().atMost(Duration.ofSeconds(10)).until(store::hasSynced);
-    await().atMost(Duration.ofSeconds(5)).until(() -> events.synced.get() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(store::hasSynced);
+    await().atMost(Duration.ofSeconds(30)).until(() -> events.synced.get() == 1);
   }
 
   @AfterEach
