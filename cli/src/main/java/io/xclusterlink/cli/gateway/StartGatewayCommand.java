@@ -10,12 +10,16 @@ import io.xclusterlink.gateway.config.GatewayConfig;
 import io.xclusterlink.gateway.config.GatewayStartException;
 import io.xclusterlink.kube.KubeConfig;
 import io.xclusterlink.kube.KubeGatewayParts;
+import io.xclusterlink.kube.broker.Broker;
+import io.xclusterlink.kube.broker.BrokerConfig;
 import io.xclusterlink.kube.leader.LeaderTimings;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -183,6 +187,37 @@ public final class StartGatewayCommand implements Callable<Integer> {
   Duration leaderLease;
 
   @Option(
+      names = "--broker-kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Find peers through a broker: the kubeconfig of its API server. This peer publishes its"
+              + " gateway addresses there as a GatewayExIp and makes a Peer of every other's"
+              + " (default: no broker).")
+  Path brokerKubeconfig;
+
+  @Option(
+      names = "--broker-namespace",
+      paramLabel = "NS",
+      defaultValue = "xcl-broker",
+      description = "The broker's namespace (default: ${DEFAULT-VALUE}).")
+  String brokerNamespace;
+
+  @Option(
+      names = "--broker-external-ip",
+      paramLabel = "IP",
+      description =
+          "An address other peers reach this gateway at, published through the broker"
+              + " (repeatable; default: $POD_IP).")
+  List<String> brokerExternalIps = new ArrayList<>();
+
+  @Option(
+      names = "--broker-port",
+      paramLabel = "PORT",
+      description =
+          "The gateway port other peers dial, published through the broker (default: --port).")
+  Integer brokerPort;
+
+  @Option(
       names = "--label",
       paramLabel = "KEY=VALUE",
       description = "A label of this peer, sent to other peers in heartbeats (repeatable).")
@@ -239,6 +274,7 @@ public final class StartGatewayCommand implements Callable<Integer> {
               + ")",
           null);
     }
+    List<String> brokerIps = brokerAddresses();
     MDC.put("peer", name);
     AtomicReference<Gateway> running = new AtomicReference<>();
     HealthServer health =
@@ -263,6 +299,16 @@ public final class StartGatewayCommand implements Callable<Integer> {
       throw e;
     }
     running.set(gateway);
+    Broker broker;
+    try {
+      broker = startBroker(gateway, brokerIps);
+    } catch (RuntimeException e) {
+      gateway.close();
+      if (health != null) {
+        health.close();
+      }
+      throw e;
+    }
     log.info(
         "gateway {} listening on {}, admin on unix:{}{}",
         name,
@@ -275,6 +321,9 @@ public final class StartGatewayCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   log.info("gateway {} stopping", name);
+                  if (broker != null) {
+                    broker.close();
+                  }
                   gateway.close();
                   if (health != null) {
                     health.close();
@@ -284,6 +333,50 @@ public final class StartGatewayCommand implements Callable<Integer> {
                 "xcl-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * With --broker-kubeconfig: publishes this peer's addresses and keeps broker-managed Peers of the
+   * others in the gateway's store. Returns at once: a broker that is down delays discovery, not the
+   * gateway.
+   */
+  private Broker startBroker(Gateway gateway, List<String> ips) {
+    if (brokerKubeconfig == null) {
+      return null;
+    }
+    int port = brokerPort != null ? brokerPort : gateway.tunnelAddress().getPort();
+    Broker broker =
+        Broker.fromKubeconfig(
+            BrokerConfig.of(name, brokerNamespace, ips, port), brokerKubeconfig, gateway.store());
+    log.info(
+        "broker: publishing {} port {} as GatewayExIp {}/{}", ips, port, brokerNamespace, name);
+    return broker.start();
+  }
+
+  /** The addresses to publish through the broker: checked before anything starts. */
+  List<String> brokerAddresses() {
+    if (brokerKubeconfig == null) {
+      return List.of();
+    }
+    List<String> ips = new ArrayList<>(brokerExternalIps);
+    String podIp = System.getenv("POD_IP");
+    if (ips.isEmpty() && podIp != null && !podIp.isBlank()) {
+      ips.add(podIp.trim());
+    }
+    if (ips.isEmpty()) {
+      throw new GatewayStartException(
+          "--broker-kubeconfig: no address to publish (expected --broker-external-ip IP, or"
+              + " $POD_IP in a pod)",
+          null);
+    }
+    if (!Files.isReadable(brokerKubeconfig)) {
+      throw new GatewayStartException(
+          "--broker-kubeconfig: "
+              + brokerKubeconfig
+              + " cannot be read (expected a kubeconfig file)",
+          null);
+    }
+    return ips;
   }
 
   private HealthServer startHealth(java.util.function.BooleanSupplier ready) {

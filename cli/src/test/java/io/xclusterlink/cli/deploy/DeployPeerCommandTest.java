@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,9 +244,6 @@ class DeployPeerCommandTest {
   }
 
   /** Flags the gateway gains in Kubernetes mode, on another branch (kube) as this is written. */
-  private static final Set<String> FLAGS_OF_KUBERNETES_MODE =
-      Set.of("--store", "--health-listen", "--broker-kubeconfig", "--broker-namespace");
-
   @Test
   void theGatewayIsStartedOnlyWithFlagsOfGatewayStart() throws Exception {
     Path kubeconfig = dir.resolve("broker.kubeconfig");
@@ -279,7 +275,7 @@ class DeployPeerCommandTest {
 
     assertThat(args.subList(0, 2)).containsExactly("gateway", "start");
     for (String arg : args) {
-      if (arg.startsWith("--") && !FLAGS_OF_KUBERNETES_MODE.contains(arg)) {
+      if (arg.startsWith("--")) {
         assertThat(start.getCommandSpec().findOption(arg)).as("gateway start " + arg).isNotNull();
       }
     }

@@ -18,6 +18,81 @@ import picocli.CommandLine.ParseResult;
 class StartGatewayCommandTest {
   @TempDir Path dir;
 
+  private static StartGatewayCommand command(String... args) {
+    ParseResult parsed = XclMain.commandLine().parseArgs(args);
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return (StartGatewayCommand) parsed.commandSpec().userObject();
+  }
+
+  @Test
+  void theBrokerPublishesTheAddressesGivenAndRefusesToGuessNone() throws Exception {
+    Path kubeconfig = dir.resolve("broker.kubeconfig");
+    java.nio.file.Files.writeString(kubeconfig, "apiVersion: v1\nkind: Config\n");
+    String[] base = {
+      "gateway",
+      "start",
+      "--fabric",
+      "acme",
+      "--name",
+      "east",
+      "--dir",
+      "/pki",
+      "--port",
+      "8443",
+      "--state-dir",
+      "/state",
+      "--broker-kubeconfig",
+      kubeconfig.toString()
+    };
+    StartGatewayCommand withIps =
+        command(
+            concat(
+                base,
+                "--broker-external-ip",
+                "192.0.2.10",
+                "--broker-external-ip",
+                "192.0.2.11",
+                "--broker-namespace",
+                "brk"));
+    assertThat(withIps.brokerAddresses()).containsExactly("192.0.2.10", "192.0.2.11");
+    assertThat(withIps.brokerNamespace).isEqualTo("brk");
+
+    if (System.getenv("POD_IP") == null) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> command(base).brokerAddresses())
+          .hasMessage(
+              "--broker-kubeconfig: no address to publish (expected --broker-external-ip IP, or"
+                  + " $POD_IP in a pod)");
+    }
+    String[] missing = base.clone();
+    missing[missing.length - 1] = dir.resolve("nope").toString();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> command(concat(missing, "--broker-external-ip", "192.0.2.10")).brokerAddresses())
+        .hasMessageContaining("--broker-kubeconfig: ")
+        .hasMessageContaining("cannot be read (expected a kubeconfig file)");
+    assertThat(
+            command(
+                    "gateway",
+                    "start",
+                    "--fabric",
+                    "a",
+                    "--name",
+                    "e",
+                    "--dir",
+                    "/p",
+                    "--port",
+                    "1")
+                .brokerAddresses())
+        .isEmpty();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static GatewayConfig parse(String... args) {
     ParseResult parsed = XclMain.commandLine().parseArgs(args);
     while (parsed.hasSubcommand()) {
