@@ -341,7 +341,11 @@ class L3ObjectsIT {
   private static String kernel(String ns) throws Exception {
     return String.join(
         "\n",
-        Bed.ip(ns, "-o", "link", "show"),
+        // without the carrier and operational state, which the veths' far ends decide on their
+        // own schedule after the bed is up (a snapshot taken a moment early says NO-CARRIER, DOWN)
+        Bed.ip(ns, "-o", "link", "show")
+            .replace("NO-CARRIER,", "")
+            .replaceAll(" state [A-Z]+ ", " "),
         // IPv4 only: the agents program none of IPv6, whose link-local addresses and their routes
         // settle (DAD) on their own schedule after the bed is up
         Bed.ip(ns, "-4", "-o", "addr", "show"),
