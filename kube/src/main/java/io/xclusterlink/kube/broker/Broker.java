@@ -79,6 +79,8 @@ public final class Broker implements AutoCloseable {
   private volatile boolean storeSynced;
   private volatile boolean brokerSynced;
   private volatile boolean watchSeen;
+  private final java.util.concurrent.atomic.AtomicInteger lists =
+      new java.util.concurrent.atomic.AtomicInteger();
   private ScheduledExecutorService loop;
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
   // touched on the loop thread only
@@ -212,6 +214,7 @@ public final class Broker implements AutoCloseable {
                     () -> {
                       if (informer == inf) {
                         brokerSynced = true;
+                        lists.incrementAndGet();
                         log.info(
                             "broker {}: listed {} GatewayExIp",
                             config.namespace(),
@@ -264,6 +267,14 @@ public final class Broker implements AutoCloseable {
   public void publish(GatewayExIp.Spec spec) {
     publication = GatewayExIps.checkPublication(config.peer(), spec);
     submit(this::publishOwn);
+  }
+
+  /**
+   * How many times the broker namespace has been listed: once at start, and once more after every
+   * watch outage (see {@link #watchdog()}).
+   */
+  public int lists() {
+    return lists.get();
   }
 
   /** Whether the informer has listed the broker namespace at least once. */
