@@ -7,9 +7,7 @@ import io.xclusterlink.api.Status;
 import io.xclusterlink.api.XclObject;
 import io.xclusterlink.kube.services.ExportServiceReconciler;
 import io.xclusterlink.kube.store.KubeStore;
-import io.xclusterlink.store.PutResult;
-import io.xclusterlink.store.Store;
-import io.xclusterlink.store.StoreListener;
+import io.xclusterlink.store.ForwardingStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,12 +21,13 @@ import java.util.function.BooleanSupplier;
  * API server under the store's status lock, so neither writer undoes the other). Synced once the
  * Service and pod informers have listed too; closing stops every Kubernetes part.
  */
-final class KubeGatewayStore implements Store {
+final class KubeGatewayStore extends ForwardingStore {
   private final KubeStore store;
   private final BooleanSupplier synced;
   private final Runnable closer;
 
   KubeGatewayStore(KubeStore store, BooleanSupplier synced, Runnable closer) {
+    super(store);
     this.store = store;
     this.synced = synced;
     this.closer = closer;
@@ -61,42 +60,12 @@ final class KubeGatewayStore implements Store {
       }
     }
     stored.condition(type).ifPresent(out::add);
-    return new Status(out, status.labels());
-  }
-
-  @Override
-  public PutResult put(XclObject object) {
-    return store.put(object);
-  }
-
-  @Override
-  public List<PutResult> putAll(List<XclObject> objects) {
-    return store.putAll(objects);
-  }
-
-  @Override
-  public Optional<XclObject> get(ObjectKey key) {
-    return store.get(key);
-  }
-
-  @Override
-  public List<XclObject> list(Kind kind, String namespaceOrNullForAll) {
-    return store.list(kind, namespaceOrNullForAll);
-  }
-
-  @Override
-  public boolean delete(ObjectKey key) {
-    return store.delete(key);
+    return new Status(out, status.labels(), status.tunnel());
   }
 
   @Override
   public boolean hasSynced() {
     return synced.getAsBoolean();
-  }
-
-  @Override
-  public void addListener(StoreListener listener) {
-    store.addListener(listener);
   }
 
   @Override

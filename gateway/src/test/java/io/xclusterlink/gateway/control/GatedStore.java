@@ -1,14 +1,9 @@
 package io.xclusterlink.gateway.control;
 
-import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.Status;
-import io.xclusterlink.api.XclObject;
-import io.xclusterlink.store.PutResult;
+import io.xclusterlink.store.ForwardingStore;
 import io.xclusterlink.store.Store;
-import io.xclusterlink.store.StoreListener;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,14 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real store whose status writes can be held at a gate, as a slow disk or API server would hold
  * them; counts the status writes that reached it.
  */
-public final class GatedStore implements Store {
-  private final Store store;
+public final class GatedStore extends ForwardingStore {
   private volatile CountDownLatch gate = new CountDownLatch(0);
   private final AtomicInteger statusWrites = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
 
   public GatedStore(Store store) {
-    this.store = store;
+    super(store);
   }
 
   /** Status writes from now on wait until {@link #open()}. */
@@ -59,47 +53,12 @@ public final class GatedStore implements Store {
       waiting.decrementAndGet();
     }
     statusWrites.incrementAndGet();
-    return store.setStatus(key, status);
-  }
-
-  @Override
-  public PutResult put(XclObject object) {
-    return store.put(object);
-  }
-
-  @Override
-  public List<PutResult> putAll(List<XclObject> objects) {
-    return store.putAll(objects);
-  }
-
-  @Override
-  public Optional<XclObject> get(ObjectKey key) {
-    return store.get(key);
-  }
-
-  @Override
-  public List<XclObject> list(Kind kind, String namespaceOrNullForAll) {
-    return store.list(kind, namespaceOrNullForAll);
-  }
-
-  @Override
-  public boolean delete(ObjectKey key) {
-    return store.delete(key);
-  }
-
-  @Override
-  public boolean hasSynced() {
-    return store.hasSynced();
-  }
-
-  @Override
-  public void addListener(StoreListener listener) {
-    store.addListener(listener);
+    return delegate.setStatus(key, status);
   }
 
   @Override
   public void close() {
     open();
-    store.close();
+    delegate.close();
   }
 }
