@@ -9,6 +9,7 @@ import io.xclusterlink.agent.plan.KernelObject.Sysctl;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +68,50 @@ public final class RtnetlinkClient implements AutoCloseable {
       }
       i = j;
     }
+  }
+
+  /**
+   * A batch of changes encoded ahead of time, to be sent by {@link #apply(Prepared)} at most once:
+   * the failover path then costs one send and its acks, whatever the planner and the encoder would
+   * cost a cold JVM at that moment.
+   */
+  public static final class Prepared {
+    private final ByteBuffer messages;
+    private final Map<Integer, Change> bySeq;
+
+    private Prepared(ByteBuffer messages, Map<Integer, Change> bySeq) {
+      this.messages = messages;
+      this.bySeq = bySeq;
+    }
+  }
+
+  /**
+   * Encodes {@code changes} now for {@link #apply(Prepared)} later, or returns null when they are
+   * not one netlink batch (none, sysctls, NAT tables, devices, or several kinds or directions):
+   * those go through {@link #apply(List)}.
+   */
+  public Prepared prepare(List<Change> changes) {
+    if (changes.isEmpty()
+        || !changes.stream().allMatch(c -> sameBatch(changes.get(0), c))
+        || EnumSet.of(Kind.SYSCTL, Kind.NAT_TABLE, Kind.VXLAN_LINK)
+            .contains(changes.get(0).object().kind())) {
+      return null;
+    }
+    Map<Integer, Change> bySeq = new HashMap<>();
+    ByteBuffer encoded = encode(changes, bySeq);
+    ByteBuffer copy =
+        ByteBuffer.allocateDirect(encoded.remaining()).order(encoded.order()).put(encoded).flip();
+    return new Prepared(copy, Map.copyOf(bySeq));
+  }
+
+  /**
+   * Sends a prepared batch and waits for its acks.
+   *
+   * @throws NetlinkException naming the first refused object and the errno
+   */
+  public void apply(Prepared batch) {
+    socket.send(batch.messages.duplicate());
+    awaitAcks(new HashMap<>(batch.bySeq));
   }
 
   /**
@@ -141,15 +186,27 @@ public final class RtnetlinkClient implements AutoCloseable {
   }
 
   private void send(List<Change> batch) {
+    Map<Integer, Change> bySeq = new HashMap<>();
+    socket.send(encode(batch, bySeq));
+    awaitAcks(bySeq);
+  }
+
+  /**
+   * Encodes {@code batch} into the writer, each with a new sequence number put in {@code bySeq}.
+   */
+  private ByteBuffer encode(List<Change> batch, Map<Integer, Change> bySeq) {
     LinkTable table = linkTable();
     writer.clear();
-    Map<Integer, Change> bySeq = new HashMap<>();
     for (Change c : batch) {
       int s = ++seq;
       ChangeEncoder.encode(c, s, writer, table);
       bySeq.put(s, c);
     }
-    socket.send(writer.flip());
+    return writer.flip();
+  }
+
+  /** Receives until every request in {@code bySeq} is acked; throws for the first refused. */
+  private void awaitAcks(Map<Integer, Change> bySeq) {
     NetlinkException first = null;
     int firstSeq = Integer.MAX_VALUE;
     while (!bySeq.isEmpty()) {

@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,12 +19,38 @@ import org.slf4j.LoggerFactory;
  * each served by a thread that turns a well-formed request into its reply and ignores anything
  * else. The sockets belong to the network namespace of the thread that calls {@link #bind}; the
  * serving threads need none. Thread-safe; {@link #close} stops it.
+ *
+ * <p>It also relays down hints ({@link Prober#hint}): a hint from a node that probes this gateway
+ * goes on, as {@link ProbeMessage#RELAYED}, to every other node that probed it lately — the router
+ * of its VPC on the transit socket, the remote gateways on the overlay one — which is how a
+ * decision reaches every node choosing among the same gateways without any of them knowing the
+ * others. What a stranger can cost it is bounded: only a recent prober's hint is relayed, the same
+ * gateway at most once per {@link #RELAY_QUIET_NANOS}, at most {@link #RELAYS_PER_SECOND} hints a
+ * second, to at most {@link #MAX_PROBERS} addresses.
  */
 public final class EchoResponder implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EchoResponder.class);
 
+  /** Nodes remembered as probers; more are not remembered until older ones expire. */
+  static final int MAX_PROBERS = 64;
+
+  /** A prober not heard from for this long is forgotten (probe intervals go up to 10 s). */
+  static final long PROBER_TTL_NANOS = 30_000_000_000L;
+
+  /** Several nodes may decide about the same gateway a moment apart: one relay covers them. */
+  static final long RELAY_QUIET_NANOS = 250_000_000L;
+
+  /** Relayed hints per second at most, whatever the sender names. */
+  static final int RELAYS_PER_SECOND = 16;
+
+  private record Seen(DatagramChannel channel, long at) {}
+
   private final List<DatagramChannel> channels;
   private final List<Thread> threads = new ArrayList<>();
+  private final Map<SocketAddress, Seen> probers = new HashMap<>();
+  private final Map<Integer, Long> relayedAt = new HashMap<>();
+  private long relayWindowStart;
+  private int relaysInWindow;
 
   private EchoResponder(List<DatagramChannel> channels) {
     this.channels = channels;
@@ -57,7 +86,7 @@ public final class EchoResponder implements AutoCloseable {
     }
   }
 
-  private static void serve(DatagramChannel c) {
+  private void serve(DatagramChannel c) {
     // one byte more than a message, so that a longer datagram is seen as too long, not truncated
     ByteBuffer buf = ByteBuffer.allocate(ProbeMessage.LENGTH + 1);
     while (c.isOpen()) {
@@ -65,11 +94,19 @@ public final class EchoResponder implements AutoCloseable {
         buf.clear();
         SocketAddress from = c.receive(buf);
         buf.flip();
-        if (from == null || !ProbeMessage.is(buf, ProbeMessage.REQUEST)) {
+        if (from == null) {
+          continue;
+        }
+        if (ProbeMessage.is(buf, ProbeMessage.HINT)) {
+          relay(from, ProbeMessage.hinted(buf));
+          continue;
+        }
+        if (!ProbeMessage.is(buf, ProbeMessage.REQUEST)) {
           continue;
         }
         ProbeMessage.write(buf, ProbeMessage.REPLY, ProbeMessage.token(buf));
         c.send(buf, from);
+        remember(from, c);
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
@@ -77,6 +114,62 @@ public final class EchoResponder implements AutoCloseable {
         log.debug("probe responder {}: {}", localAddress(c), e.toString());
       }
     }
+  }
+
+  private synchronized void remember(SocketAddress prober, DatagramChannel c) {
+    long now = System.nanoTime();
+    if (!probers.containsKey(prober) && probers.size() >= MAX_PROBERS) {
+      probers.values().removeIf(s -> now - s.at() > PROBER_TTL_NANOS);
+      if (probers.size() >= MAX_PROBERS) {
+        return;
+      }
+    }
+    probers.put(prober, new Seen(c, now));
+  }
+
+  /** Passes a recent prober's hint about {@code overlay} on to the other recent probers. */
+  private void relay(SocketAddress from, int overlay) {
+    List<Map.Entry<SocketAddress, Seen>> to = new ArrayList<>();
+    synchronized (this) {
+      long now = System.nanoTime();
+      Seen sender = probers.get(from);
+      if (sender == null || now - sender.at() > PROBER_TTL_NANOS) {
+        return;
+      }
+      Long last = relayedAt.get(overlay);
+      if (last != null && now - last < RELAY_QUIET_NANOS) {
+        return;
+      }
+      if (now - relayWindowStart > 1_000_000_000L) {
+        relayWindowStart = now;
+        relaysInWindow = 0;
+        relayedAt.values().removeIf(at -> now - at > RELAY_QUIET_NANOS);
+      }
+      if (relaysInWindow >= RELAYS_PER_SECOND) {
+        return;
+      }
+      relaysInWindow++;
+      relayedAt.put(overlay, now);
+      for (Iterator<Map.Entry<SocketAddress, Seen>> it = probers.entrySet().iterator();
+          it.hasNext(); ) {
+        Map.Entry<SocketAddress, Seen> e = it.next();
+        if (now - e.getValue().at() > PROBER_TTL_NANOS) {
+          it.remove();
+        } else if (!e.getKey().equals(from)) {
+          to.add(Map.entry(e.getKey(), e.getValue()));
+        }
+      }
+    }
+    ByteBuffer out = ByteBuffer.allocate(ProbeMessage.LENGTH);
+    for (Map.Entry<SocketAddress, Seen> e : to) {
+      ProbeMessage.writeHint(out, ProbeMessage.RELAYED, overlay);
+      try {
+        e.getValue().channel().send(out, e.getKey());
+      } catch (IOException ex) {
+        log.debug("relaying a hint to {}: {}", e.getKey(), ex.toString());
+      }
+    }
+    log.debug("relayed a down hint from {} to {} prober(s)", from, to.size());
   }
 
   private static String localAddress(DatagramChannel c) {

@@ -20,9 +20,10 @@ public final class HealthTracker {
 
   /**
    * A gateway's health changed at {@code at}, on evidence since {@code since}: its last answer when
-   * it went down, the first of its unbroken answers when it came up.
+   * it went down, the first of its unbroken answers when it came up. {@code hinted}: down on
+   * another node's hint, checked against this node's own misses ({@link #hinted}).
    */
-  public record Transition(String gateway, Health health, long at, long since) {}
+  public record Transition(String gateway, Health health, long at, long since, boolean hinted) {}
 
   private static final class State {
     Health health = Health.UP;
@@ -102,15 +103,47 @@ public final class HealthTracker {
       if (s.answered) {
         if (s.health == Health.DOWN && now - s.streakStart >= holdNanos) {
           s.health = Health.UP;
-          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart));
+          out.add(new Transition(e.getKey(), Health.UP, now, s.streakStart, false));
         }
       } else if (s.health == Health.UP && s.misses >= misses && !holdOff) {
         s.health = Health.DOWN;
-        out.add(new Transition(e.getKey(), Health.DOWN, now, s.lastReply));
+        out.add(new Transition(e.getKey(), Health.DOWN, now, s.lastReply, false));
       }
       s.answered = false;
     }
     return out;
+  }
+
+  /**
+   * Another node judged {@code gateway} down and said so ({@link Prober}): it goes down now,
+   * without waiting for this node's own last misses, if this node's probes agree so far: the
+   * gateway has missed all but the last of the rounds that would take it down here ({@code misses -
+   * 1}, at least one), it has not answered in the current round, the start-up grace is over, and
+   * another gateway is still up. Nodes probe out of phase, so the first to decide is up to one
+   * interval ahead of the others; a hint lets them all act on its decision at once, while a hint
+   * about a gateway this node still hears from, true or forged, changes nothing.
+   *
+   * @return the transition, or null when the hint is not taken
+   */
+  public Transition hinted(String gateway, long now) {
+    State s = states.get(gateway);
+    if (s == null || s.health != Health.UP || s.answered || now - graceUntil < 0 || s.misses < 1) {
+      return null;
+    }
+    boolean otherUp =
+        states.entrySet().stream()
+            .anyMatch(e -> !e.getKey().equals(gateway) && e.getValue().health == Health.UP);
+    if (!otherUp) {
+      return null;
+    }
+    s.health = Health.DOWN;
+    return new Transition(gateway, Health.DOWN, now, s.lastReply, true);
+  }
+
+  /** Whether {@code gateway} has answered in the current round (for tests). */
+  boolean answeredThisRound(String gateway) {
+    State s = states.get(gateway);
+    return s != null && s.answered;
   }
 
   /** Every gateway's health, in the order they were given. */

@@ -13,6 +13,7 @@ import java.nio.channels.Selector;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,14 @@ import org.slf4j.LoggerFactory;
  * if it comes from the probed address and port and carries the token of this round or of one of the
  * {@link #LATE_ROUNDS} before it: a late answer still proves the gateway alive when it arrives, so
  * a gateway (or this host) stalled for a round or two is not declared down, while a silent one is
- * declared down exactly as fast. Opened in the network namespace of the calling thread. Not
+ * declared down exactly as fast.
+ *
+ * <p>Down hints: when this node judges a gateway down on its own evidence, {@link #hint} tells the
+ * other gateways it probes, from the probing socket; each passes the hint on to the nodes that
+ * probe it ({@link EchoResponder}), so every node choosing among the same gateways hears of it
+ * within a hop or two. A hint counts only when it comes from a probed gateway's address and port
+ * and names a gateway this node tracks, and the tracker takes it only if its own probes agree
+ * ({@link HealthTracker#hinted}). Opened in the network namespace of the calling thread. Not
  * thread-safe: the agent's loop owns it.
  */
 public final class Prober implements AutoCloseable {
@@ -34,6 +42,8 @@ public final class Prober implements AutoCloseable {
   private final DatagramChannel channel;
   private final Selector selector;
   private final Map<SocketAddress, String> gateways = new HashMap<>();
+  private final Map<String, Integer> overlayByName = new HashMap<>();
+  private final Map<Integer, String> nameByOverlay = new HashMap<>();
   private final ByteBuffer buf = ByteBuffer.allocate(ProbeMessage.LENGTH + 1);
   private final long session = (long) ThreadLocalRandom.current().nextInt() << 32;
   private int round;
@@ -43,8 +53,21 @@ public final class Prober implements AutoCloseable {
     this.selector = selector;
   }
 
-  /** Opens the socket; {@code targets} maps each gateway's name to the address it is probed on. */
+  /**
+   * Opens the socket; {@code targets} maps each gateway's name to the address it is probed on,
+   * which is also its overlay address, the name hints use.
+   */
   public static Prober open(Map<String, Ipv4> targets, int port) throws IOException {
+    return open(targets, targets, port);
+  }
+
+  /**
+   * Opens the socket; {@code targets} maps each gateway's name to the address it is probed on, and
+   * {@code overlays} to its overlay address, which names it in hints (a router probes its gateways
+   * on the transit segment, the remote gateways probe them on the overlay).
+   */
+  public static Prober open(Map<String, Ipv4> targets, Map<String, Ipv4> overlays, int port)
+      throws IOException {
     DatagramChannel c = DatagramChannel.open(StandardProtocolFamily.INET);
     Selector s = null;
     try {
@@ -57,6 +80,13 @@ public final class Prober implements AutoCloseable {
         p.gateways.put(
             new InetSocketAddress(InetAddress.getByAddress(t.getValue().octets()), port),
             t.getKey());
+        Ipv4 overlay = overlays.get(t.getKey());
+        if (overlay == null) {
+          throw new IllegalArgumentException(
+              "gateway " + t.getKey() + ": no overlay address (expected one per probed gateway)");
+        }
+        p.overlayByName.put(t.getKey(), overlay.bits());
+        p.nameByOverlay.put(overlay.bits(), t.getKey());
       }
       return p;
     } catch (IOException e) {
@@ -83,12 +113,44 @@ public final class Prober implements AutoCloseable {
   }
 
   /**
-   * Waits up to {@code deadline} (a {@link System#nanoTime} value) for answers to this round and
-   * reports each to {@code tracker} as it arrives.
+   * Tells every other probed gateway that this node judged {@code gateway} down, so that they pass
+   * it on to the other nodes that choose among it.
+   */
+  public void hint(String gateway) {
+    Integer overlay = overlayByName.get(gateway);
+    if (overlay == null) {
+      return;
+    }
+    for (Map.Entry<SocketAddress, String> g : gateways.entrySet()) {
+      if (g.getValue().equals(gateway)) {
+        continue;
+      }
+      ProbeMessage.writeHint(buf, ProbeMessage.HINT, overlay);
+      try {
+        channel.send(buf, g.getKey());
+      } catch (IOException e) {
+        log.debug("hint to {} ({}): {}", g.getValue(), g.getKey(), e.toString());
+      }
+    }
+  }
+
+  /**
+   * Waits for answers without taking hints; see {@link #collect(HealthTracker, long, Consumer)}.
    */
   public void collect(HealthTracker tracker, long deadline) throws IOException {
+    collect(tracker, deadline, t -> {});
+  }
+
+  /**
+   * Waits up to {@code deadline} (a {@link System#nanoTime} value) for answers to this round and
+   * reports each to {@code tracker} as it arrives; a hint the tracker takes goes to {@code
+   * onHinted} at once, on this thread.
+   */
+  public void collect(
+      HealthTracker tracker, long deadline, Consumer<HealthTracker.Transition> onHinted)
+      throws IOException {
     while (true) {
-      drain(tracker);
+      drain(tracker, onHinted);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return;
@@ -98,7 +160,8 @@ public final class Prober implements AutoCloseable {
     }
   }
 
-  private void drain(HealthTracker tracker) throws IOException {
+  private void drain(HealthTracker tracker, Consumer<HealthTracker.Transition> onHinted)
+      throws IOException {
     while (true) {
       buf.clear();
       SocketAddress from = channel.receive(buf);
@@ -111,6 +174,13 @@ public final class Prober implements AutoCloseable {
           && ProbeMessage.is(buf, ProbeMessage.REPLY)
           && current(ProbeMessage.token(buf))) {
         tracker.answered(gateway, System.nanoTime());
+      } else if (gateway != null && ProbeMessage.is(buf, ProbeMessage.RELAYED)) {
+        String down = nameByOverlay.get(ProbeMessage.hinted(buf));
+        HealthTracker.Transition t = down == null ? null : tracker.hinted(down, System.nanoTime());
+        if (t != null) {
+          log.debug("hint from {}: {} down, taken", gateway, down);
+          onHinted.accept(t);
+        }
       }
     }
   }

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,13 +47,17 @@ public final class Agent implements AutoCloseable {
   /**
    * One health change and its cost: {@code evidenceMillis} of silence since the gateway's last
    * answer when it is declared down, of unbroken answers when up; {@code appliedMicros} from that
-   * decision to the kernel's ack of the changes (detection → applied).
+   * decision to the kernel's ack of the changes (detection → applied); {@code decidedAt} the
+   * decision's {@link System#nanoTime} (CLOCK_MONOTONIC on Linux, so comparable across the agents
+   * of one host); {@code hinted} when another node's hint decided it.
    */
   public record HealthChange(
       String gateway,
       Health health,
       long evidenceMillis,
       long appliedMicros,
+      long decidedAt,
+      boolean hinted,
       List<Change> changes) {}
 
   private final AgentConfig config;
@@ -65,6 +71,9 @@ public final class Agent implements AutoCloseable {
   private volatile boolean settled;
   private volatile int changesAtStart = -1;
   private String lastResyncFailure;
+  // owned by the thread in run()
+  private List<KernelObject> applied = List.of();
+  private Map<Map<String, Health>, Failover> failovers = Map.of();
 
   /** Does no I/O. */
   public Agent(AgentConfig config) {
@@ -85,7 +94,7 @@ public final class Agent implements AutoCloseable {
     Tunnel tunnel = config.tunnel();
     EchoResponder responder = null;
     try (RtnetlinkClient rtnl = RtnetlinkClient.open()) {
-      List<KernelObject> applied = Plan.desired(node, tunnel);
+      applied = Plan.desired(node, tunnel);
       List<KernelObject> observed = new ArrayList<>(rtnl.observe(applied));
       observed.addAll(NftClient.observe(applied));
       List<Change> first = Plan.diff(applied, observed);
@@ -108,26 +117,29 @@ public final class Agent implements AutoCloseable {
       Map<String, Ipv4> targets = Tunnels.probeTargets(node, tunnel);
       long interval = config.probe().interval().toNanos();
       long resync = config.resync().toNanos();
-      try (Prober prober = Prober.open(targets, config.probe().port())) {
+      try (Prober prober =
+          Prober.open(targets, Tunnels.overlays(node, tunnel), config.probe().port())) {
         long now = System.nanoTime();
         HealthTracker tracker =
             new HealthTracker(
                 targets.keySet(), config.probe().misses(), config.probe().hold().toNanos(), now);
         health = tracker.health();
+        prepareFailovers(rtnl, node, tunnel, health);
         started.countDown();
         long next = now;
         long nextResync = now + resync;
         while (!closed) {
           prober.send();
           next += interval;
-          prober.collect(tracker, next);
+          prober.collect(
+              tracker, next, t -> onHealthChange(rtnl, prober, node, tunnel, tracker, List.of(t)));
           now = System.nanoTime();
           if (now - next > interval) {
             next = now; // fell behind (a pause, an overloaded host): no burst of rounds to catch up
           }
           List<HealthTracker.Transition> transitions = tracker.endRound(now);
           if (!transitions.isEmpty()) {
-            applied = onHealthChange(rtnl, node, tunnel, tracker, transitions, applied);
+            onHealthChange(rtnl, prober, node, tunnel, tracker, transitions);
           }
           health = tracker.health();
           settled = tracker.settled(now);
@@ -148,41 +160,102 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private List<KernelObject> onHealthChange(
+  /**
+   * Applies a health change: tells the other nodes first when this node decided on its own evidence
+   * (a hint it took is not passed on again), then replaces the groups with the batch prepared for
+   * exactly this health, or plans and applies when none was (two gateways at once, a gateway back).
+   * Then prepares the next failovers, off the path that was just timed.
+   */
+  private void onHealthChange(
       RtnetlinkClient rtnl,
+      Prober prober,
       Node node,
       Tunnel tunnel,
       HealthTracker tracker,
-      List<HealthTracker.Transition> transitions,
-      List<KernelObject> applied) {
+      List<HealthTracker.Transition> transitions) {
+    for (HealthTracker.Transition t : transitions) {
+      if (t.health() == Health.DOWN && !t.hinted()) {
+        prober.hint(t.gateway());
+      }
+    }
     Map<String, Health> h = tracker.health();
-    List<KernelObject> want = Plan.desired(node, Tunnels.withHealth(node, tunnel, h));
-    List<Change> changes = Plan.diff(want, applied);
+    Failover ready = failovers.get(h);
+    List<KernelObject> want;
+    List<Change> changes;
+    long toKernel = System.nanoTime();
     try {
-      KernelWriter.apply(rtnl, changes);
+      if (ready != null) {
+        rtnl.apply(ready.batch());
+        want = ready.want();
+        changes = ready.changes();
+      } else {
+        want = Plan.desired(node, Tunnels.withHealth(node, tunnel, h));
+        changes = Plan.diff(want, applied);
+        KernelWriter.apply(rtnl, changes);
+      }
     } catch (RuntimeException e) {
       log.warn(
           "agent {}: applying {} failed, the next resync retries: {}", name, h, e.getMessage());
-      return applied;
+      failovers = Map.of();
+      return;
     }
     long done = System.nanoTime();
+    applied = want;
     for (HealthTracker.Transition t : transitions) {
       long evidence = (t.at() - t.since()) / 1_000_000;
       long micros = (done - t.at()) / 1_000;
-      healthChanges.add(new HealthChange(t.gateway(), t.health(), evidence, micros, changes));
+      healthChanges.add(
+          new HealthChange(t.gateway(), t.health(), evidence, micros, t.at(), t.hinted(), changes));
       log.info(
-          "agent {}: gateway {} {} ({} {} ms); {} change(s), detection → applied {} ms; now {}",
+          "agent {}: gateway {} {} ({} {} ms); {} change(s), detection → applied {} ms; {}, {}"
+              + " (kernel {} ms), decided at {} ns monotonic; now {}",
           name,
           t.gateway(),
           t.health(),
           t.health() == Health.DOWN ? "silent for" : "answering for",
           evidence,
           changes.size(),
-          String.format(java.util.Locale.ROOT, "%.2f", micros / 1000.0),
+          String.format(java.util.Locale.ROOT, "%.3f", micros / 1000.0),
+          t.hinted() ? "on a hint" : "own probes",
+          ready != null ? "prepared" : "planned",
+          String.format(java.util.Locale.ROOT, "%.3f", (done - toKernel) / 1e6),
+          t.at(),
           Tunnels.names(h));
     }
-    return want;
+    prepareFailovers(rtnl, node, tunnel, h);
   }
+
+  /**
+   * Plans and encodes, for each gateway up in {@code h}, the changes that take it out of the groups
+   * applied now: a failure then costs one netlink send. Only single-batch netlink changes are
+   * prepared (a group replace); anything else is planned when it happens.
+   */
+  private void prepareFailovers(
+      RtnetlinkClient rtnl, Node node, Tunnel tunnel, Map<String, Health> h) {
+    Map<Map<String, Health>, Failover> next = new HashMap<>();
+    try {
+      for (Map.Entry<String, Health> e : h.entrySet()) {
+        if (e.getValue() != Health.UP) {
+          continue;
+        }
+        Map<String, Health> down = new LinkedHashMap<>(h);
+        down.put(e.getKey(), Health.DOWN);
+        List<KernelObject> want = Plan.desired(node, Tunnels.withHealth(node, tunnel, down));
+        List<Change> changes = Plan.diff(want, applied);
+        RtnetlinkClient.Prepared batch = rtnl.prepare(changes);
+        if (batch != null) {
+          next.put(down, new Failover(want, changes, batch));
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("agent {}: failovers not prepared: {}", name, e.toString());
+    }
+    failovers = next;
+  }
+
+  /** A failover planned and encoded ahead: what it makes the kernel, the changes, their bytes. */
+  private record Failover(
+      List<KernelObject> want, List<Change> changes, RtnetlinkClient.Prepared batch) {}
 
   private void resync(RtnetlinkClient rtnl, List<KernelObject> applied) {
     // NAT is read back only at start (a fork per read); everything else every resync

@@ -27,6 +27,20 @@ final class Tunnels {
     return out;
   }
 
+  /**
+   * The overlay address of each gateway {@code node} chooses among, which names it in down hints:
+   * the router and the remote gateways probe it on different addresses, but agree on this one.
+   */
+  static Map<String, Ipv4> overlays(Node node, Tunnel tunnel) {
+    Map<String, Ipv4> out = new LinkedHashMap<>();
+    if (node instanceof Node.VpcRouter) {
+      tunnel.localGateways().forEach(g -> out.put(g.name(), g.overlay()));
+    } else {
+      tunnel.remoteGateways().forEach(g -> out.put(g.name(), g.overlay()));
+    }
+    return out;
+  }
+
   /** {@code tunnel} with the chosen-among gateways' health taken from {@code health}. */
   static Tunnel withHealth(Node node, Tunnel tunnel, Map<String, Health> health) {
     boolean router = node instanceof Node.VpcRouter;

@@ -161,4 +161,50 @@ class HealthTrackerTest {
     assertThat(rounds).isEqualTo(6);
     assertThat(down).extracting(HealthTracker.Transition::gateway).containsExactly("g2", "g3");
   }
+
+  @Test
+  void aHintIsTakenOnlyWhenThisNodesOwnProbesAgree() {
+    HealthTracker t =
+        new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, -1000 * MS); // grace over at 0
+    long now = 0;
+    t.answered("g1", now += 10 * MS);
+    t.answered("g2", now += 1 * MS);
+    t.endRound(now += 40 * MS);
+    assertThat(t.hinted("g1", now += 1 * MS)).as("g1 answered every round so far").isNull();
+    t.answered("g2", now += 10 * MS);
+    t.endRound(now += 40 * MS); // g1's first miss
+    t.answered("g1", now += 1 * MS); // a late answer in the current round
+    assertThat(t.hinted("g1", now += 1 * MS)).as("it answered in this round").isNull();
+    t.endRound(now += 40 * MS); // g1 answered: misses back to 0; g2's first miss
+    t.answered("g2", now += 10 * MS);
+    t.endRound(now += 40 * MS); // g1: one miss again
+    HealthTracker.Transition down = t.hinted("g1", now += 1 * MS);
+    assertThat(down).isNotNull();
+    assertThat(down.health()).isEqualTo(Health.DOWN);
+    assertThat(down.hinted()).isTrue();
+    assertThat(down.at()).isEqualTo(now);
+    assertThat(t.health()).containsEntry("g1", Health.DOWN).containsEntry("g2", Health.UP);
+    assertThat(t.hinted("g1", now)).as("already down").isNull();
+    t.answered("g2", now += 10 * MS);
+    assertThat(t.endRound(now += 40 * MS)).as("no second transition at the round's end").isEmpty();
+  }
+
+  @Test
+  void aHintNeverTakesDownTheLastGatewayUpNorCountsDuringTheStartGrace() {
+    HealthTracker t = new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, 0); // grace until 1 s
+    long now = 0;
+    for (int i = 0; i < 3; i++) {
+      t.answered("g2", now += 10 * MS);
+      t.endRound(now += 40 * MS);
+    }
+    assertThat(t.hinted("g1", now)).as("misses are not counted during the grace").isNull();
+    now = 2000 * MS;
+    for (int i = 0; i < 2; i++) {
+      t.endRound(now += 50 * MS); // both silent
+    }
+    HealthTracker.Transition first = t.hinted("g1", now);
+    assertThat(first).isNotNull();
+    assertThat(t.hinted("g2", now)).as("the last one up").isNull();
+    assertThat(t.hinted("unknown", now)).isNull();
+  }
 }

@@ -19,4 +19,15 @@ class ProbeMessageTest {
     b.limit(16).put(0, (byte) 'Y');
     assertThat(ProbeMessage.is(b, ProbeMessage.REQUEST)).as("wrong magic").isFalse();
   }
+
+  @Test
+  void aHintNamesAnOverlayAddressAndItsLastFourBytesMustBeZero() {
+    ByteBuffer b = ByteBuffer.allocate(17);
+    ProbeMessage.writeHint(b, ProbeMessage.HINT, 0x0a640001);
+    assertThat(ProbeMessage.is(b, ProbeMessage.HINT)).isTrue();
+    assertThat(ProbeMessage.is(b, ProbeMessage.RELAYED)).isFalse();
+    assertThat(ProbeMessage.hinted(b)).isEqualTo(0x0a640001);
+    b.putInt(12, 1);
+    assertThat(ProbeMessage.is(b, ProbeMessage.HINT)).as("trailing bytes not zero").isFalse();
+  }
 }
