@@ -27,5 +27,8 @@ bash deploy/check.sh
 echo "== unit and integration tests (mvn verify)"
 mvn -B -ntp verify
 
+echo "== the ./xcl launcher: class data sharing archive made, used, remade after a build"
+bash e2e/launcher.sh
+
 echo "== end-to-end: the README flow with ./xcl, curl and python3 http.server"
 bash e2e/readme-flow.sh

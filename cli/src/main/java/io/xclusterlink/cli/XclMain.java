@@ -35,6 +35,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
     name = "xcl",
     mixinStandardHelpOptions = true,
+    // --help and --version on every command: each usage error points to 'xcl ... --help'
+    scope = ScopeType.INHERIT,
     versionProvider = ShowVersionCommand.class,
     description =
         "X-ClusterLink: connect services across clusters over mutually authenticated TLS.",
@@ -115,7 +117,48 @@ public final class XclMain implements Callable<Integer>, AdminClients {
 
   public static void main(String[] args) {
     nettyDefaults();
+    if (isAgentRun(args)) {
+      System.exit(agentCommandLine().execute(args));
+    }
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Whether {@code args} run the L3 agent: {@code agent run ...}. Every node of a VPC starts one at
+   * once, often on the same cores, and picocli's model of the whole tree (every command of every
+   * noun, by reflection) is a large part of an agent's start-up CPU (docs/network-path.md, "cold
+   * start"): {@link #agentCommandLine} models only what the agent needs.
+   */
+  static boolean isAgentRun(String[] args) {
+    return args.length >= 2 && args[0].equals("agent") && args[1].equals("run");
+  }
+
+  /**
+   * {@code xcl} with only the {@code agent} subtree and the one root option it inherits: the same
+   * names, usage, errors and exit codes as in the whole tree ({@code XclMainTest} compares them).
+   */
+  static CommandLine agentCommandLine() {
+    AgentOnly root = new AgentOnly();
+    XclExceptionHandler handler = new XclExceptionHandler(() -> root.verbose);
+    return new CommandLine(root)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(handler)
+        .setParameterExceptionHandler(handler);
+  }
+
+  /** The root of {@link #agentCommandLine}: {@code --verbose} as the whole tree declares it. */
+  @Command(
+      name = "xcl",
+      mixinStandardHelpOptions = true,
+      scope = ScopeType.INHERIT,
+      versionProvider = ShowVersionCommand.class,
+      subcommands = AgentCommand.class)
+  static final class AgentOnly {
+    @Option(
+        names = "--verbose",
+        scope = ScopeType.INHERIT,
+        description = "Print the stack trace of an error.")
+    boolean verbose;
   }
 
   /**

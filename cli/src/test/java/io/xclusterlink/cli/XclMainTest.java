@@ -18,6 +18,50 @@ class XclMainTest {
   }
 
   @Test
+  void theAgentsShortPathIsTheSameCommandAsInTheWholeTree() {
+    assertThat(XclMain.isAgentRun(new String[] {"agent", "run", "--config", "a.yaml"})).isTrue();
+    assertThat(XclMain.isAgentRun(new String[] {"agent"})).isFalse();
+    assertThat(XclMain.isAgentRun(new String[] {"get", "run"})).isFalse();
+    String whole =
+        XclMain.commandLine()
+            .getSubcommands()
+            .get("agent")
+            .getSubcommands()
+            .get("run")
+            .getUsageMessage();
+    String alone =
+        XclMain.agentCommandLine()
+            .getSubcommands()
+            .get("agent")
+            .getSubcommands()
+            .get("run")
+            .getUsageMessage();
+    assertThat(alone).isEqualTo(whole).startsWith("Usage: xcl agent run ");
+  }
+
+  @Test
+  void theAgentsShortPathReportsAUsageErrorLikeTheWholeTree() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code =
+        XclMain.agentCommandLine()
+            .setErr(new java.io.PrintWriter(err))
+            .execute("agent", "run", "--frobnicate");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("xcl: Unknown option: '--frobnicate' (see 'xcl agent run --help')\n");
+  }
+
+  @Test
+  void everyCommandAnswersTheHelpItsUsageErrorsPointTo() {
+    Result r = run("get", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("Usage: xcl get ");
+    Result agent = run("agent", "run", "--help");
+    assertThat(agent.exitCode()).isZero();
+    assertThat(agent.out()).startsWith("Usage: xcl agent run ");
+  }
+
+  @Test
   void printsHelpAndExitsZero() {
     Result r = run("--help");
     assertThat(r.exitCode()).isZero();

@@ -50,26 +50,38 @@ final class AgentProcesses implements AutoCloseable {
 
   /** Starts one agent per router and gateway of {@code bed}, logs in {@code dir}/NODE.log. */
   static AgentProcesses start(Bed bed, Path jar, Path dir) throws IOException {
+    return start(bed, jar, dir, false);
+  }
+
+  /**
+   * Starts one agent per router and gateway of {@code bed}, logs in {@code dir}/NODE.log; with
+   * {@code oneAtATime}, each only once the one before it has reconciled (each has the host's cores
+   * to itself, as each node of a deployment has its own).
+   */
+  static AgentProcesses start(Bed bed, Path jar, Path dir, boolean oneAtATime) throws IOException {
     Files.createDirectories(dir);
     AgentProcesses out = new AgentProcesses();
     try {
       for (JsonNode n : bed.nodes()) {
+        if (oneAtATime) {
+          org.awaitility.Awaitility.await()
+              .atMost(java.time.Duration.ofSeconds(60))
+              .pollInterval(java.time.Duration.ofMillis(10))
+              .until(out::allReconciled);
+        }
         String ns = n.path("ns").asText();
         Path log = dir.resolve(ns.substring("xcl-l3-".length()) + ".log");
         out.startedAt.put(ns, System.currentTimeMillis());
+        // through the xcl launcher next to the jar's build (ROOT/cli/target/xcl.jar), as a user
+        // starts one: it adds the JVM options and the class data sharing archive it makes
+        Path launcher = jar.toAbsolutePath().getParent().getParent().getParent().resolve("xcl");
         Process p =
             new ProcessBuilder(
                     "ip",
                     "netns",
                     "exec",
                     ns,
-                    "java",
-                    // an agent is small and long-lived: C1 and the serial collector start it in
-                    // about half the CPU time (docs/network-path.md)
-                    "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC",
-                    "-jar",
-                    jar.toString(),
+                    launcher.toString(),
                     "agent",
                     "run",
                     "--config",

@@ -65,6 +65,8 @@ class L3BenchIT {
     long coldStartMs = -1;
     long agentStartMs = -1;
     long agentStartMaxMs = -1;
+    long aloneStartMs = -1;
+    long aloneStartMaxMs = -1;
   }
 
   private final List<String> details = new ArrayList<>();
@@ -87,6 +89,7 @@ class L3BenchIT {
     Figures overlap = new Figures();
     try {
       product(product);
+      alone(product);
       baseline(baseline);
       overlap(overlap);
     } finally {
@@ -182,6 +185,28 @@ class L3BenchIT {
         }
         iperf(bed, f, "product");
       }
+    } finally {
+      Bed.down();
+    }
+  }
+
+  /**
+   * Each agent's start with the host's cores to itself: started one after another on a fresh bed,
+   * each once the one before has reconciled — what each node of a deployment, with its own cores,
+   * sees from its process start to its kernel programmed.
+   */
+  private void alone(Figures f) throws Exception {
+    Bed bed = Bed.up(false);
+    try (AgentProcesses agents = AgentProcesses.start(bed, jar, out.resolve("logs-alone"), true)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(10))
+          .until(agents::allReconciled);
+      List<Long> each = new ArrayList<>(agents.startupMillis().values());
+      each.sort(null);
+      f.aloneStartMs = each.get(each.size() / 2);
+      f.aloneStartMaxMs = each.get(each.size() - 1);
+      note("one agent at a time: process start -> kernel programmed %s ms", each);
     } finally {
       Bed.down();
     }
@@ -573,11 +598,20 @@ class L3BenchIT {
         "≤ 2 s");
     row(
         sb,
-        "one agent: its process start → its kernel programmed, median (max) of 8",
+        "one agent: its process start → its kernel programmed, median (max) of 8, the 8 starting"
+            + " together",
         p.agentStartMs + " ms (" + p.agentStartMaxMs + " ms)",
         "—",
         "—",
         "—");
+    row(
+        sb,
+        "one agent: its process start → its kernel programmed, median (max) of 8, started one at a"
+            + " time (each node with its own cores, as in a deployment)",
+        p.aloneStartMs + " ms (" + p.aloneStartMaxMs + " ms)",
+        "—",
+        "—",
+        "≤ 2 s");
     row(
         sb,
         "spurious decisions (a gateway that did not crash judged down)",

@@ -100,11 +100,19 @@ final class NetworkAgents implements AutoCloseable {
         .orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  /** Native access on newer JDKs and {@code -Dxcl.*}; quick start-up (C1, serial GC). */
+  /**
+   * What the launcher gives an agent: quick start-up (C1, serial GC, no perf data file), and, from
+   * this JVM, the class data sharing archive, where JVM warnings go, native access on newer JDKs
+   * and {@code -Dxcl.*}.
+   */
   private static List<String> jvmOptions() {
-    List<String> out = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    List<String> out =
+        new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--enable-native-access") || arg.startsWith("-Dxcl.")) {
+      if (arg.startsWith("--enable-native-access")
+          || arg.startsWith("-Dxcl.")
+          || arg.startsWith("-XX:SharedArchiveFile=")
+          || arg.startsWith("-Xlog:")) {
         out.add(arg);
       }
     }
