@@ -94,7 +94,8 @@ public final class AdminServer implements AutoCloseable {
             Objects.requireNonNull(store, "store"),
             Objects.requireNonNull(admission, "admission"),
             Objects.requireNonNull(status, "status"),
-            metricsText);
+            metricsText,
+            new AgentMetricsSnapshots());
     this.tls = tls;
     this.group = Objects.requireNonNull(group, "group");
     this.tcpChannelClass = Objects.requireNonNull(tcpChannelClass, "tcpChannelClass");
