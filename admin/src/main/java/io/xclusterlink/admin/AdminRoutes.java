@@ -134,7 +134,13 @@ final class AdminRoutes {
       throw new NotFoundException("metrics are not enabled on this gateway");
     }
     // the agents' families (xcl_l3_*) are none of the gateway's own, so each keeps one header
-    return AdminResponse.text(metricsText.get() + agentMetrics.render());
+    String own = metricsText.get();
+    String agents = agentMetrics.render();
+    if (agents.isEmpty()) {
+      return AdminResponse.text(own);
+    }
+    return AdminResponse.text(
+        own.isEmpty() || own.endsWith("\n") ? own + agents : own + "\n" + agents);
   }
 
   /**
