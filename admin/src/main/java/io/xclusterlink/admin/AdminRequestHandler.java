@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers one aggregated request through {@link AdminRoutes}, and is the one place where failures
  * become status codes: invalid object 400, not found 404, wrong method 405, stale resourceVersion
- * 409, anything else 500 (logged once). The routes run on the admin request executor, never on the
- * event loop, because the store forces writes to disk; being one thread, it also answers pipelined
- * requests in order.
+ * 409, over a route's bound 413 or 409 ({@link LimitExceededException}), anything else 500 (logged
+ * once). The routes run on the admin request executor, never on the event loop, because the store
+ * forces writes to disk; being one thread, it also answers pipelined requests in order.
  */
 final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AdminRequestHandler.class);
@@ -94,6 +94,8 @@ final class AdminRequestHandler extends SimpleChannelInboundHandler<FullHttpRequ
           .withHeader(HttpHeaderNames.ALLOW.toString(), e.allow());
     } catch (StoreConflictException e) {
       return AdminResponse.error(HttpResponseStatus.CONFLICT, oneLine(e));
+    } catch (LimitExceededException e) {
+      return AdminResponse.error(e.status(), e.getMessage());
     } catch (StoreException e) {
       log.warn(
           "admin {} {} from {} failed: {}",

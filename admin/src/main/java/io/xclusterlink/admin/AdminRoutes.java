@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.xclusterlink.api.AgentMetrics;
 import io.xclusterlink.api.InvalidObjectException;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
@@ -31,19 +32,25 @@ import java.util.stream.Collectors;
 final class AdminRoutes {
   private static final String PATHS =
       "/healthz, /metrics, /v1/apply, /v1/status, /v1/{kind}, /v1/{kind}/{name},"
-          + " /v1/vpcnattunnels/{name}/status";
+          + " /v1/vpcnattunnels/{name}/status, /v1/agents/{node}/metrics";
 
   private final Store store;
   private final Admission admission;
   private final Supplier<Object> status;
   private final Supplier<String> metricsText;
+  private final AgentMetricsSnapshots agentMetrics;
 
   AdminRoutes(
-      Store store, Admission admission, Supplier<Object> status, Supplier<String> metricsText) {
+      Store store,
+      Admission admission,
+      Supplier<Object> status,
+      Supplier<String> metricsText,
+      AgentMetricsSnapshots agentMetrics) {
     this.store = store;
     this.admission = admission;
     this.status = status;
     this.metricsText = metricsText;
+    this.agentMetrics = agentMetrics;
   }
 
   AdminResponse handle(HttpMethod method, String uri, String body) {
@@ -89,6 +96,13 @@ final class AdminRoutes {
       allow(method, path, HttpMethod.PUT);
       return tunnelReport(key(Kind.VPC_NAT_TUNNEL, parts.get(2), namespace(query)), body);
     }
+    if (parts.size() == 4
+        && parts.get(0).equals("v1")
+        && parts.get(1).equals("agents")
+        && parts.get(3).equals("metrics")) {
+      allow(method, path, HttpMethod.PUT);
+      return agentMetrics(parts.get(2), body);
+    }
     throw new NotFoundException("no such path: " + path + " (expected one of: " + PATHS + ")");
   }
 
@@ -119,7 +133,60 @@ final class AdminRoutes {
     if (metricsText == null) {
       throw new NotFoundException("metrics are not enabled on this gateway");
     }
-    return AdminResponse.text(metricsText.get());
+    // the agents' families (xcl_l3_*) are none of the gateway's own, so each keeps one header
+    String own = metricsText.get();
+    String agents = agentMetrics.render();
+    if (agents.isEmpty()) {
+      return AdminResponse.text(own);
+    }
+    return AdminResponse.text(
+        own.isEmpty() || own.endsWith("\n") ? own + agents : own + "\n" + agents);
+  }
+
+  /**
+   * An L3 agent's metrics snapshot ({@link AgentMetrics} as JSON), kept in memory until it is
+   * replaced or expires, and shown on {@code /metrics}. JSON rather than Prometheus text: the
+   * gateway validates every name and number and writes the exposition itself, so no agent can add a
+   * family, a header or an unescaped label to it. The path names the node, and the body must name
+   * the same one.
+   */
+  private AdminResponse agentMetrics(String node, String body) {
+    if (metricsText == null) {
+      throw new NotFoundException("metrics are not enabled on this gateway");
+    }
+    if (body.length() > AgentMetricsSnapshots.MAX_BODY) {
+      throw LimitExceededException.tooLarge(
+          "agent metrics of node "
+              + node
+              + ": body of "
+              + body.length()
+              + " characters (expected: at most "
+              + AgentMetricsSnapshots.MAX_BODY
+              + ")");
+    }
+    AgentMetrics m;
+    try {
+      m = ObjectCodec.json().readValue(body, AgentMetrics.class);
+    } catch (java.io.IOException e) {
+      throw new InvalidObjectException(
+          "body: not an agent metrics snapshot (expected: JSON with node, tunnel, devices,"
+              + " gateways, membershipChanges, appliedCount, appliedSecondsSum,"
+              + " appliedSecondsMax, tunnelRestarts)");
+    }
+    if (m == null) {
+      throw new InvalidObjectException("body: empty (expected: an agent metrics snapshot)");
+    }
+    m.validate();
+    if (!m.node().equals(node)) {
+      throw new InvalidObjectException(
+          "agent metrics: node: '"
+              + m.node()
+              + "' (expected: the node of the path, '"
+              + node
+              + "')");
+    }
+    agentMetrics.put(m);
+    return AdminResponse.json(HttpResponseStatus.OK, Map.of("node", node));
   }
 
   /** Parses and admits every document; only when all pass is anything stored. */

@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's admin REST API on HTTP/1.1: apply, get, list and delete objects of the store, and
- * health, status and metrics. It listens on a Unix domain socket that only the gateway's user and
- * root may use (file mode 0600 and the peer's uid by SO_PEERCRED), and optionally on TCP with an
- * admin certificate or a bearer token ({@link AdminConfig}). Construction does no I/O; {@link
+ * health, status and metrics (the gateway's own and those its L3 agents push, kept in memory by
+ * {@link AgentMetricsSnapshots}). It listens on a Unix domain socket that only the gateway's user
+ * and root may use (file mode 0600 and the peer's uid by SO_PEERCRED), and optionally on TCP with
+ * an admin certificate or a bearer token ({@link AdminConfig}). Construction does no I/O; {@link
  * #start()} binds. Requests of both listeners are served one at a time on the server's own thread,
  * off the caller-owned event loops.
  */
@@ -94,7 +95,8 @@ public final class AdminServer implements AutoCloseable {
             Objects.requireNonNull(store, "store"),
             Objects.requireNonNull(admission, "admission"),
             Objects.requireNonNull(status, "status"),
-            metricsText);
+            metricsText,
+            new AgentMetricsSnapshots());
     this.tls = tls;
     this.group = Objects.requireNonNull(group, "group");
     this.tcpChannelClass = Objects.requireNonNull(tcpChannelClass, "tcpChannelClass");

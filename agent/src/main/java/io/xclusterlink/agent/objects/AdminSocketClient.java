@@ -1,6 +1,7 @@
 package io.xclusterlink.agent.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.xclusterlink.api.AgentMetrics;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectCodec;
 import io.xclusterlink.api.ObjectKey;
@@ -59,6 +60,14 @@ public final class AdminSocketClient implements ObjectSource {
             + "/status?namespace="
             + URLEncoder.encode(tunnel.namespace(), StandardCharsets.UTF_8),
         ObjectCodec.json().writeValueAsString(report));
+  }
+
+  @Override
+  public void pushMetrics(AgentMetrics metrics) throws IOException {
+    request(
+        "PUT",
+        "/v1/agents/" + URLEncoder.encode(metrics.node(), StandardCharsets.UTF_8) + "/metrics",
+        ObjectCodec.json().writeValueAsString(metrics));
   }
 
   /** Sends one request; returns the body of a 2xx answer. */

@@ -9,6 +9,7 @@ import io.xclusterlink.agent.plan.Plan;
 import io.xclusterlink.agent.plan.Tunnel;
 import io.xclusterlink.agent.run.Agent;
 import io.xclusterlink.agent.run.OwnedState;
+import io.xclusterlink.api.AgentMetrics;
 import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
@@ -46,6 +47,13 @@ import org.slf4j.LoggerFactory;
 public final class ObjectAgent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ObjectAgent.class);
 
+  /**
+   * How often the metrics snapshot goes to the gateway when nothing changed: well inside the
+   * gateway's expiry of a snapshot (10 s), and cheap (one netlink dump and one small request). A
+   * health change is pushed at the next poll instead.
+   */
+  static final Duration METRICS_PUSH = Duration.ofSeconds(2);
+
   private final NodeIdentity self;
   private final ObjectSource source;
   private final ProbeConfig probe;
@@ -72,6 +80,10 @@ public final class ObjectAgent implements AutoCloseable {
   private volatile double appliedSecondsSum;
   private volatile double appliedSecondsMax;
   private volatile Map<String, Integer> buckets = Map.of();
+  private long lastPushNanos;
+  private boolean pushed;
+  private Map<String, Health> pushedHealth;
+  private String lastPushProblem;
 
   public ObjectAgent(
       NodeIdentity self,
@@ -114,6 +126,7 @@ public final class ObjectAgent implements AutoCloseable {
           }
           lastProblem = String.valueOf(e.getMessage());
         }
+        pushMetricsWhenDue();
         sleepPoll();
       }
     } finally {
@@ -425,6 +438,33 @@ public final class ObjectAgent implements AutoCloseable {
   }
 
   /**
+   * Pushes the metrics snapshot to the gateway every {@link #METRICS_PUSH}, and at once when a
+   * gateway's health changed. Not through the tunnel's status: that is written to disk, and
+   * counters would make a write of every push.
+   */
+  private void pushMetricsWhenDue() {
+    Agent a = agent;
+    Map<String, Health> health = a == null ? Map.of() : a.health();
+    long now = System.nanoTime();
+    if (pushed && now - lastPushNanos < METRICS_PUSH.toNanos() && health.equals(pushedHealth)) {
+      return;
+    }
+    lastPushNanos = now;
+    pushed = true;
+    try {
+      source.pushMetrics(metrics());
+      pushedHealth = health;
+      lastPushProblem = null;
+    } catch (IOException | RuntimeException e) {
+      // retried at the next push; said once, not every 2 s
+      if (!String.valueOf(e.getMessage()).equals(lastPushProblem)) {
+        log.warn("agent {}: metrics not pushed: {}", self.name(), e.getMessage());
+      }
+      lastPushProblem = String.valueOf(e.getMessage());
+    }
+  }
+
+  /**
    * The metrics as of now: the kernel's counters of the node's tunnel device (read on the calling
    * thread, which must be in the node's namespace), the rest as of the last poll.
    */
@@ -436,12 +476,27 @@ public final class ObjectAgent implements AutoCloseable {
     }
     Agent a = agent;
     ObjectKey key = currentKey;
+    Map<String, AgentMetrics.DeviceCounters> counters = new java.util.TreeMap<>();
+    devices.forEach(
+        (dev, c) ->
+            counters.put(
+                dev,
+                new AgentMetrics.DeviceCounters(
+                    c.rxPackets(), c.txPackets(), c.rxBytes(), c.txBytes())));
+    Map<String, AgentMetrics.GatewayShare> gateways = new java.util.TreeMap<>();
+    Map<String, Integer> shares = buckets;
+    if (a != null) {
+      a.health()
+          .forEach(
+              (g, h) ->
+                  gateways.put(
+                      g, new AgentMetrics.GatewayShare(h == Health.UP, shares.getOrDefault(g, 0))));
+    }
     return new AgentMetrics(
         self.name(),
         key == null ? null : key.namespace() + "/" + key.name(),
-        devices,
-        a == null ? Map.of() : a.health(),
-        a == null ? Map.of() : buckets,
+        counters,
+        gateways,
         membershipChanges,
         appliedCount,
         appliedSecondsSum,

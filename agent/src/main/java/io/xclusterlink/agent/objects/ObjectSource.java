@@ -1,5 +1,6 @@
 package io.xclusterlink.agent.objects;
 
+import io.xclusterlink.api.AgentMetrics;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
 import io.xclusterlink.api.TunnelStatus;
@@ -17,4 +18,10 @@ public interface ObjectSource {
 
   /** Folds this node's report into the tunnel's status. */
   void report(ObjectKey tunnel, TunnelStatus report) throws IOException;
+
+  /**
+   * Replaces this node's metrics snapshot, which the gateway keeps in memory (never on disk) and
+   * shows on its {@code /metrics}.
+   */
+  void pushMetrics(AgentMetrics metrics) throws IOException;
 }

@@ -1,9 +1,11 @@
 package io.xclusterlink.agent.objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.plan.Ipv4;
+import io.xclusterlink.api.AgentMetrics;
 import io.xclusterlink.api.GatewayExIp;
 import io.xclusterlink.api.Kind;
 import io.xclusterlink.api.ObjectKey;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +52,7 @@ class ObjectAgentTest {
     final Map<ObjectKey, XclObject> objects = new LinkedHashMap<>();
     final List<XclObject> applied = new ArrayList<>();
     final List<TunnelStatus> reports = new ArrayList<>();
+    final List<AgentMetrics> pushed = new CopyOnWriteArrayList<>();
 
     @Override
     public List<XclObject> list(Kind kind) {
@@ -65,6 +70,11 @@ class ObjectAgentTest {
       reports.add(report);
       XclObject t = objects.get(tunnel);
       objects.put(tunnel, t.withStatus(TunnelStatus.report(t.status(), report)));
+    }
+
+    @Override
+    public void pushMetrics(AgentMetrics metrics) {
+      pushed.add(metrics);
     }
 
     void put(XclObject o) {
@@ -104,6 +114,36 @@ class ObjectAgentTest {
         .filter(n -> n.node().equals("a-g1"))
         .findFirst()
         .orElseThrow();
+  }
+
+  @Test
+  void pushesItsMetricsSnapshotToTheGatewayAgainAndAgainNotThroughTheStatus() throws Exception {
+    MemorySource source = withVpcAndTunnel("gre");
+    ObjectAgent agent = agent(source);
+    CompletableFuture<Void> run =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                agent.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(() -> assertThat(source.pushed).hasSizeGreaterThanOrEqualTo(2));
+    } finally {
+      agent.close();
+      run.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    AgentMetrics last = source.pushed.get(source.pushed.size() - 1);
+    assertThat(last.node()).isEqualTo("a-g1");
+    assertThat(last.tunnel()).isEqualTo("default/to-b");
+    assertThat(last.validate()).isEqualTo(last);
+    // one status report (the refusal), however many pushes: counters cause no status writes
+    assertThat(source.reports).hasSize(1);
   }
 
   @Test

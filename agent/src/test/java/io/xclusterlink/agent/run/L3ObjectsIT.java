@@ -117,6 +117,7 @@ class L3ObjectsIT {
         .contains("dst 192.168.100.23");
     awaitTunnelReady("a", true, "Programmed");
     metricsOfTheNodesTunnelDevice(aG1);
+    gatewayMetricsCarryTheAgentsDeviceCounters("a");
 
     // a remote gateway withdraws (its agent stops, its GatewayExIp is deleted): picked up
     String aR = ns(bed.cluster("a").path("router"));
@@ -206,6 +207,41 @@ class L3ObjectsIT {
     } finally {
       m.close();
     }
+  }
+
+  /**
+   * The agents push their snapshots to their gateway: its admin {@code /metrics} carries each
+   * gateway node's device counters, told apart by the node label, after the traffic above.
+   */
+  private void gatewayMetricsCarryTheAgentsDeviceCounters(String cluster) {
+    java.util.regex.Pattern bytes =
+        java.util.regex.Pattern.compile(
+            "xcl_l3_device_bytes_total\\{node=\"("
+                + cluster
+                + "-g\\d)\",tunnel=\"default/to-b\",device=\"xclvx42\",direction=\"tx\"\\}"
+                + " (\\d+)");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              String text = admin(cluster).request("GET", "/metrics", null);
+              Map<String, Long> byNode = new LinkedHashMap<>();
+              java.util.regex.Matcher m = bytes.matcher(text);
+              while (m.find()) {
+                byNode.put(m.group(1), Long.parseLong(m.group(2)));
+              }
+              assertThat(byNode).as(text).containsKeys(cluster + "-g1", cluster + "-g2");
+              assertThat(byNode.get(cluster + "-g1")).as(text).isPositive();
+              assertThat(
+                      text.lines()
+                          .filter(l -> l.equals("# TYPE xcl_l3_device_bytes_total counter")))
+                  .as(text)
+                  .hasSize(1);
+              // the router's snapshot is there too, under its own node label
+              assertThat(text)
+                  .contains("xcl_l3_gateway_up{node=\"router\",tunnel=\"default/to-b\"");
+            });
   }
 
   private void startGateways() {

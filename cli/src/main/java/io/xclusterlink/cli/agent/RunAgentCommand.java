@@ -127,7 +127,8 @@ public final class RunAgentCommand implements Callable<Integer> {
       names = "--metrics-socket",
       paramLabel = "PATH",
       description =
-          "With --admin: serve Prometheus metrics (GET /metrics) on this Unix socket, mode 0600.")
+          "With --admin: serve Prometheus metrics (GET /metrics) on this Unix socket, mode 0600"
+              + " (they are also pushed to the gateway's /metrics every 2 s).")
   Path metricsSocket;
 
   @Override
