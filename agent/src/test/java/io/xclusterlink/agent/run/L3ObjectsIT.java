@@ -180,6 +180,52 @@ class L3ObjectsIT {
     }
   }
 
+  /**
+   * Overlapping VPCs (both 10.10.0.0/16) from objects: each Vpc names its global range, the
+   * gateways publish it with their GatewayExIps, and each side reaches the other's workloads by
+   * their global addresses through the stateless NAT the agents load — no address typed twice.
+   */
+  @Test
+  void overlappingVpcsReachEachOtherByTheirGlobalRangesFromObjects() throws Exception {
+    bed = Bed.up(true, PREFIX);
+    startGateways();
+    for (String c : List.of("a", "b")) {
+      String o = c.equals("a") ? "b" : "a";
+      String global = bed.cluster(c).path("seenAs").asText();
+      admin(c)
+          .request(
+              "POST",
+              "/v1/apply",
+              HEADER
+                  + "kind: Peer\nmetadata: {name: "
+                  + o
+                  + "}\nspec: {gateways: [{host: 127.0.0.1, port: "
+                  + gateways.get(o).tunnelAddress().getPort()
+                  + "}]}\n---\n"
+                  + HEADER
+                  + "kind: Vpc\nmetadata: {name: vpc-"
+                  + c
+                  + "}\nspec: {cidrs: ["
+                  + bed.cluster(c).path("localPrefix").asText()
+                  + "], globalNetCIDR: "
+                  + global
+                  + ", router: {transitIp: 10.10.0.1}}\n---\n"
+                  + tunnelYaml(c, "vxlan"));
+    }
+    for (JsonNode n : bed.nodes()) {
+      startAgent(n);
+    }
+    awaitRunning(agents.keySet(), 3);
+    pings("a", "b");
+    pings("b", "a");
+    String aG1 = ns(bed.gateway("a", 0));
+    // the translation is the agent's: a-g1 has B's global range routed and its own NAT table
+    assertThat(Bed.exec(aG1, "ip", "route", "show", bed.cluster("b").path("seenAs").asText()))
+        .contains("nhid");
+    assertThat(Bed.exec(aG1, "nft", "list", "tables")).contains("xcl");
+    awaitTunnelReady("a", true, "Programmed");
+  }
+
   // --- steps
 
   /** The agent's metrics socket (0600) shows the kernel's counters of its device and health. */
