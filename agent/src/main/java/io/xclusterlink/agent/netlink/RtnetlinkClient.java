@@ -175,6 +175,37 @@ public final class RtnetlinkClient implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many buckets of the resilient group {@code group} point at each member nexthop id, as the
+   * kernel has them now (a dump of its buckets): after a member comes back its share grows only as
+   * its buckets fall idle, which a split computed from the plan would not show. Empty when the
+   * group does not exist.
+   */
+  public Map<Integer, Integer> bucketCounts(int group) {
+    Map<Integer, Integer> out = new java.util.TreeMap<>();
+    for (ByteBuffer d : dumpRaw(RTM_GETNEXTHOPBUCKET, AF_UNSPEC, 8)) {
+      forEachMessage(
+          d,
+          RTM_NEWNEXTHOPBUCKET,
+          at -> {
+            // struct nhmsg is 8 bytes
+            Attributes a = Attributes.parse(d, at + 24, at + d.getInt(at));
+            if (a.has(NHA_ID) && a.u32(NHA_ID) == group && a.has(NHA_RES_BUCKET)) {
+              byte[] nested = a.bytes(NHA_RES_BUCKET);
+              Attributes b =
+                  Attributes.parse(
+                      ByteBuffer.wrap(nested).order(java.nio.ByteOrder.nativeOrder()),
+                      0,
+                      nested.length);
+              if (b.has(NHA_RES_BUCKET_NH_ID)) {
+                out.merge(b.u32(NHA_RES_BUCKET_NH_ID), 1, Integer::sum);
+              }
+            }
+          });
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     socket.close();

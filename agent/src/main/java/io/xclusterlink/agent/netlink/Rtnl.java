@@ -39,6 +39,8 @@ final class Rtnl {
   static final int RTM_NEWNEXTHOP = 104;
   static final int RTM_DELNEXTHOP = 105;
   static final int RTM_GETNEXTHOP = 106;
+  static final int RTM_NEWNEXTHOPBUCKET = 116;
+  static final int RTM_GETNEXTHOPBUCKET = 118;
 
   static final int AF_UNSPEC = 0;
   static final int AF_INET = 2;
@@ -63,6 +65,8 @@ final class Rtnl {
   static final int NHA_OIF = 5;
   static final int NHA_GATEWAY = 6;
   static final int NHA_RES_GROUP = 12;
+  static final int NHA_RES_BUCKET = 13;
+  static final int NHA_RES_BUCKET_NH_ID = 3;
   static final int NEXTHOP_GRP_TYPE_RES = 1;
   static final int NHA_RES_GROUP_BUCKETS = 1;
   static final int NHA_RES_GROUP_IDLE_TIMER = 2;

@@ -3,8 +3,10 @@ package io.xclusterlink.agent.objects;
 import io.xclusterlink.agent.config.AgentConfig;
 import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.netlink.NetlinkException;
+import io.xclusterlink.agent.netlink.RtnetlinkClient;
 import io.xclusterlink.agent.plan.Change;
 import io.xclusterlink.agent.plan.Health;
+import io.xclusterlink.agent.plan.NexthopIds;
 import io.xclusterlink.agent.plan.Plan;
 import io.xclusterlink.agent.plan.Tunnel;
 import io.xclusterlink.agent.run.Agent;
@@ -388,25 +390,16 @@ public final class ObjectAgent implements AutoCloseable {
       lastFailover = Instant.now();
     }
     Map<String, Health> health = a.health();
-    long up = health.values().stream().filter(h -> h == Health.UP).count();
+    Map<String, Integer> shares = bucketShares(health.keySet());
     List<TunnelStatus.GatewayState> gws = new ArrayList<>();
-    int i = 0;
     for (Map.Entry<String, Health> e : new java.util.TreeMap<>(health).entrySet()) {
-      Integer buckets = null;
-      if (e.getValue() == Health.UP && up > 0) {
-        // the resilient group spreads its buckets evenly over the members, in name order
-        buckets = (int) (Plan.BUCKETS / up + (i < Plan.BUCKETS % up ? 1 : 0));
-        i++;
-      }
       gws.add(
           new TunnelStatus.GatewayState(
               e.getKey(),
               e.getValue() == Health.UP ? "Up" : "Down",
-              buckets == null ? 0 : buckets,
+              shares.getOrDefault(e.getKey(), 0),
               self.name()));
     }
-    Map<String, Integer> shares = new java.util.TreeMap<>();
-    gws.forEach(g -> shares.put(g.name(), g.buckets()));
     buckets = Map.copyOf(shares);
     TunnelStatus report =
         new TunnelStatus(
@@ -416,6 +409,28 @@ public final class ObjectAgent implements AutoCloseable {
             self.router() ? List.of() : gws,
             lastFailover == null ? null : lastFailover.toString());
     send(key, report);
+  }
+
+  /**
+   * Each chosen-among gateway's share of the group's buckets as the kernel has it now (read on the
+   * calling thread, which is in the node's namespace): a gateway that came back gains buckets only
+   * as they fall idle, which the plan's even split would not show. Empty if it cannot be read.
+   */
+  private Map<String, Integer> bucketShares(java.util.Collection<String> gateways) {
+    Tunnel t = current;
+    if (t == null || gateways.isEmpty()) {
+      return Map.of();
+    }
+    NexthopIds ids = NexthopIds.assign(t.vxlan().vni(), gateways);
+    try (RtnetlinkClient rtnl = RtnetlinkClient.open()) {
+      Map<Integer, Integer> counts = rtnl.bucketCounts(ids.group());
+      Map<String, Integer> out = new java.util.TreeMap<>();
+      ids.members().forEach((name, id) -> out.put(name, counts.getOrDefault(id, 0)));
+      return out;
+    } catch (NetlinkException e) {
+      log.debug("node {}: buckets not read: {}", self.name(), e.getMessage());
+      return Map.of();
+    }
   }
 
   private void report(ObjectKey key, boolean ready, String reason, String message)

@@ -7,6 +7,7 @@ import io.xclusterlink.agent.plan.Node;
 import io.xclusterlink.agent.plan.Tunnel;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Which gateways a node chooses among, where it probes them, and the tunnel with their health. */
 final class Tunnels {
@@ -18,13 +19,7 @@ final class Tunnels {
    * overlay addresses, through the VXLAN device (the path its traffic takes).
    */
   static Map<String, Ipv4> probeTargets(Node node, Tunnel tunnel) {
-    Map<String, Ipv4> out = new LinkedHashMap<>();
-    if (node instanceof Node.VpcRouter) {
-      tunnel.localGateways().forEach(g -> out.put(g.name(), g.transit()));
-    } else {
-      tunnel.remoteGateways().forEach(g -> out.put(g.name(), g.overlay()));
-    }
-    return out;
+    return chosenAmong(node, tunnel, LocalGateway::transit);
   }
 
   /**
@@ -32,9 +27,18 @@ final class Tunnels {
    * the router and the remote gateways probe it on different addresses, but agree on this one.
    */
   static Map<String, Ipv4> overlays(Node node, Tunnel tunnel) {
+    return chosenAmong(node, tunnel, LocalGateway::overlay);
+  }
+
+  /**
+   * The gateways {@code node} chooses among, by name: a router's local gateways at the address
+   * {@code local} gives, a gateway's remote gateways at their overlay address.
+   */
+  private static Map<String, Ipv4> chosenAmong(
+      Node node, Tunnel tunnel, Function<LocalGateway, Ipv4> local) {
     Map<String, Ipv4> out = new LinkedHashMap<>();
     if (node instanceof Node.VpcRouter) {
-      tunnel.localGateways().forEach(g -> out.put(g.name(), g.overlay()));
+      tunnel.localGateways().forEach(g -> out.put(g.name(), local.apply(g)));
     } else {
       tunnel.remoteGateways().forEach(g -> out.put(g.name(), g.overlay()));
     }

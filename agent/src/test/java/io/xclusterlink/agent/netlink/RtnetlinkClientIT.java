@@ -115,6 +115,32 @@ class RtnetlinkClientIT {
             }
           });
 
+      // the adapter counts the buckets per member as iproute2 shows them, before and after
+      Map<Integer, Integer> perMemberBefore = new TreeMap<>();
+      before.values().forEach(id -> perMemberBefore.merge(id, 1, Integer::sum));
+      Map<Integer, Integer> perMemberAfter = new TreeMap<>();
+      after.values().forEach(id -> perMemberAfter.merge(id, 1, Integer::sum));
+      assertThat(perMemberBefore).containsKey(g2).hasSize(3);
+      assertThat(
+              ns.inside(
+                  () -> {
+                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                      return client.bucketCounts(group.id());
+                    }
+                  }))
+          .isEqualTo(perMemberAfter)
+          .doesNotContainKey(g2)
+          .hasSize(2);
+      assertThat(
+              ns.inside(
+                  () -> {
+                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                      return client.bucketCounts(group.id() + 1);
+                    }
+                  }))
+          .as("no such group")
+          .isEmpty();
+
       // the tunnel goes: exactly our objects go
       List<KernelObject> left =
           ns.inside(

@@ -84,16 +84,25 @@ class HintRelayTest {
     return taken;
   }
 
-  @Test
-  void aDecisionReachesTheOtherNodeThroughTheSurvivingGatewayAndIsTakenThere() throws Exception {
-    Prober a = prober();
-    Prober b = prober();
+  private Prober a;
+  private Prober b;
+  private HealthTracker tb;
+
+  /** Nodes a and b each probe twice: g2 knows them as probers, g1 missed two rounds at b. */
+  private void twoRoundsEach() throws Exception {
+    a = prober();
+    b = prober();
     HealthTracker ta = tracker();
-    HealthTracker tb = tracker();
+    tb = tracker();
     for (int i = 0; i < 2; i++) {
       round(a, ta);
       round(b, tb);
     }
+  }
+
+  @Test
+  void aDecisionReachesTheOtherNodeThroughTheSurvivingGatewayAndIsTakenThere() throws Exception {
+    twoRoundsEach();
     assertThat(tb.health()).containsEntry("g1", Health.UP);
     a.hint("g1"); // a decided on its own evidence
     List<HealthTracker.Transition> taken = collectHints(b, tb);
@@ -110,14 +119,7 @@ class HintRelayTest {
 
   @Test
   void aHintAboutAGatewayThatStillAnswersChangesNothing() throws Exception {
-    Prober a = prober();
-    Prober b = prober();
-    HealthTracker ta = tracker();
-    HealthTracker tb = tracker();
-    for (int i = 0; i < 2; i++) {
-      round(a, ta);
-      round(b, tb);
-    }
+    twoRoundsEach();
     a.hint("g2"); // g2 relays a hint about itself to b, which hears g2 every round
     a.hint("g1"); // then a true one, so that the test knows when b has had both
     List<HealthTracker.Transition> taken = collectHints(b, tb);

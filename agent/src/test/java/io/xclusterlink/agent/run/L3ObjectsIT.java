@@ -81,27 +81,9 @@ class L3ObjectsIT {
     }
     startGateways();
     for (String c : List.of("a", "b")) {
-      String o = c.equals("a") ? "b" : "a";
       String net = c.equals("a") ? "10" : "20";
-      admin(c)
-          .request(
-              "POST",
-              "/v1/apply",
-              HEADER
-                  + "kind: Peer\nmetadata: {name: "
-                  + o
-                  + "}\nspec: {gateways: [{host: 127.0.0.1, port: "
-                  + gateways.get(o).tunnelAddress().getPort()
-                  + "}]}\n---\n"
-                  + HEADER
-                  + "kind: Vpc\nmetadata: {name: vpc-"
-                  + c
-                  + "}\nspec: {cidrs: [10."
-                  + net
-                  + ".0.0/16], router: {transitIp: 10."
-                  + net
-                  + ".0.1}}\n---\n"
-                  + tunnelYaml(c, "vxlan"));
+      applyPeerVpcAndTunnel(
+          c, "cidrs: [10." + net + ".0.0/16], router: {transitIp: 10." + net + ".0.1}");
     }
     for (JsonNode n : bed.nodes()) {
       startAgent(n);
@@ -116,6 +98,7 @@ class L3ObjectsIT {
         .contains("dst 192.168.100.21")
         .contains("dst 192.168.100.23");
     awaitTunnelReady("a", true, "Programmed");
+    routersBucketSharesAreTheKernels("a");
     metricsOfTheNodesTunnelDevice(aG1);
     gatewayMetricsCarryTheAgentsDeviceCounters("a");
 
@@ -190,27 +173,13 @@ class L3ObjectsIT {
     bed = Bed.up(true, PREFIX);
     startGateways();
     for (String c : List.of("a", "b")) {
-      String o = c.equals("a") ? "b" : "a";
-      String global = bed.cluster(c).path("seenAs").asText();
-      admin(c)
-          .request(
-              "POST",
-              "/v1/apply",
-              HEADER
-                  + "kind: Peer\nmetadata: {name: "
-                  + o
-                  + "}\nspec: {gateways: [{host: 127.0.0.1, port: "
-                  + gateways.get(o).tunnelAddress().getPort()
-                  + "}]}\n---\n"
-                  + HEADER
-                  + "kind: Vpc\nmetadata: {name: vpc-"
-                  + c
-                  + "}\nspec: {cidrs: ["
-                  + bed.cluster(c).path("localPrefix").asText()
-                  + "], globalNetCIDR: "
-                  + global
-                  + ", router: {transitIp: 10.10.0.1}}\n---\n"
-                  + tunnelYaml(c, "vxlan"));
+      applyPeerVpcAndTunnel(
+          c,
+          "cidrs: ["
+              + bed.cluster(c).path("localPrefix").asText()
+              + "], globalNetCIDR: "
+              + bed.cluster(c).path("seenAs").asText()
+              + ", router: {transitIp: 10.10.0.1}");
     }
     for (JsonNode n : bed.nodes()) {
       startAgent(n);
@@ -307,6 +276,28 @@ class L3ObjectsIT {
     }
   }
 
+  /** Cluster {@code c}'s objects: the other cluster as its Peer, its Vpc, its vxlan tunnel. */
+  private void applyPeerVpcAndTunnel(String c, String vpcSpec) throws java.io.IOException {
+    String o = c.equals("a") ? "b" : "a";
+    admin(c)
+        .request(
+            "POST",
+            "/v1/apply",
+            HEADER
+                + "kind: Peer\nmetadata: {name: "
+                + o
+                + "}\nspec: {gateways: [{host: 127.0.0.1, port: "
+                + gateways.get(o).tunnelAddress().getPort()
+                + "}]}\n---\n"
+                + HEADER
+                + "kind: Vpc\nmetadata: {name: vpc-"
+                + c
+                + "}\nspec: {"
+                + vpcSpec
+                + "}\n---\n"
+                + tunnelYaml(c, "vxlan"));
+  }
+
   private AdminSocketClient admin(String cluster) {
     return new AdminSocketClient(gateways.get(cluster).adminSocket());
   }
@@ -396,6 +387,32 @@ class L3ObjectsIT {
       }
     }
     return out;
+  }
+
+  /**
+   * The router's report in the tunnel status gives each local gateway's share of the group's 128
+   * buckets as its kernel has them: all three hold some, and they add up.
+   */
+  private void routersBucketSharesAreTheKernels(String cluster) {
+    String o = cluster.equals("a") ? "b" : "a";
+    ObjectKey key = new ObjectKey(Kind.VPC_NAT_TUNNEL, "default", "to-" + o);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              var local =
+                  gateways
+                      .get(cluster)
+                      .store()
+                      .get(key)
+                      .orElseThrow()
+                      .status()
+                      .tunnel()
+                      .localGateways();
+              assertThat(local).hasSize(3);
+              assertThat(local).allSatisfy(g -> assertThat(g.buckets()).isPositive());
+              assertThat(local.stream().mapToInt(g -> g.buckets()).sum()).isEqualTo(128);
+            });
   }
 
   private Condition awaitTunnelReady(String cluster, boolean ready, String reason) {
