@@ -175,7 +175,7 @@ public final class ObjectAgent implements AutoCloseable {
     if (tunnel == null) {
       if (currentKey != null) {
         log.info("agent {}: tunnel {} deleted", self.name(), currentKey);
-        stopAgent();
+        stopAgentLeaving();
         List<Change> removed = OwnedState.removeAll();
         removals++;
         log.info(
@@ -192,7 +192,7 @@ public final class ObjectAgent implements AutoCloseable {
     lastRead = tunnel;
     ObjectKey key = tunnel.key();
     if (currentKey != null && !currentKey.equals(key)) {
-      stopAgent();
+      stopAgentLeaving();
       OwnedState.removeAll();
       current = null;
     }
@@ -289,7 +289,7 @@ public final class ObjectAgent implements AutoCloseable {
   private void refuse(ObjectKey key, String type) throws IOException {
     if (current != null) {
       // the tunnel changed type: what was programmed for vxlan goes
-      stopAgent();
+      stopAgentLeaving();
       OwnedState.removeAll();
       current = null;
     }
@@ -359,8 +359,21 @@ public final class ObjectAgent implements AutoCloseable {
   }
 
   private void stopAgent() {
+    stopAgent(false);
+  }
+
+  /** Stops the agent whose kernel state is removed next: nobody is asked to wait for it. */
+  private void stopAgentLeaving() {
+    stopAgent(true);
+  }
+
+  private void stopAgent(boolean leaving) {
     if (agent != null) {
-      agent.close();
+      if (leaving) {
+        agent.closeLeaving();
+      } else {
+        agent.close();
+      }
       agent = null;
       agentRun = null;
     }

@@ -180,6 +180,33 @@ public final class EchoResponder implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells every node that probed this gateway lately that its agent is stopping in order and will
+   * be back: they do not count its silence for {@code hold} (see {@link HealthTracker#restarting}).
+   * Call before {@link #close}, only when the kernel state stays.
+   */
+  public void restarting(java.time.Duration hold) {
+    List<Map.Entry<SocketAddress, Seen>> to;
+    synchronized (this) {
+      long now = System.nanoTime();
+      to =
+          probers.entrySet().stream()
+              .filter(e -> now - e.getValue().at() <= PROBER_TTL_NANOS)
+              .map(e -> Map.entry(e.getKey(), e.getValue()))
+              .toList();
+    }
+    ByteBuffer out = ByteBuffer.allocate(ProbeMessage.LENGTH);
+    int millis = (int) Math.min(Integer.MAX_VALUE, hold.toMillis());
+    for (Map.Entry<SocketAddress, Seen> e : to) {
+      ProbeMessage.writeRestarting(out, millis);
+      try {
+        e.getValue().channel().send(out, e.getKey());
+      } catch (IOException ex) {
+        log.debug("telling {} of the restart: {}", e.getKey(), ex.toString());
+      }
+    }
+  }
+
   @Override
   public void close() {
     for (DatagramChannel c : channels) {

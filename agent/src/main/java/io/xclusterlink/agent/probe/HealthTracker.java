@@ -31,7 +31,12 @@ public final class HealthTracker {
     boolean answered;
     long streakStart = -1;
     long lastReply;
+    long quietUntil;
+    boolean quiet;
   }
+
+  /** The longest a gateway's "restarting" may hold off judgement of its silence. */
+  public static final long MAX_RESTART_HOLD_NANOS = 10_000_000_000L;
 
   private final int misses;
   private final long holdNanos;
@@ -60,6 +65,7 @@ public final class HealthTracker {
     }
     s.answered = true;
     s.lastReply = now;
+    s.quiet = false; // back: its silence counts again
     if (s.streakStart < 0) {
       s.streakStart = now;
     }
@@ -82,7 +88,7 @@ public final class HealthTracker {
     for (State s : states.values()) {
       if (s.answered) {
         s.misses = 0;
-      } else if (now - graceUntil < 0) {
+      } else if (now - graceUntil < 0 || s.quiet && now - s.quietUntil < 0) {
         s.streakStart = -1;
       } else {
         s.misses++;
@@ -138,6 +144,26 @@ public final class HealthTracker {
     }
     s.health = Health.DOWN;
     return new Transition(gateway, Health.DOWN, now, s.lastReply, true);
+  }
+
+  /**
+   * {@code gateway} said its agent is restarting (an orderly stop: its kernel state stays and
+   * traffic keeps flowing through it): its silence is not counted for {@code holdNanos} (at most
+   * {@link #MAX_RESTART_HOLD_NANOS}) or until it answers again, so that a restart moves no flow.
+   * Taken only from a gateway that is up and missed no round, so a "restarting" sent for a gateway
+   * already silent (forged, or too late) changes nothing; if it dies during the hold, it is judged
+   * down that much later.
+   *
+   * @return whether it was taken
+   */
+  public boolean restarting(String gateway, long now, long holdNanos) {
+    State s = states.get(gateway);
+    if (s == null || s.health != Health.UP || s.misses > 0 || holdNanos <= 0) {
+      return false;
+    }
+    s.quiet = true;
+    s.quietUntil = now + Math.min(holdNanos, MAX_RESTART_HOLD_NANOS);
+    return true;
   }
 
   /** Whether {@code gateway} has answered in the current round (for tests). */

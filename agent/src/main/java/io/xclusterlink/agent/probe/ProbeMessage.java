@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
  * type, two zero bytes, and 8 bytes of body. A request and its reply carry an 8-byte token the
  * reply echoes. A down hint ({@link #HINT} from the node that decided, {@link #RELAYED} from a
  * gateway passing it on) carries the overlay IPv4 address of the gateway judged down, then four
- * zero bytes. Anything of another length, magic, version or type is ignored by every end.
+ * zero bytes. A gateway whose agent stops in order (the kernel state stays, traffic keeps flowing)
+ * says {@link #RESTARTING} to the nodes that probe it: the body is how long, in milliseconds, they
+ * should not count its silence, then four zero bytes. Anything of another length, magic, version or
+ * type is ignored by every end.
  */
 final class ProbeMessage {
   static final int LENGTH = 16;
@@ -17,6 +20,7 @@ final class ProbeMessage {
   static final byte REPLY = 2;
   static final byte HINT = 3;
   static final byte RELAYED = 4;
+  static final byte RESTARTING = 5;
 
   private ProbeMessage() {}
 
@@ -42,6 +46,16 @@ final class ProbeMessage {
 
   static long token(ByteBuffer in) {
     return in.getLong(8);
+  }
+
+  /** A gateway's "restarting, give me {@code holdMillis}" to the nodes that probe it. */
+  static void writeRestarting(ByteBuffer out, int holdMillis) {
+    write(out, RESTARTING, (long) holdMillis << 32);
+  }
+
+  /** The hold a {@link #RESTARTING} message asks for, in milliseconds. */
+  static int holdMillis(ByteBuffer in) {
+    return in.getInt(8);
   }
 
   /** The overlay address a hint names (as {@link io.xclusterlink.agent.plan.Ipv4#bits}). */

@@ -174,6 +174,15 @@ public final class Prober implements AutoCloseable {
           && ProbeMessage.is(buf, ProbeMessage.REPLY)
           && current(ProbeMessage.token(buf))) {
         tracker.answered(gateway, System.nanoTime());
+      } else if (gateway != null && ProbeMessage.is(buf, ProbeMessage.RESTARTING)) {
+        long hold = ProbeMessage.holdMillis(buf) * 1_000_000L;
+        if (tracker.restarting(gateway, System.nanoTime(), hold)) {
+          log.info(
+              "gateway {} says its agent is restarting: its silence is not counted for {} ms"
+                  + " or until it answers",
+              gateway,
+              hold / 1_000_000);
+        }
       } else if (gateway != null && ProbeMessage.is(buf, ProbeMessage.RELAYED)) {
         String down = nameByOverlay.get(ProbeMessage.hinted(buf));
         HealthTracker.Transition t = down == null ? null : tracker.hinted(down, System.nanoTime());

@@ -60,12 +60,20 @@ public final class Agent implements AutoCloseable {
       boolean hinted,
       List<Change> changes) {}
 
+  /**
+   * How long the nodes probing a gateway hold off judging it after its agent stops in order: a JVM
+   * restart takes 1–2 s alone, several on a loaded host. A node that dies in that time is judged
+   * down that much later.
+   */
+  public static final java.time.Duration RESTART_HOLD = java.time.Duration.ofSeconds(5);
+
   private final AgentConfig config;
   private final String name;
   private final List<HealthChange> healthChanges = new CopyOnWriteArrayList<>();
   private final CountDownLatch started = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean closed;
+  private volatile boolean leaving;
   private volatile boolean running;
   private volatile Map<String, Health> health = Map.of();
   private volatile boolean settled;
@@ -152,6 +160,11 @@ public final class Agent implements AutoCloseable {
     } finally {
       started.countDown();
       if (responder != null) {
+        if (closed && !leaving) {
+          // an orderly stop: the kernel state stays and traffic keeps flowing through this
+          // gateway; the nodes probing it should not move its flows while the agent restarts
+          responder.restarting(RESTART_HOLD);
+        }
         responder.close();
       }
       log.info("agent {}: stopped (kernel state left in place)", name);
@@ -310,7 +323,19 @@ public final class Agent implements AutoCloseable {
     return List.copyOf(healthChanges);
   }
 
-  /** Stops {@link #run} (within one probe interval) and waits up to 5 s for it to return. */
+  /**
+   * Stops for good: the caller removes the kernel state next (the tunnel was deleted), so the nodes
+   * probing this gateway are not asked to wait for it ({@link #RESTART_HOLD}).
+   */
+  public void closeLeaving() {
+    leaving = true;
+    close();
+  }
+
+  /**
+   * Stops {@link #run} (within one probe interval) and waits up to 5 s for it to return. A
+   * gateway's agent tells the nodes probing it that it is restarting: its kernel state stays.
+   */
   @Override
   public void close() {
     closed = true;

@@ -207,4 +207,48 @@ class HealthTrackerTest {
     assertThat(t.hinted("g2", now)).as("the last one up").isNull();
     assertThat(t.hinted("unknown", now)).isNull();
   }
+
+  @Test
+  void aGatewayRestartingItsAgentIsGivenItsHoldAndOnlyThat() {
+    HealthTracker t =
+        new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, -1000 * MS); // grace over at 0
+    long now = 0;
+    t.answered("g1", now += 10 * MS);
+    t.answered("g2", now += 1 * MS);
+    t.endRound(now += 40 * MS);
+    assertThat(t.restarting("g1", now, 500 * MS)).isTrue();
+    for (int i = 0; i < 9; i++) { // 450 ms of silence inside the hold: no miss counts
+      t.answered("g2", now += 10 * MS);
+      assertThat(t.endRound(now += 40 * MS)).isEmpty();
+    }
+    for (int i = 0; i < 3; i++) { // then its silence counts again: down after 3 misses
+      t.answered("g2", now += 10 * MS);
+      t.endRound(now += 40 * MS);
+    }
+    assertThat(t.health()).containsEntry("g1", Health.DOWN).containsEntry("g2", Health.UP);
+    assertThat(t.restarting("g1", now, 500 * MS)).as("already down").isFalse();
+    t.endRound(now += 50 * MS); // g2's first miss
+    assertThat(t.restarting("g2", now, 500 * MS)).as("already missing rounds").isFalse();
+  }
+
+  @Test
+  void aRestartedGatewayThatAnswersAgainIsJudgedNormallyFromThen() {
+    HealthTracker t =
+        new HealthTracker(List.of("g1", "g2"), 3, 1000 * MS, -1000 * MS); // grace over at 0
+    long now = 0;
+    t.answered("g1", now += 10 * MS);
+    t.answered("g2", now += 1 * MS);
+    t.endRound(now += 40 * MS);
+    assertThat(t.restarting("g1", now, 5000 * MS)).isTrue();
+    t.answered("g2", now += 10 * MS);
+    t.endRound(now += 40 * MS);
+    t.answered("g1", now += 5 * MS); // back after 50 ms: the hold ends here
+    t.answered("g2", now += 5 * MS);
+    t.endRound(now += 40 * MS);
+    for (int i = 0; i < 3; i++) {
+      t.answered("g2", now += 10 * MS);
+      t.endRound(now += 40 * MS);
+    }
+    assertThat(t.health()).as("3 misses after it came back").containsEntry("g1", Health.DOWN);
+  }
 }

@@ -173,4 +173,22 @@ class HintRelayTest {
     assertThat(ProbeMessage.is(b, ProbeMessage.RELAYED)).as("a relayed hint").isTrue();
     return new Ipv4(ProbeMessage.hinted(b));
   }
+
+  @Test
+  void aGatewayWhoseAgentStopsInOrderAsksItsProbersToWaitAndTheyDo() throws Exception {
+    twoRoundsEach();
+    g2.restarting(java.time.Duration.ofSeconds(10));
+    g2.close();
+    // b hears it, then probes g2 for more rounds than it takes to judge a silent gateway down,
+    // even the last one up (twice the misses)
+    for (int i = 0; i < 8; i++) {
+      b.send();
+      b.collect(tb, System.nanoTime() + 5 * MS);
+      tb.endRound(System.nanoTime());
+    }
+    assertThat(tb.health())
+        .as("g1 (silent, said nothing) is down; g2 (restarting) is not")
+        .containsEntry("g1", Health.DOWN)
+        .containsEntry("g2", Health.UP);
+  }
 }

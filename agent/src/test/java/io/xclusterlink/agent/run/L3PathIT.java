@@ -408,6 +408,8 @@ class L3PathIT {
     for (JsonNode n : restarted) {
       before.put(n.path("ns").asText(), kernelState(n.path("ns").asText()));
     }
+    Map<String, Integer> changesBefore = new TreeMap<>();
+    agents.forEach((ns, a) -> changesBefore.put(ns, a.healthChanges().size()));
     for (JsonNode n : restarted) {
       agents.remove(n.path("ns").asText()).close();
     }
@@ -422,6 +424,19 @@ class L3PathIT {
           .as("kernel state of %s after a restart", n.path("ns").asText())
           .isEqualTo(before.get(n.path("ns").asText()));
     }
+    // the restarted gateways said so: the nodes probing them did not move their flows
+    List<String> restartedGateways =
+        restarted.stream().map(n -> n.path("name").asText()).filter(n -> !n.isEmpty()).toList();
+    agents.forEach(
+        (ns, a) -> {
+          if (changesBefore.containsKey(ns)) {
+            List<Agent.HealthChange> since =
+                a.healthChanges().subList(changesBefore.get(ns), a.healthChanges().size());
+            assertThat(since)
+                .as("decisions of %s during the restarts", ns)
+                .noneMatch(c -> restartedGateways.contains(c.gateway()));
+          }
+        });
     log.info("restart of {} agents: 0 kernel changes", restarted.size());
   }
 
