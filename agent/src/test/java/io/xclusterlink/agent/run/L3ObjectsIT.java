@@ -85,14 +85,8 @@ class L3ObjectsIT {
       applyPeerVpcAndTunnel(
           c, "cidrs: [10." + net + ".0.0/16], router: {transitIp: 10." + net + ".0.1}");
     }
-    for (JsonNode n : bed.nodes()) {
-      startAgent(n);
-    }
-
     // A -> B and B -> A with no remote address typed anywhere
-    awaitRunning(agents.keySet(), 3);
-    pings("a", "b");
-    pings("b", "a");
+    startAllAgentsAndPingBothWays();
     String aG1 = ns(bed.gateway("a", 0));
     assertThat(Bed.exec(aG1, "bridge", "fdb", "show", "dev", "xclvx42"))
         .contains("dst 192.168.100.21")
@@ -181,12 +175,7 @@ class L3ObjectsIT {
               + bed.cluster(c).path("seenAs").asText()
               + ", router: {transitIp: 10.10.0.1}");
     }
-    for (JsonNode n : bed.nodes()) {
-      startAgent(n);
-    }
-    awaitRunning(agents.keySet(), 3);
-    pings("a", "b");
-    pings("b", "a");
+    startAllAgentsAndPingBothWays();
     String aG1 = ns(bed.gateway("a", 0));
     // the translation is the agent's: a-g1 has B's global range routed and its own NAT table
     assertThat(Bed.exec(aG1, "ip", "route", "show", bed.cluster("b").path("seenAs").asText()))
@@ -274,6 +263,16 @@ class L3ObjectsIT {
               .withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(200), 5, 3);
       gateways.put(c, new Gateway(config).start());
     }
+  }
+
+  /** An agent on every node of the bed; once all run, each side pings the other's workload. */
+  private void startAllAgentsAndPingBothWays() {
+    for (JsonNode n : bed.nodes()) {
+      startAgent(n);
+    }
+    awaitRunning(agents.keySet(), 3);
+    pings("a", "b");
+    pings("b", "a");
   }
 
   /** Cluster {@code c}'s objects: the other cluster as its Peer, its Vpc, its vxlan tunnel. */
