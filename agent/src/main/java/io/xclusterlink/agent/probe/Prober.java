@@ -47,6 +47,7 @@ public final class Prober implements AutoCloseable {
   private final ByteBuffer buf = ByteBuffer.allocate(ProbeMessage.LENGTH + 1);
   private final long session = (long) ThreadLocalRandom.current().nextInt() << 32;
   private int round;
+  private int restartsTaken;
 
   private Prober(DatagramChannel channel, Selector selector) {
     this.channel = channel;
@@ -177,6 +178,7 @@ public final class Prober implements AutoCloseable {
       } else if (gateway != null && ProbeMessage.is(buf, ProbeMessage.RESTARTING)) {
         long hold = ProbeMessage.holdMillis(buf) * 1_000_000L;
         if (tracker.restarting(gateway, System.nanoTime(), hold)) {
+          restartsTaken++;
           log.info(
               "gateway {} says its agent is restarting: its silence is not counted for {} ms"
                   + " or until it answers",
@@ -201,6 +203,11 @@ public final class Prober implements AutoCloseable {
     }
     int behind = round - (int) token; // int arithmetic: right across a wrap of the round counter
     return behind >= 0 && behind <= LATE_ROUNDS;
+  }
+
+  /** How many "restarting" messages of probed gateways were taken so far. */
+  public int restartsTaken() {
+    return restartsTaken;
   }
 
   @Override

@@ -77,6 +77,7 @@ public final class Agent implements AutoCloseable {
   private volatile boolean running;
   private volatile Map<String, Health> health = Map.of();
   private volatile boolean settled;
+  private volatile int restartsHeard;
   private volatile int changesAtStart = -1;
   private String lastResyncFailure;
   // owned by the thread in run()
@@ -151,6 +152,7 @@ public final class Agent implements AutoCloseable {
           }
           health = tracker.health();
           settled = tracker.settled(now);
+          restartsHeard = prober.restartsTaken();
           if (now - nextResync >= 0) {
             resync(rtnl, applied);
             nextResync = System.nanoTime() + resync;
@@ -311,6 +313,11 @@ public final class Agent implements AutoCloseable {
   /** Whether every chosen-among gateway is up and has answered every probe for the hold time. */
   public boolean settled() {
     return settled;
+  }
+
+  /** How many times a gateway this node probes said its agent was restarting (and it was taken). */
+  public int restartsHeard() {
+    return restartsHeard;
   }
 
   /** How many changes the first reconcile made (-1 before it is done). */

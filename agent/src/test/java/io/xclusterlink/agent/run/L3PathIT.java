@@ -408,8 +408,15 @@ class L3PathIT {
     for (JsonNode n : restarted) {
       before.put(n.path("ns").asText(), kernelState(n.path("ns").asText()));
     }
+    // the agents that keep running, and how many decisions each had made
     Map<String, Integer> changesBefore = new TreeMap<>();
     agents.forEach((ns, a) -> changesBefore.put(ns, a.healthChanges().size()));
+    restarted.forEach(n -> changesBefore.remove(n.path("ns").asText()));
+    // b-g1 probes a-g1, a-g2 probes b-g2: each hears its restarted gateway say so
+    String bG1 = bed.gateway("b", 0).path("ns").asText();
+    String aG2 = bed.gateway("a", 1).path("ns").asText();
+    int heardByBG1 = agents.get(bG1).restartsHeard();
+    int heardByAG2 = agents.get(aG2).restartsHeard();
     for (JsonNode n : restarted) {
       agents.remove(n.path("ns").asText()).close();
     }
@@ -424,12 +431,14 @@ class L3PathIT {
           .as("kernel state of %s after a restart", n.path("ns").asText())
           .isEqualTo(before.get(n.path("ns").asText()));
     }
+    assertThat(agents.get(bG1).restartsHeard()).as("b-g1 heard a-g1").isGreaterThan(heardByBG1);
+    assertThat(agents.get(aG2).restartsHeard()).as("a-g2 heard b-g2").isGreaterThan(heardByAG2);
     // the restarted gateways said so: the nodes probing them did not move their flows
     List<String> restartedGateways =
         restarted.stream().map(n -> n.path("name").asText()).filter(n -> !n.isEmpty()).toList();
     agents.forEach(
         (ns, a) -> {
-          if (changesBefore.containsKey(ns)) {
+          if (changesBefore.containsKey(ns)) { // not a restarted one: a new agent, a new list
             List<Agent.HealthChange> since =
                 a.healthChanges().subList(changesBefore.get(ns), a.healthChanges().size());
             assertThat(since)
