@@ -8,21 +8,41 @@ import java.util.TreeSet;
  * computes the same seed without anyone configuring it (trap 2: the kernel's default is a random
  * seed per boot, and paths become asymmetric).
  *
- * <p>Derivation: {@code FNV-1a("xcl-seed/<vni>" + "\n<name>" for each name of the chosen-among set,
- * sorted)}, as an unsigned 32-bit number; 0 (which would mean "random" to the kernel) becomes 1.
- * The VPC router of cluster A and every gateway of cluster B choose among A's gateways and so share
- * a seed; B's router and A's gateways share another.
+ * <p>Derivation: {@code FNV-1a("xcl-seed/<vni>" + "\n<prefix>" for each prefix, sorted)}, as an
+ * unsigned 32-bit number; 0 (which would mean "random" to the kernel) becomes 1. The prefixes are
+ * the chosen-among side's VPC as the other side addresses it: a VPC router chooses among its own
+ * gateways and uses its local prefixes (their global ranges when translated), a gateway chooses
+ * among the remote gateways and uses the remote prefixes. So the router of cluster A and every
+ * gateway of cluster B share a seed, B's router and A's gateways share another — and, unlike a seed
+ * derived from the gateways' names, it stays the same when a gateway is added or withdrawn, which
+ * would otherwise re-hash every active flow of the tunnel.
  */
 public final class HashSeed {
   private HashSeed() {}
 
-  /** The seed for nodes choosing among {@code gatewayNames} on the tunnel {@code vni}. */
-  public static long of(int vni, Collection<String> gatewayNames) {
+  /** The seed for nodes choosing among the gateways of the VPC seen as {@code prefixes}. */
+  public static long of(int vni, Collection<Ipv4Prefix> prefixes) {
     StringBuilder text = new StringBuilder("xcl-seed/").append(vni);
-    for (String name : new TreeSet<>(gatewayNames)) {
-      text.append('\n').append(name);
+    for (String p : new TreeSet<>(prefixes.stream().map(Ipv4Prefix::toString).toList())) {
+      text.append('\n').append(p);
     }
     long seed = Fnv1a.hash(text.toString()) & 0xffff_ffffL;
     return seed == 0 ? 1 : seed;
+  }
+
+  /** {@code local} as the other side addresses it: each prefix's global range when translated. */
+  public static java.util.List<Ipv4Prefix> seenAs(java.util.List<Ipv4Prefix> local, Overlap o) {
+    if (!(o instanceof Overlap.Translated t)) {
+      return local;
+    }
+    return local.stream()
+        .map(
+            p ->
+                t.translations().stream()
+                    .filter(x -> x.local().equals(p))
+                    .map(Overlap.Translation::global)
+                    .findFirst()
+                    .orElse(p))
+        .toList();
   }
 }

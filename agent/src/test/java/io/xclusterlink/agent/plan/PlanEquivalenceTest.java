@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,9 +72,26 @@ class PlanEquivalenceTest {
     } else {
       t.remoteGateways().forEach(g -> chosen.put(g.name(), g));
     }
+    // the chosen-among VPC as the other side addresses it, sorted as text
+    TreeSet<String> seen = new TreeSet<>();
+    if (node instanceof Node.VpcRouter) {
+      for (Ipv4Prefix p : t.localPrefixes()) {
+        Ipv4Prefix g = p;
+        if (t.overlap() instanceof Overlap.Translated tr) {
+          for (Overlap.Translation x : tr.translations()) {
+            if (x.local().equals(p)) {
+              g = x.global();
+            }
+          }
+        }
+        seen.add(g.toString());
+      }
+    } else {
+      t.remotePrefixes().forEach(p -> seen.add(p.toString()));
+    }
     String seedText = "xcl-seed/" + vni;
-    for (String name : chosen.keySet()) {
-      seedText += "\n" + name;
+    for (String p : seen) {
+      seedText += "\n" + p;
     }
     long seed = fnv(seedText);
     out.add(new Sysctl("net.ipv4.ip_forward", "1"));

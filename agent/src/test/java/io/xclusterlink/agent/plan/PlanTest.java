@@ -44,7 +44,7 @@ class PlanTest {
         .containsEntry("net.ipv4.fib_multipath_hash_fields", "55")
         .containsEntry(
             "net.ipv4.fib_multipath_hash_seed",
-            Long.toString(HashSeed.of(42, List.of("g1", "g2", "g3"))))
+            Long.toString(HashSeed.of(42, List.of(Ipv4Prefix.parse("10.10.0.0/16")))))
         .containsEntry("net.ipv4.ip_forward", "1")
         .containsEntry("net.ipv4.conf.all.rp_filter", "0")
         .containsEntry("net.ipv4.conf.default.rp_filter", "0")
@@ -171,10 +171,30 @@ class PlanTest {
       assertThat(seed(Plan.desired(new Node.Gateway(a), t.forA()))).isEqualTo(bRouter);
     }
     assertThat(aRouter).isNotEqualTo(bRouter);
-    assertThat(HashSeed.of(7, List.of("east-2", "east-1")))
-        .isEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
-    assertThat(HashSeed.of(8, List.of("east-1", "east-2")))
-        .isNotEqualTo(HashSeed.of(7, List.of("east-1", "east-2")));
+    Ipv4Prefix p1 = Ipv4Prefix.parse("10.1.0.0/16");
+    Ipv4Prefix p2 = Ipv4Prefix.parse("10.2.0.0/16");
+    assertThat(HashSeed.of(7, List.of(p2, p1))).isEqualTo(HashSeed.of(7, List.of(p1, p2)));
+    assertThat(HashSeed.of(8, List.of(p1, p2))).isNotEqualTo(HashSeed.of(7, List.of(p1, p2)));
+    // a gateway added to B's set: every node keeps its seed (no active flow is re-hashed)
+    TwoClusters more =
+        new TwoClusters(
+            7,
+            List.of("east-1", "east-2"),
+            List.of("west-1", "west-2", "west-3", "west-4"),
+            List.of(Health.UP, Health.UP),
+            List.of(Health.UP, Health.DOWN, Health.UP, Health.UP),
+            example.aPrefixes(),
+            example.bPrefixes(),
+            false);
+    assertThat(seed(Plan.desired(ROUTER, more.forB()))).isEqualTo(bRouter);
+    assertThat(seed(Plan.desired(new Node.Gateway("east-1"), more.forA()))).isEqualTo(bRouter);
+    // overlapping VPCs: the router uses its global ranges, which is how the remote side sees it
+    TwoClusters overlap = t.withOverlap(true);
+    String aRouterOverlap = seed(Plan.desired(ROUTER, overlap.forA()));
+    for (String b : overlap.bNames()) {
+      assertThat(seed(Plan.desired(new Node.Gateway(b), overlap.forB()))).isEqualTo(aRouterOverlap);
+    }
+    assertThat(aRouterOverlap).isNotEqualTo(aRouter);
   }
 
   @Test
