@@ -8,9 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +129,6 @@ public final class EchoResponder implements AutoCloseable {
 
   /** Passes a recent prober's hint about {@code overlay} on to the other recent probers. */
   private void relay(SocketAddress from, int overlay) {
-    List<Map.Entry<SocketAddress, Seen>> to = new ArrayList<>();
     synchronized (this) {
       long now = System.nanoTime();
       Seen sender = probers.get(from);
@@ -150,26 +149,39 @@ public final class EchoResponder implements AutoCloseable {
       }
       relaysInWindow++;
       relayedAt.put(overlay, now);
-      for (Iterator<Map.Entry<SocketAddress, Seen>> it = probers.entrySet().iterator();
-          it.hasNext(); ) {
-        Map.Entry<SocketAddress, Seen> e = it.next();
-        if (now - e.getValue().at() > PROBER_TTL_NANOS) {
-          it.remove();
-        } else if (!e.getKey().equals(from)) {
-          to.add(Map.entry(e.getKey(), e.getValue()));
-        }
-      }
+    }
+    int sent = tellProbers(from, out -> ProbeMessage.writeHint(out, ProbeMessage.RELAYED, overlay));
+    log.debug("relayed a down hint from {} to {} prober(s)", from, sent);
+  }
+
+  /**
+   * Sends the message {@code write} makes to every recent prober but {@code except} (null: all),
+   * each on the socket it probed; forgets the probers not heard from lately.
+   *
+   * @return to how many it was sent
+   */
+  private int tellProbers(SocketAddress except, Consumer<ByteBuffer> write) {
+    List<Map.Entry<SocketAddress, Seen>> to = new ArrayList<>();
+    synchronized (this) {
+      long now = System.nanoTime();
+      probers.values().removeIf(s -> now - s.at() > PROBER_TTL_NANOS);
+      probers.forEach(
+          (a, seen) -> {
+            if (!a.equals(except)) {
+              to.add(Map.entry(a, seen));
+            }
+          });
     }
     ByteBuffer out = ByteBuffer.allocate(ProbeMessage.LENGTH);
     for (Map.Entry<SocketAddress, Seen> e : to) {
-      ProbeMessage.writeHint(out, ProbeMessage.RELAYED, overlay);
+      write.accept(out);
       try {
         e.getValue().channel().send(out, e.getKey());
       } catch (IOException ex) {
-        log.debug("relaying a hint to {}: {}", e.getKey(), ex.toString());
+        log.debug("probe responder: to {}: {}", e.getKey(), ex.toString());
       }
     }
-    log.debug("relayed a down hint from {} to {} prober(s)", from, to.size());
+    return to.size();
   }
 
   private static String localAddress(DatagramChannel c) {
@@ -186,25 +198,8 @@ public final class EchoResponder implements AutoCloseable {
    * Call before {@link #close}, only when the kernel state stays.
    */
   public void restarting(java.time.Duration hold) {
-    List<Map.Entry<SocketAddress, Seen>> to;
-    synchronized (this) {
-      long now = System.nanoTime();
-      to =
-          probers.entrySet().stream()
-              .filter(e -> now - e.getValue().at() <= PROBER_TTL_NANOS)
-              .map(e -> Map.entry(e.getKey(), e.getValue()))
-              .toList();
-    }
-    ByteBuffer out = ByteBuffer.allocate(ProbeMessage.LENGTH);
     int millis = (int) Math.min(Integer.MAX_VALUE, hold.toMillis());
-    for (Map.Entry<SocketAddress, Seen> e : to) {
-      ProbeMessage.writeRestarting(out, millis);
-      try {
-        e.getValue().channel().send(out, e.getKey());
-      } catch (IOException ex) {
-        log.debug("telling {} of the restart: {}", e.getKey(), ex.toString());
-      }
-    }
+    tellProbers(null, out -> ProbeMessage.writeRestarting(out, millis));
   }
 
   @Override
