@@ -112,17 +112,12 @@ final class AdminRoutes {
    * agents never erase each other.
    */
   private AdminResponse tunnelReport(ObjectKey key, String body) {
-    TunnelStatus report;
-    try {
-      report = ObjectCodec.json().readValue(body, TunnelStatus.class);
-    } catch (java.io.IOException e) {
-      throw new InvalidObjectException(
-          "body: not a tunnel status report (expected: JSON with nodes, localGateways,"
-              + " remoteGateways, lastFailoverTime)");
-    }
-    if (report == null) {
-      throw new InvalidObjectException("body: empty (expected: a tunnel status report)");
-    }
+    TunnelStatus report =
+        readBody(
+            body,
+            TunnelStatus.class,
+            "a tunnel status report",
+            "nodes, localGateways, remoteGateways, lastFailoverTime");
     XclObject obj = store.get(key).orElseThrow(() -> notFound(key));
     store.setStatus(key, TunnelStatus.report(obj.status(), report));
     return AdminResponse.json(
@@ -164,18 +159,13 @@ final class AdminRoutes {
               + AgentMetricsSnapshots.MAX_BODY
               + ")");
     }
-    AgentMetrics m;
-    try {
-      m = ObjectCodec.json().readValue(body, AgentMetrics.class);
-    } catch (java.io.IOException e) {
-      throw new InvalidObjectException(
-          "body: not an agent metrics snapshot (expected: JSON with node, tunnel, devices,"
-              + " gateways, membershipChanges, appliedCount, appliedSecondsSum,"
-              + " appliedSecondsMax, tunnelRestarts)");
-    }
-    if (m == null) {
-      throw new InvalidObjectException("body: empty (expected: an agent metrics snapshot)");
-    }
+    AgentMetrics m =
+        readBody(
+            body,
+            AgentMetrics.class,
+            "an agent metrics snapshot",
+            "node, tunnel, devices, gateways, membershipChanges, appliedCount, appliedSecondsSum,"
+                + " appliedSecondsMax, tunnelRestarts");
     m.validate();
     if (!m.node().equals(node)) {
       throw new InvalidObjectException(
@@ -187,6 +177,24 @@ final class AdminRoutes {
     }
     agentMetrics.put(m);
     return AdminResponse.json(HttpResponseStatus.OK, Map.of("node", node));
+  }
+
+  /**
+   * A JSON request body as {@code type}, or a one-line refusal naming {@code what} was expected and
+   * its {@code fields}.
+   */
+  private static <T> T readBody(String body, Class<T> type, String what, String fields) {
+    T value;
+    try {
+      value = ObjectCodec.json().readValue(body, type);
+    } catch (java.io.IOException e) {
+      throw new InvalidObjectException(
+          "body: not " + what + " (expected: JSON with " + fields + ")");
+    }
+    if (value == null) {
+      throw new InvalidObjectException("body: empty (expected: " + what + ")");
+    }
+    return value;
   }
 
   /** Parses and admits every document; only when all pass is anything stored. */
