@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The ./xcl launcher's class data sharing (docs/network-path.md, "cold start"): after a build it
-# makes cli/target/xcl.jsa from cli/src/main/cds/xcl.classlist, later starts map the agent's
-# classes from it, a rebuilt jar gets a new one, XCL_CDS=off starts without it, and none of it
-# shows in a command's output.
+# The ./xcl launcher's start-up for agents (docs/network-path.md, "cold start"): `agent run` gets
+# only the agent's jars on its class path; after a build it makes class data sharing archives
+# (cli/target/xcl.jsa, cli/target/xcl-agent.jsa) from cli/src/main/cds/xcl.classlist, later starts
+# map the agent's classes from them, a rebuilt jar gets new ones, XCL_CDS=off starts without them,
+# and none of it shows in a command's output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=$(mktemp -d)
@@ -13,8 +14,16 @@ fail() {
 }
 
 ./xcl version >"$W/out" 2>"$W/err" || fail "./xcl version: $(cat "$W/err")"
-[ -s cli/target/xcl.jsa ] || fail "no cli/target/xcl.jsa after a start (cli/target/xcl-cds.log: $(head -c 500 cli/target/xcl-cds.log))"
+[ -s cli/target/xcl.jsa ] || fail "no cli/target/xcl.jsa after a start (cli/target/xcl.jsa.log: $(head -c 500 cli/target/xcl.jsa.log))"
 [ "$(wc -l <"$W/out")" = 2 ] && grep -q '^xcl ' "$W/out" || fail "./xcl version printed more than its two lines: $(cat "$W/out")"
+
+# the agent's class path: its own jars, not the whole CLI's (the gateway's, Kubernetes')
+XCL_JAVA_OPTS=-XshowSettings:properties ./xcl agent run --help 2>"$W/settings" >/dev/null
+grep -q 'xcl-agent.jar' "$W/settings" || fail "agent run did not start from cli/target/xcl-agent.jar"
+grep -q 'jna-' "$W/settings" || fail "agent run has no JNA on its class path"
+! grep -q -E 'kubernetes-client|netty-codec-http|bcprov' "$W/settings" ||
+  fail "agent run has the whole CLI's class path: $(grep -E 'kubernetes-client|netty|bcprov' "$W/settings" | head -3)"
+[ -s cli/target/xcl-agent.jsa ] || fail "no cli/target/xcl-agent.jsa after an agent start (cli/target/xcl-agent.jsa.log: $(head -c 500 cli/target/xcl-agent.jsa.log))"
 
 # where the agent command's classes come from
 classes() {

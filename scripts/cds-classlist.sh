@@ -15,9 +15,9 @@ exec 8>/run/xcl-l3.lock
 timeout 60 flock 8 || { echo "cds-classlist: another user of the L3 bed holds /run/xcl-l3.lock" >&2; exit 1; }
 trap 'XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true; rm -rf "$W"' EXIT
 XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh up >/dev/null
-ip netns exec xcl-l3-a-g1 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-  -XX:DumpLoadedClassList="$W/classlist" -jar cli/target/xcl.jar \
-  agent run --config "$W/bed/agent-a-g1.json" >"$W/agent.log" 2>&1 &
+# through the launcher, as agents start: the agent's class path and JVM options, no archive
+XCL_CDS=off XCL_JAVA_OPTS="-XX:DumpLoadedClassList=$W/classlist" ip netns exec xcl-l3-a-g1 \
+  ./xcl agent run --config "$W/bed/agent-a-g1.json" >"$W/agent.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   grep -q 'reconciled' "$W/agent.log" && break

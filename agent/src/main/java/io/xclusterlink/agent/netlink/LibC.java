@@ -2,6 +2,7 @@ package io.xclusterlink.agent.netlink;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /** The few libc calls the adapter needs, bound directly (JNA direct mapping: no proxy per call). */
@@ -19,7 +20,9 @@ final class LibC {
   static final int EAGAIN = 11;
 
   static {
-    Native.register("c");
+    // by its file name (libc.so.6 on Linux): "c" is first tried as libc.so, a linker script that
+    // dlopen refuses, and JNA then forks `ldconfig -p` to find it, on every agent's start
+    Native.register(Platform.C_LIBRARY_NAME);
   }
 
   private LibC() {}
