@@ -2,7 +2,8 @@
 # Benchmarks the L3 network path (issue 12) on the namespace bed of e2e/l3/bed.sh (root only; all
 # traffic inside the bed's namespaces) against the kernel-only baseline of
 # shared/reference/l3-kernel.md, measured in the same run on the same bed:
-#   - the product: one `xcl agent run --config` process per router and gateway (cli/target/xcl.jar);
+#   - the product: one `./xcl agent run --config` process per router and gateway (the launcher:
+#     cli/target/xcl-agent.jar with the agent's jars and its class data sharing archive);
 #   - the baseline: the same kernel state typed as `ip` commands and the reference's shell controller
 #     (ping every 100 ms, 3 misses, 4 forked `ip nexthop replace`): bench/l3/kernel-baseline.sh.
 # Figures: loss window of a killed gateway's flows, surviving flows' gaps/moves, flows killed in
@@ -121,8 +122,9 @@ ELAPSED=$(($(date +%s) - STARTED))
   echo "are measured in the same run, one after the other, on a fresh bed each; every process shares the same"
   echo "$(nproc) cores, so the figures are this machine's as a whole."
   echo
-  echo "- **product**: one \`java -jar cli/target/xcl.jar agent run --config /run/.../agent-NODE.json\` per router and"
-  echo "  gateway (\`ip netns exec\`), default probes (50 ms, 3 silent rounds, 1 s hold)."
+  echo "- **product**: one \`./xcl agent run --config /run/.../agent-NODE.json\` per router and gateway"
+  echo "  (\`ip netns exec\`; the launcher runs cli/target/xcl-agent.jar with the agent's jars and its class data"
+  echo "  sharing archive), default probes (50 ms, 3 silent rounds, 1 s hold)."
   echo "- **kernel-only baseline**: \`bench/l3/kernel-baseline.sh program\` (the same state as \`ip\` commands in a shell"
   echo "  loop) and \`... watch\` (per gateway a \`ping -i 0.1 -O\` from its router, 3 misses = dead, then 4 forked"
   echo "  \`ip nexthop replace\`: the router and the 3 remote gateways), as in l3-kernel.md."

@@ -24,18 +24,29 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Reads an {@link AgentConfig} from a YAML or JSON file (YAML is a superset of JSON, so one parser
- * reads both). Every refusal is one {@link IllegalArgumentException} naming the file, the field
- * path, the value and the expectation, e.g. {@code agent config a-g1.json:
- * tunnel.localGateways[1].transit: 10.10.0.300 (expected: a.b.c.d, each 0-255)}.
+ * Reads an {@link AgentConfig} from a YAML or JSON file (YAML is a superset of JSON, so the YAML
+ * parser reads both; a file that starts with "{" is tried with the JSON parser first, which an
+ * agent's start reaches without loading the YAML one). Every refusal is one {@link
+ * IllegalArgumentException} naming the file, the field path, the value and the expectation, e.g.
+ * {@code agent config a-g1.json: tunnel.localGateways[1].transit: 10.10.0.300 (expected: a.b.c.d,
+ * each 0-255)}.
  */
 public final class AgentConfigReader {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private AgentConfigReader() {}
+
+  /** Built on first use: JSON files never load the YAML parser. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = strict(new ObjectMapper());
+  }
+
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = strict(new ObjectMapper(new YAMLFactory()));
+  }
+
+  private static ObjectMapper strict(ObjectMapper m) {
+    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  }
 
   /** Reads and validates {@code file}. */
   public static AgentConfig read(Path file) {
@@ -53,7 +64,7 @@ public final class AgentConfigReader {
   public static AgentConfig parse(String source, String text) {
     FileShape f;
     try {
-      f = YAML.readValue(text, FileShape.class);
+      f = read(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "agent config "
@@ -71,6 +82,21 @@ public final class AgentConfigReader {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("agent config " + source + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * JSON first when it looks like JSON; YAML otherwise, or when the JSON parser refuses it (a YAML
+   * flow mapping also starts with "{"), so what YAML reads is read and a refusal is YAML's.
+   */
+  private static FileShape read(String text) throws JsonProcessingException {
+    if (text.stripLeading().startsWith("{")) {
+      try {
+        return Json.MAPPER.readValue(text, FileShape.class);
+      } catch (JsonProcessingException e) {
+        // YAML's reading decides
+      }
+    }
+    return Yaml.MAPPER.readValue(text, FileShape.class);
   }
 
   private static AgentConfig toConfig(FileShape f) {

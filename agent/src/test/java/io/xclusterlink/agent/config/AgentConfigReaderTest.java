@@ -3,6 +3,8 @@ package io.xclusterlink.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.xclusterlink.agent.plan.Health;
 import io.xclusterlink.agent.plan.Node;
 import io.xclusterlink.agent.plan.Overlap;
@@ -69,5 +71,16 @@ class AgentConfigReaderTest {
     assertThatThrownBy(
             () -> AgentConfigReader.parse("r.json", "{\"role\": \"router\", \"colour\": 1}"))
         .hasMessageStartingWith("agent config r.json: Unrecognized field \"colour\"");
+  }
+
+  @Test
+  void readsJsonWithTheJsonParserAndAYamlFlowMappingWithTheYamlOne() throws Exception {
+    String json = new ObjectMapper().writeValueAsString(new YAMLMapper().readTree(GATEWAY));
+    assertThat(json).startsWith("{\"role\":\"gateway\"");
+    assertThat(AgentConfigReader.parse("a-g1.json", json))
+        .isEqualTo(AgentConfigReader.parse("a-g1.yaml", GATEWAY));
+    // starts with "{" but is not JSON: YAML reads it, and its refusal is the one reported
+    assertThatThrownBy(() -> AgentConfigReader.parse("r.yaml", "{role: router, colour: 1}"))
+        .hasMessageStartingWith("agent config r.yaml: Unrecognized field \"colour\"");
   }
 }
