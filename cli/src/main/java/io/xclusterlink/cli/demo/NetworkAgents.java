@@ -101,13 +101,18 @@ final class NetworkAgents implements AutoCloseable {
   }
 
   /**
-   * What the launcher gives an agent: quick start-up (C1, serial GC, no perf data file), and, from
-   * this JVM, the class data sharing archive, where JVM warnings go, native access on newer JDKs
-   * and {@code -Dxcl.*}.
+   * What the launcher gives an agent: quick start-up (C1, serial GC, no perf data file, a 5×
+   * compile threshold), and, from this JVM, the class data sharing archive, where JVM warnings go,
+   * native access on newer JDKs and {@code -Dxcl.*}.
    */
   private static List<String> jvmOptions() {
     List<String> out =
-        new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData"));
+        new ArrayList<>(
+            List.of(
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-XX:-UsePerfData",
+                "-XX:CompileThresholdScaling=5"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--enable-native-access")
           || arg.startsWith("-Dxcl.")
