@@ -24,6 +24,21 @@ grep -q 'jna-' "$W/settings" || fail "agent run has no JNA on its class path"
 ! grep -q -E 'kubernetes-client|netty-codec-http|bcprov' "$W/settings" ||
   fail "agent run has the whole CLI's class path: $(grep -E 'kubernetes-client|netty|bcprov' "$W/settings" | head -3)"
 [ -s cli/target/xcl-agent.jsa ] || fail "no cli/target/xcl-agent.jsa after an agent start (cli/target/xcl-agent.jsa.log: $(head -c 500 cli/target/xcl-agent.jsa.log))"
+# ... and enough for an agent from objects: it runs until it asks the gateway's admin API (none here)
+timeout 30 ./xcl agent run --admin "$W/none.sock" --role router --vpc vpc-a --transit-device lo \
+  >"$W/objects.log" 2>&1 &
+objects=$!
+for _ in $(seq 1 300); do
+  grep -q 'GET /v1/vpcs' "$W/objects.log" && break
+  kill -0 "$objects" 2>/dev/null || break
+  timeout 0.1 tail -f /dev/null || true # 100 ms, bounded
+done
+kill "$objects" 2>/dev/null || true
+wait "$objects" 2>/dev/null || true
+grep -q "admin API at $W/none.sock: GET /v1/vpcs" "$W/objects.log" ||
+  fail "agent run --admin did not get to the admin API: $(head -c 800 "$W/objects.log")"
+! grep -q -E 'NoClassDefFoundError|ClassNotFoundException' "$W/objects.log" ||
+  fail "agent run --admin is missing classes: $(grep -m1 -E 'NoClassDef|ClassNotFound' "$W/objects.log")"
 
 # where the agent command's classes come from
 classes() {
@@ -44,4 +59,4 @@ after=$(stat -c %Y.%N cli/target/xcl.jsa.stamp 2>/dev/null || stat -c %Y cli/tar
 [ "$before" != "$after" ] || fail "a newer jar did not make a new archive"
 classes again | grep -q 'RunAgentCommand source: shared objects file' ||
   fail "the new archive was not used"
-echo "launcher: ok (archive made, used, remade after a build, off with XCL_CDS=off)"
+echo "launcher: ok (the agent's own class path, and enough for one from objects; archives made, used, remade after a build, off with XCL_CDS=off)"
