@@ -20,8 +20,12 @@ final class LibC {
   static final int EAGAIN = 11;
 
   static {
-    // by its file name (libc.so.6 on Linux): "c" is first tried as libc.so, a linker script that
-    // dlopen refuses, and JNA then forks `ldconfig -p` to find it, on every agent's start
+    // JNA computes its default library path on first use by forking `ldconfig -p`, on every
+    // agent's start. We load only libc, by its file name (libc.so.6 on Linux), which dlopen finds
+    // by itself; with the path given (empty), JNA forks nothing. A path set by the user stays.
+    if (System.getProperty("jna.platform.library.path") == null) {
+      System.setProperty("jna.platform.library.path", "");
+    }
     Native.register(Platform.C_LIBRARY_NAME);
   }
 
