@@ -11,6 +11,7 @@ final class LibC {
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000;
   static final int NETLINK_ROUTE = 0;
+  static final int NETLINK_NETFILTER = 12;
   static final int SOL_NETLINK = 270;
   static final int NETLINK_EXT_ACK = 11;
   static final int NETLINK_GET_STRICT_CHK = 12;

@@ -6,10 +6,13 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One AF_NETLINK/NETLINK_ROUTE socket, blocking. It stays in the network namespace of the thread
- * that opened it, whichever thread uses it later. Not thread-safe.
+ * One AF_NETLINK socket (NETLINK_ROUTE, or NETLINK_NETFILTER for nftables), blocking. It stays in
+ * the network namespace of the thread that opened it, whichever thread uses it later. Not
+ * thread-safe.
  */
 final class NetlinkSocket implements AutoCloseable {
   private static final int RECEIVE_BUFFER = 1 << 18;
@@ -24,14 +27,19 @@ final class NetlinkSocket implements AutoCloseable {
     this.fd = fd;
   }
 
-  /**
-   * Opens and binds a socket; asks for extended acks so that refusals come with the kernel's
-   * reason.
-   */
+  /** {@link #open(int)} for rtnetlink. */
   static NetlinkSocket open() {
+    return open(LibC.NETLINK_ROUTE);
+  }
+
+  /**
+   * Opens and binds a socket of {@code protocol}; asks for extended acks so that refusals come with
+   * the kernel's reason.
+   */
+  static NetlinkSocket open(int protocol) {
     int fd;
     try {
-      fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
+      fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
     } catch (LastErrorException e) {
       throw NetlinkException.of("netlink socket", e.getErrorCode(), null);
     }
@@ -76,6 +84,63 @@ final class NetlinkSocket implements AutoCloseable {
       throw NetlinkException.of("netlink receive", e.getErrorCode(), null);
     }
     return receive.getByteBuffer(0, n).order(ByteOrder.nativeOrder());
+  }
+
+  /**
+   * Sends one dump request of {@code type} whose fixed header is {@code headerLength} bytes with
+   * {@code family} in its first, and returns copies of the reply datagrams up to NLMSG_DONE; a
+   * refusal names {@code what}.
+   */
+  List<ByteBuffer> dump(
+      MessageWriter writer, int seq, String what, int type, int family, int headerLength) {
+    writer.clear();
+    writer.begin(type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq).u8(family);
+    for (int i = 1; i < headerLength; i++) {
+      writer.u8(0);
+    }
+    writer.end();
+    send(writer.flip());
+    List<ByteBuffer> out = new ArrayList<>();
+    while (true) {
+      ByteBuffer in = receive();
+      ByteBuffer copy = ByteBuffer.allocate(in.limit()).order(in.order());
+      copy.put(in.duplicate()).flip();
+      boolean done = false;
+      for (int at = 0; at + 16 <= copy.limit(); at += align(copy.getInt(at))) {
+        if (copy.getInt(at + 8) != seq || copy.getInt(at) < 16) {
+          continue;
+        }
+        int t = copy.getShort(at + 4) & 0xffff;
+        if (t == Rtnl.NLMSG_DONE) {
+          done = true;
+        } else if (t == Rtnl.NLMSG_ERROR) {
+          int errno = -copy.getInt(at + 16);
+          throw NetlinkException.of(what, errno, extAckMessage(copy, at, copy.getInt(at)));
+        }
+      }
+      out.add(copy);
+      if (done) {
+        return out;
+      }
+    }
+  }
+
+  /** The kernel's explanation in an error message's extended-ack attributes, or null. */
+  static String extAckMessage(ByteBuffer in, int at, int len) {
+    int flags = in.getShort(at + 6) & 0xffff;
+    if ((flags & Rtnl.NLM_F_ACK_TLVS) == 0) {
+      return null;
+    }
+    int original = at + 20;
+    int attrs =
+        (flags & Rtnl.NLM_F_CAPPED) != 0 ? original + 16 : original + align(in.getInt(original));
+    Attributes a = Attributes.parse(in, attrs, at + len);
+    return a.has(Rtnl.NLMSGERR_ATTR_MSG) ? a.string(Rtnl.NLMSGERR_ATTR_MSG) : null;
+  }
+
+  /** A netlink message's length rounded up to the next message. */
+  static int align(int len) {
+    return (len + 3) & ~3;
   }
 
   @Override

@@ -242,7 +242,7 @@ public final class RtnetlinkClient implements AutoCloseable {
     int firstSeq = Integer.MAX_VALUE;
     while (!bySeq.isEmpty()) {
       ByteBuffer in = socket.receive();
-      for (int at = 0; at + 16 <= in.limit(); at += align(in.getInt(at))) {
+      for (int at = 0; at + 16 <= in.limit(); at += NetlinkSocket.align(in.getInt(at))) {
         int len = in.getInt(at);
         int type = in.getShort(at + 4) & 0xffff;
         int s = in.getInt(at + 8);
@@ -257,7 +257,8 @@ public final class RtnetlinkClient implements AutoCloseable {
         if (errno != 0 && Integer.compareUnsigned(s, firstSeq) < 0) {
           firstSeq = s;
           first =
-              NetlinkException.of(verb(c) + " " + c.object(), errno, extAckMessage(in, at, len));
+              NetlinkException.of(
+                  verb(c) + " " + c.object(), errno, NetlinkSocket.extAckMessage(in, at, len));
         }
       }
     }
@@ -268,18 +269,6 @@ public final class RtnetlinkClient implements AutoCloseable {
 
   private static String verb(Change c) {
     return c instanceof Change.Add ? "add" : c instanceof Change.Replace ? "replace" : "delete";
-  }
-
-  /** The kernel's explanation in an error message's extended-ack attributes, or null. */
-  private static String extAckMessage(ByteBuffer in, int at, int len) {
-    int flags = in.getShort(at + 6) & 0xffff;
-    if ((flags & NLM_F_ACK_TLVS) == 0) {
-      return null;
-    }
-    int original = at + 20;
-    int attrs = (flags & NLM_F_CAPPED) != 0 ? original + 16 : original + align(in.getInt(original));
-    Attributes a = Attributes.parse(in, attrs, at + len);
-    return a.has(NLMSGERR_ATTR_MSG) ? a.string(NLMSGERR_ATTR_MSG) : null;
   }
 
   private LinkTable linkTable() {
@@ -325,38 +314,7 @@ public final class RtnetlinkClient implements AutoCloseable {
 
   /** Sends one dump request and returns copies of the reply datagrams up to NLMSG_DONE. */
   private List<ByteBuffer> dumpRaw(int type, int family, int headerLength) {
-    int s = ++seq;
-    writer.clear();
-    writer.begin(type, NLM_F_REQUEST | NLM_F_DUMP, s).u8(family);
-    for (int i = 1; i < headerLength; i++) {
-      writer.u8(0);
-    }
-    writer.end();
-    socket.send(writer.flip());
-    List<ByteBuffer> out = new ArrayList<>();
-    while (true) {
-      ByteBuffer in = socket.receive();
-      ByteBuffer copy = ByteBuffer.allocate(in.limit()).order(in.order());
-      copy.put(in.duplicate()).flip();
-      boolean done = false;
-      for (int at = 0; at + 16 <= copy.limit(); at += align(copy.getInt(at))) {
-        if (copy.getInt(at + 8) != s || copy.getInt(at) < 16) {
-          continue;
-        }
-        int t = copy.getShort(at + 4) & 0xffff;
-        if (t == NLMSG_DONE) {
-          done = true;
-        } else if (t == NLMSG_ERROR) {
-          int errno = -copy.getInt(at + 16);
-          throw NetlinkException.of(
-              "dump " + type, errno, extAckMessage(copy, at, copy.getInt(at)));
-        }
-      }
-      out.add(copy);
-      if (done) {
-        return out;
-      }
-    }
+    return socket.dump(writer, ++seq, "dump " + type, type, family, headerLength);
   }
 
   private interface MessageVisitor {
@@ -364,7 +322,7 @@ public final class RtnetlinkClient implements AutoCloseable {
   }
 
   private static void forEachMessage(ByteBuffer d, int type, MessageVisitor v) {
-    for (int at = 0; at + 16 <= d.limit(); at += align(d.getInt(at))) {
+    for (int at = 0; at + 16 <= d.limit(); at += NetlinkSocket.align(d.getInt(at))) {
       int len = d.getInt(at);
       if (len < 16) {
         return;
@@ -374,9 +332,5 @@ public final class RtnetlinkClient implements AutoCloseable {
         v.visit(at);
       }
     }
-  }
-
-  private static int align(int len) {
-    return (len + 3) & ~3;
   }
 }

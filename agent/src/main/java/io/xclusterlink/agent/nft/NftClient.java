@@ -1,5 +1,7 @@
 package io.xclusterlink.agent.nft;
 
+import io.xclusterlink.agent.netlink.NetlinkException;
+import io.xclusterlink.agent.netlink.NftTables;
 import io.xclusterlink.agent.plan.Change;
 import io.xclusterlink.agent.plan.KernelObject;
 import io.xclusterlink.agent.plan.KernelObject.NatTable;
@@ -22,12 +24,15 @@ import java.util.regex.Pattern;
  * kernel holds. A load is one nft transaction — declare the table, delete it, create it anew — so
  * the rules are never half replaced. The table carries a comment with a digest of the planner's
  * text: nft prints rules in its own normal form, so the text cannot be compared, the digest can.
- * Forks {@code nft} in the calling thread's network namespace (a child inherits it); stateless.
+ * Reading is over netlink ({@link NftTables}: no fork at an agent's start); loading forks {@code
+ * nft} in the calling thread's network namespace (a child inherits it). Stateless.
  */
 public final class NftClient {
   private static final String PREFIX = "xcl_nat_";
-  private static final Pattern TABLE = Pattern.compile("(?m)^table ip (" + PREFIX + "\\w+)");
-  private static final Pattern DIGEST = Pattern.compile("comment \"xcl:([0-9a-f]+)\"");
+
+  /** The comment a loaded table carries (see {@link #withDigest}). */
+  private static final Pattern DIGEST = Pattern.compile("xcl:([0-9a-f]+)");
+
   private static final long TIMEOUT_SECONDS = 10;
 
   private NftClient() {}
@@ -35,8 +40,7 @@ public final class NftClient {
   /**
    * Our tables in the kernel: a table whose digest matches the one {@code desired} holds under its
    * name is reported as that object (equal, so the diff leaves it), any other as a {@link NatTable}
-   * whose text says only what was found (so the diff replaces or deletes it). Forks nothing when
-   * nft is not installed and nothing is desired.
+   * whose text says only what was found (so the diff replaces or deletes it).
    */
   public static List<KernelObject> observe(Collection<KernelObject> desired) {
     Map<String, NatTable> wanted = new HashMap<>();
@@ -46,21 +50,26 @@ public final class NftClient {
       }
     }
     List<KernelObject> out = new ArrayList<>();
-    if (wanted.isEmpty() && !installed()) {
-      return out;
+    Map<String, String> tables;
+    try {
+      tables = NftTables.ip();
+    } catch (NetlinkException e) {
+      throw new NftException(e.getMessage());
     }
-    Matcher tables = TABLE.matcher(nft(null, "list", "tables"));
-    while (tables.find()) {
-      String name = tables.group(1);
-      Matcher d = DIGEST.matcher(nft(null, "list", "table", "ip", name));
-      String digest = d.find() ? d.group(1) : "none";
-      NatTable want = wanted.get(name);
-      if (want != null && digest.equals(digest(want.text()))) {
-        out.add(want);
-      } else {
-        out.add(new NatTable(name, "# in the kernel, digest " + digest + "\n"));
-      }
-    }
+    tables.forEach(
+        (name, comment) -> {
+          if (!name.startsWith(PREFIX)) {
+            return;
+          }
+          Matcher d = DIGEST.matcher(comment);
+          String digest = d.matches() ? d.group(1) : "none";
+          NatTable want = wanted.get(name);
+          if (want != null && digest.equals(digest(want.text()))) {
+            out.add(want);
+          } else {
+            out.add(new NatTable(name, "# in the kernel, digest " + digest + "\n"));
+          }
+        });
     return out;
   }
 
@@ -107,15 +116,6 @@ public final class NftClient {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
-  }
-
-  private static boolean installed() {
-    for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin")) {
-      if (new java.io.File(dir, "nft").canExecute()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String nft(String input, String... args) {
