@@ -20,6 +20,7 @@ public final class NftTables {
   private static final int NFTA_TABLE_NAME = 1;
   private static final int NFTA_TABLE_USERDATA = 6;
   private static final int NFTNL_UDATA_TABLE_COMMENT = 0;
+  private static final int EINVAL = 22;
   private static final int EPROTONOSUPPORT = 93;
   private static final int EOPNOTSUPP = 95;
 
@@ -53,7 +54,8 @@ public final class NftTables {
                 NFPROTO_IPV4,
                 NFGENMSG_LENGTH);
       } catch (NetlinkException e) {
-        if (e.errno() == EOPNOTSUPP) {
+        // nfnetlink without nf_tables answers a request to its subsystem with EINVAL
+        if (e.errno() == EINVAL || e.errno() == EOPNOTSUPP) {
           return Map.of();
         }
         throw e;
