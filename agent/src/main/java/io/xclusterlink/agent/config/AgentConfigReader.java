@@ -1,9 +1,10 @@
 package io.xclusterlink.agent.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.jr.ob.JSON;
 import io.xclusterlink.agent.plan.Health;
 import io.xclusterlink.agent.plan.Ipv4;
 import io.xclusterlink.agent.plan.Ipv4Prefix;
@@ -18,34 +19,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Reads an {@link AgentConfig} from a YAML or JSON file (YAML is a superset of JSON, so the YAML
  * parser reads both; a file that starts with "{" is tried with the JSON parser first, which an
- * agent's start reaches without loading the YAML one). Every refusal is one {@link
+ * agent's start reaches without loading the YAML one). The file is read as plain maps and lists
+ * (jackson-jr: every node of a VPC starts an agent at once, and databind's start-up is a tenth of
+ * an agent's CPU), then each field is taken by name. Every refusal is one {@link
  * IllegalArgumentException} naming the file, the field path, the value and the expectation, e.g.
  * {@code agent config a-g1.json: tunnel.localGateways[1].transit: 10.10.0.300 (expected: a.b.c.d,
- * each 0-255)}.
+ * each 0-255)}; a field the reader does not know is refused the same way, with the known ones.
  */
 public final class AgentConfigReader {
   private AgentConfigReader() {}
 
-  /** Built on first use: JSON files never load the YAML parser. */
+  /** Built on first use: JSON files never load the YAML parser. A key given twice is refused. */
   private static final class Json {
-    static final ObjectMapper MAPPER = strict(new ObjectMapper());
+    static final JSON READER =
+        JSON.builder(
+                JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .build();
   }
 
   private static final class Yaml {
-    static final ObjectMapper MAPPER = strict(new ObjectMapper(new YAMLFactory()));
-  }
-
-  private static ObjectMapper strict(ObjectMapper m) {
-    return m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    static final JSON READER =
+        JSON.builder(
+                YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .build();
   }
 
   /** Reads and validates {@code file}. */
@@ -62,9 +69,9 @@ public final class AgentConfigReader {
 
   /** Parses {@code text}; {@code source} names it in messages. */
   public static AgentConfig parse(String source, String text) {
-    FileShape f;
+    Object root;
     try {
-      f = read(text);
+      root = read(text);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "agent config "
@@ -73,12 +80,15 @@ public final class AgentConfigReader {
               + e.getOriginalMessage().lines().findFirst().orElse("")
               + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"),
           e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "agent config " + source + ": cannot parse (" + e.getMessage() + ")", e);
     }
-    if (f == null) {
+    if (root == null) {
       throw new IllegalArgumentException("agent config " + source + ": empty (expected: a map)");
     }
     try {
-      return toConfig(f);
+      return toConfig(Fields.of("", root));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("agent config " + source + ": " + e.getMessage(), e);
     }
@@ -88,19 +98,25 @@ public final class AgentConfigReader {
    * JSON first when it looks like JSON; YAML otherwise, or when the JSON parser refuses it (a YAML
    * flow mapping also starts with "{"), so what YAML reads is read and a refusal is YAML's.
    */
-  private static FileShape read(String text) throws JsonProcessingException {
+  private static Object read(String text) throws IOException {
     if (text.stripLeading().startsWith("{")) {
       try {
-        return Json.MAPPER.readValue(text, FileShape.class);
-      } catch (JsonProcessingException e) {
+        return Json.READER.anyFrom(text);
+      } catch (IOException e) {
         // YAML's reading decides
       }
     }
-    return Yaml.MAPPER.readValue(text, FileShape.class);
+    return Yaml.READER.anyFrom(text);
   }
 
-  private static AgentConfig toConfig(FileShape f) {
-    String roleText = required("role", f.role());
+  private static AgentConfig toConfig(Fields f) {
+    String roleText = required("role", f.text("role"));
+    String nameText = f.text("name");
+    Fields p = f.fields("probe");
+    Integer resyncMillis = f.integer("resyncMillis");
+    Object tunnelValue = f.value("tunnel");
+    f.noOthers();
+    Fields t = Fields.of("tunnel", required("tunnel", tunnelValue));
     Role role;
     try {
       role = Role.valueOf(roleText.toUpperCase(Locale.ROOT));
@@ -109,24 +125,31 @@ public final class AgentConfigReader {
     }
     Node node;
     if (role == Role.ROUTER) {
-      if (f.name() != null) {
+      if (nameText != null) {
         throw new IllegalArgumentException(
-            "name: " + f.name() + " (expected: no name for role router)");
+            "name: " + nameText + " (expected: no name for role router)");
       }
       node = new Node.VpcRouter();
     } else {
-      String name = required("name", f.name());
+      String name = required("name", nameText);
       node = field("name", () -> new Node.Gateway(name));
     }
-    ProbeShape p = f.probe() == null ? new ProbeShape(null, null, null, null) : f.probe();
     ProbeConfig d = ProbeConfig.DEFAULTS;
-    ProbeConfig probe =
-        new ProbeConfig(
-            p.port() == null ? d.port() : p.port(),
-            p.intervalMillis() == null ? d.interval() : Duration.ofMillis(p.intervalMillis()),
-            p.misses() == null ? d.misses() : p.misses(),
-            p.holdMillis() == null ? d.hold() : Duration.ofMillis(p.holdMillis()));
-    Tunnel tunnel = tunnel(required("tunnel", f.tunnel()));
+    ProbeConfig probe = d;
+    if (p != null) {
+      Integer port = p.integer("port");
+      Integer interval = p.integer("intervalMillis");
+      Integer misses = p.integer("misses");
+      Integer hold = p.integer("holdMillis");
+      p.noOthers();
+      probe =
+          new ProbeConfig(
+              port == null ? d.port() : port,
+              interval == null ? d.interval() : Duration.ofMillis(interval),
+              misses == null ? d.misses() : misses,
+              hold == null ? d.hold() : Duration.ofMillis(hold));
+    }
+    Tunnel tunnel = tunnel(t);
     if (node instanceof Node.Gateway g
         && tunnel.localGateways().stream().noneMatch(l -> l.name().equals(g.name()))) {
       throw new IllegalArgumentException(
@@ -137,52 +160,82 @@ public final class AgentConfigReader {
               + ")");
     }
     return new AgentConfig(
-        node, tunnel, probe, Duration.ofMillis(f.resyncMillis() == null ? 1000 : f.resyncMillis()));
+        node, tunnel, probe, Duration.ofMillis(resyncMillis == null ? 1000 : resyncMillis));
   }
 
-  private static Tunnel tunnel(TunnelShape t) {
+  private static Tunnel tunnel(Fields t) {
+    Integer vni = t.integer("vni");
+    Integer vxlanPort = t.integer("vxlanPort");
+    String underlayDevice = t.text("underlayDevice");
+    String overlayNetwork = t.text("overlayNetwork");
+    Integer mtu = t.integer("mtu");
+    String transitDevice = t.text("transitDevice");
+    String routerTransit = t.text("routerTransit");
+    List<Fields> localPrefixes = t.list("localPrefixes");
+    List<Fields> remotePrefixes = t.list("remotePrefixes");
+    List<Fields> localGateways = t.list("localGateways");
+    List<Fields> remoteGateways = t.list("remoteGateways");
+    Fields o = t.fields("overlap");
+    t.noOthers();
     VxlanConfig vx =
         field(
             "tunnel",
             () ->
                 new VxlanConfig(
-                    required("tunnel.vni", t.vni()),
-                    t.vxlanPort() == null ? 4789 : t.vxlanPort(),
-                    required("tunnel.underlayDevice", t.underlayDevice()),
-                    prefix("tunnel.overlayNetwork", t.overlayNetwork()),
-                    t.mtu() == null ? 1450 : t.mtu()));
+                    required("tunnel.vni", vni),
+                    vxlanPort == null ? 4789 : vxlanPort,
+                    required("tunnel.underlayDevice", underlayDevice),
+                    prefix("tunnel.overlayNetwork", overlayNetwork),
+                    mtu == null ? 1450 : mtu));
     List<LocalGateway> local =
         list(
             "tunnel.localGateways",
-            t.localGateways(),
-            (path, g) ->
-                new LocalGateway(
-                    required(path + ".name", g.name()),
-                    ip(path + ".transit", g.transit()),
-                    ip(path + ".underlay", g.underlay()),
-                    ip(path + ".overlay", g.overlay()),
-                    Health.UP));
+            localGateways,
+            g -> {
+              String name = g.text("name");
+              String transit = g.text("transit");
+              String underlay = g.text("underlay");
+              String overlay = g.text("overlay");
+              g.noOthers();
+              return new LocalGateway(
+                  required(g.path + ".name", name),
+                  ip(g.path + ".transit", transit),
+                  ip(g.path + ".underlay", underlay),
+                  ip(g.path + ".overlay", overlay),
+                  Health.UP);
+            });
     List<RemoteGateway> remote =
         list(
             "tunnel.remoteGateways",
-            t.remoteGateways(),
-            (path, g) ->
-                new RemoteGateway(
-                    required(path + ".name", g.name()),
-                    ip(path + ".underlay", g.underlay()),
-                    ip(path + ".overlay", g.overlay()),
-                    Health.UP));
+            remoteGateways,
+            g -> {
+              String name = g.text("name");
+              String underlay = g.text("underlay");
+              String overlay = g.text("overlay");
+              g.noOthers();
+              return new RemoteGateway(
+                  required(g.path + ".name", name),
+                  ip(g.path + ".underlay", underlay),
+                  ip(g.path + ".overlay", overlay),
+                  Health.UP);
+            });
     Overlap overlap = new Overlap.None();
-    if (t.overlap() != null) {
-      OverlapShape o = t.overlap();
-      Ipv4Prefix space = prefix("tunnel.overlap.globalSpace", o.globalSpace());
+    if (o != null) {
+      String globalSpace = o.text("globalSpace");
+      List<Fields> translations = o.list("translations");
+      o.noOthers();
+      Ipv4Prefix space = prefix("tunnel.overlap.globalSpace", globalSpace);
       List<Overlap.Translation> tr =
           list(
               "tunnel.overlap.translations",
-              o.translations(),
-              (path, x) ->
-                  new Overlap.Translation(
-                      prefix(path + ".local", x.local()), prefix(path + ".global", x.global())));
+              translations,
+              x -> {
+                String localText = x.text("local");
+                String globalText = x.text("global");
+                x.noOthers();
+                return new Overlap.Translation(
+                    prefix(x.path + ".local", localText), prefix(x.path + ".global", globalText));
+              });
       overlap = field("tunnel.overlap", () -> new Overlap.Translated(space, tr));
     }
     Overlap ov = overlap;
@@ -191,26 +244,20 @@ public final class AgentConfigReader {
         () ->
             new Tunnel(
                 vx,
-                required("tunnel.transitDevice", t.transitDevice()),
-                ip("tunnel.routerTransit", t.routerTransit()),
-                list("tunnel.localPrefixes", t.localPrefixes(), AgentConfigReader::prefix),
-                list("tunnel.remotePrefixes", t.remotePrefixes(), AgentConfigReader::prefix),
+                required("tunnel.transitDevice", transitDevice),
+                ip("tunnel.routerTransit", routerTransit),
+                list("tunnel.localPrefixes", localPrefixes, x -> prefix(x.path, x.scalar())),
+                list("tunnel.remotePrefixes", remotePrefixes, x -> prefix(x.path, x.scalar())),
                 local,
                 remote,
                 ov));
   }
 
-  private interface Item<S, T> {
-    T convert(String path, S shape);
-  }
-
-  private static <S, T> List<T> list(String path, List<S> items, Item<S, T> convert) {
+  private static <T> List<T> list(String path, List<Fields> items, Function<Fields, T> convert) {
     required(path, items);
     List<T> out = new ArrayList<>();
-    for (int i = 0; i < items.size(); i++) {
-      String at = path + "[" + i + "]";
-      S item = required(at, items.get(i));
-      out.add(field(at, () -> convert.convert(at, item)));
+    for (Fields item : items) {
+      out.add(field(item.path, () -> convert.apply(item)));
     }
     return out;
   }
@@ -254,30 +301,113 @@ public final class AgentConfigReader {
     return value;
   }
 
-  record FileShape(
-      String role, String name, ProbeShape probe, Integer resyncMillis, TunnelShape tunnel) {}
+  /**
+   * One value of the file at {@code path}: a mapping whose fields are taken by name (then {@link
+   * #noOthers} refuses any other), or, for a list's item, a scalar.
+   */
+  private static final class Fields {
+    final String path;
+    private final Object value;
+    private final Set<String> taken = new LinkedHashSet<>();
 
-  record ProbeShape(Integer port, Integer intervalMillis, Integer misses, Integer holdMillis) {}
+    private Fields(String path, Object value) {
+      this.path = path;
+      this.value = value;
+    }
 
-  record TunnelShape(
-      Integer vni,
-      Integer vxlanPort,
-      String underlayDevice,
-      String overlayNetwork,
-      Integer mtu,
-      String transitDevice,
-      String routerTransit,
-      List<String> localPrefixes,
-      List<String> remotePrefixes,
-      List<LocalGatewayShape> localGateways,
-      List<RemoteGatewayShape> remoteGateways,
-      OverlapShape overlap) {}
+    /** {@code value} as a mapping: refused when it is a list or a scalar. */
+    static Fields of(String path, Object value) {
+      if (!(value instanceof Map)) {
+        throw new IllegalArgumentException(
+            (path.isEmpty() ? "" : path + ": ") + shown(value) + " (expected: a map)");
+      }
+      return new Fields(path, value);
+    }
 
-  record LocalGatewayShape(String name, String transit, String underlay, String overlay) {}
+    private String at(String key) {
+      return path.isEmpty() ? key : path + "." + key;
+    }
 
-  record RemoteGatewayShape(String name, String underlay, String overlay) {}
+    @SuppressWarnings("unchecked")
+    Object value(String key) {
+      taken.add(key);
+      return ((Map<String, Object>) value).get(key);
+    }
 
-  record OverlapShape(String globalSpace, List<TranslationShape> translations) {}
+    /** A scalar field as text (YAML's {@code name: 7} is the text "7"); null when absent. */
+    String text(String key) {
+      return scalarText(at(key), value(key));
+    }
 
-  record TranslationShape(String local, String global) {}
+    /** The scalar of a list's item. */
+    String scalar() {
+      return scalarText(path, value);
+    }
+
+    /** A whole-number field; null when absent. */
+    Integer integer(String key) {
+      Object v = value(key);
+      if (v == null) {
+        return null;
+      }
+      if (v instanceof Integer i) {
+        return i;
+      }
+      throw new IllegalArgumentException(at(key) + ": " + shown(v) + " (expected: an integer)");
+    }
+
+    /** A mapping field; null when absent. */
+    Fields fields(String key) {
+      Object v = value(key);
+      return v == null ? null : of(at(key), v);
+    }
+
+    /** A list field, each item at {@code key[i]}; null when absent. */
+    List<Fields> list(String key) {
+      Object v = value(key);
+      if (v == null) {
+        return null;
+      }
+      if (!(v instanceof List<?> items)) {
+        throw new IllegalArgumentException(at(key) + ": " + shown(v) + " (expected: a list)");
+      }
+      List<Fields> out = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        String itemPath = at(key) + "[" + i + "]";
+        out.add(new Fields(itemPath, required(itemPath, items.get(i))));
+      }
+      return out;
+    }
+
+    /** Refuses a field that was not taken: a typo must not pass as a default. */
+    @SuppressWarnings("unchecked")
+    void noOthers() {
+      for (String key : ((Map<String, Object>) value).keySet()) {
+        if (!taken.contains(key)) {
+          throw new IllegalArgumentException(
+              at(key) + ": unknown field (expected one of: " + String.join(", ", taken) + ")");
+        }
+      }
+    }
+
+    private static String scalarText(String path, Object v) {
+      if (v == null) {
+        return null;
+      }
+      if (v instanceof Map || v instanceof List) {
+        throw new IllegalArgumentException(path + ": " + shown(v) + " (expected: a scalar)");
+      }
+      return v.toString();
+    }
+
+    private static String shown(Object v) {
+      if (v instanceof Map) {
+        return "a map";
+      }
+      if (v instanceof List) {
+        return "a list";
+      }
+      return String.valueOf(v);
+    }
+  }
 }

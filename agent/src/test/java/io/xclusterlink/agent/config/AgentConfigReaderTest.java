@@ -70,7 +70,34 @@ class AgentConfigReaderTest {
         .hasMessage("agent config a-g1.yaml: tunnel.vni: missing (expected: a value)");
     assertThatThrownBy(
             () -> AgentConfigReader.parse("r.json", "{\"role\": \"router\", \"colour\": 1}"))
-        .hasMessageStartingWith("agent config r.json: Unrecognized field \"colour\"");
+        .hasMessage(
+            "agent config r.json: colour: unknown field (expected one of: role, name, probe,"
+                + " resyncMillis, tunnel)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml",
+                    GATEWAY.replace("overlay: 100.64.0.21", "overlay: 100.64.0.21, mac: x")))
+        .hasMessage(
+            "agent config a-g1.yaml: tunnel.remoteGateways[0].mac: unknown field (expected one of:"
+                + " name, underlay, overlay)");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("vni: 42", "vni: forty")))
+        .hasMessage("agent config a-g1.yaml: tunnel.vni: forty (expected: an integer)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml",
+                    GATEWAY.replace(
+                        "localPrefixes: [10.10.1.0/24]", "localPrefixes: 10.10.1.0/24")))
+        .hasMessage(
+            "agent config a-g1.yaml: tunnel.localPrefixes: 10.10.1.0/24 (expected: a list)");
+    assertThatThrownBy(() -> AgentConfigReader.parse("a.yaml", "- role: router"))
+        .hasMessage("agent config a.yaml: a list (expected: a map)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse("r.json", "{\"role\": \"router\", \"role\": \"gateway\"}"))
+        .hasMessageStartingWith("agent config r.json: Duplicate field 'role'");
   }
 
   @Test
@@ -81,6 +108,6 @@ class AgentConfigReaderTest {
         .isEqualTo(AgentConfigReader.parse("a-g1.yaml", GATEWAY));
     // starts with "{" but is not JSON: YAML reads it, and its refusal is the one reported
     assertThatThrownBy(() -> AgentConfigReader.parse("r.yaml", "{role: router, colour: 1}"))
-        .hasMessageStartingWith("agent config r.yaml: Unrecognized field \"colour\"");
+        .hasMessageStartingWith("agent config r.yaml: colour: unknown field");
   }
 }
