@@ -18,7 +18,8 @@ fail() {
 [ "$(wc -l <"$W/out")" = 2 ] && grep -q '^xcl ' "$W/out" || fail "./xcl version printed more than its two lines: $(cat "$W/out")"
 
 # the agent's class path: its own jars, not the whole CLI's (the gateway's, Kubernetes')
-XCL_JAVA_OPTS=-XshowSettings:properties ./xcl agent run --help 2>"$W/settings" >/dev/null
+XCL_JAVA_OPTS=-XshowSettings:properties ./xcl agent run --help 2>"$W/settings" >/dev/null ||
+  fail "./xcl agent run --help: $(tail -n 5 "$W/settings")"
 grep -q 'xcl-agent.jar' "$W/settings" || fail "agent run did not start from cli/target/xcl-agent.jar"
 grep -q 'jna-' "$W/settings" || fail "agent run has no JNA on its class path"
 ! grep -q -E 'kubernetes-client|netty-codec-http|bcprov' "$W/settings" ||

@@ -1,6 +1,8 @@
 package io.xclusterlink.agent.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -101,12 +103,24 @@ public final class AgentConfigReader {
   private static Object read(String text) throws IOException {
     if (text.stripLeading().startsWith("{")) {
       try {
-        return Json.READER.anyFrom(text);
+        return whole(Json.READER, text);
       } catch (IOException e) {
         // YAML's reading decides
       }
     }
-    return Yaml.READER.anyFrom(text);
+    return whole(Yaml.READER, text);
+  }
+
+  /** The one value of {@code text}: anything after it is refused, not ignored. */
+  private static Object whole(JSON reader, String text) throws IOException {
+    try (JsonParser p = reader.getStreamingFactory().createParser(text)) {
+      Object value = reader.anyFrom(p);
+      if (p.nextToken() != null) {
+        throw new JsonParseException(
+            p, "more after the first value (expected: one map, then the end of the file)");
+      }
+      return value;
+    }
   }
 
   private static AgentConfig toConfig(Fields f) {

@@ -22,8 +22,9 @@ final class LibC {
 
   static {
     // JNA computes its default library path on first use by forking `ldconfig -p`, on every
-    // agent's start. We load only libc, by its file name (libc.so.6 on Linux), which dlopen finds
-    // by itself; with the path given (empty), JNA forks nothing. A path set by the user stays.
+    // agent's start. We load only libc, which JNA binds to the process's own (already loaded) C
+    // library without searching any path; with the path given (empty), JNA forks nothing. A path
+    // set by the user stays.
     if (System.getProperty("jna.platform.library.path") == null) {
       System.setProperty("jna.platform.library.path", "");
     }

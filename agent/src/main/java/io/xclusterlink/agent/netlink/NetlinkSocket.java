@@ -89,41 +89,78 @@ final class NetlinkSocket implements AutoCloseable {
   /**
    * Sends one dump request of {@code type} whose fixed header is {@code headerLength} bytes with
    * {@code family} in its first, and returns copies of the reply datagrams up to NLMSG_DONE; a
-   * refusal names {@code what}.
+   * refusal names {@code what}. A dump the kernel marks as interrupted by a change (a table changed
+   * while it was being read: NLM_F_DUMP_INTR) is read again, a few times at most.
    */
   List<ByteBuffer> dump(
       MessageWriter writer, int seq, String what, int type, int family, int headerLength) {
-    writer.clear();
-    writer.begin(type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq).u8(family);
-    for (int i = 1; i < headerLength; i++) {
-      writer.u8(0);
-    }
-    writer.end();
-    send(writer.flip());
-    List<ByteBuffer> out = new ArrayList<>();
-    while (true) {
-      ByteBuffer in = receive();
-      ByteBuffer copy = ByteBuffer.allocate(in.limit()).order(in.order());
-      copy.put(in.duplicate()).flip();
-      boolean done = false;
-      for (int at = 0; at + 16 <= copy.limit(); at += align(copy.getInt(at))) {
-        if (copy.getInt(at + 8) != seq || copy.getInt(at) < 16) {
-          continue;
-        }
-        int t = copy.getShort(at + 4) & 0xffff;
-        if (t == Rtnl.NLMSG_DONE) {
-          done = true;
-        } else if (t == Rtnl.NLMSG_ERROR) {
-          int errno = -copy.getInt(at + 16);
-          throw NetlinkException.of(what, errno, extAckMessage(copy, at, copy.getInt(at)));
-        }
+    for (int attempt = 1; ; attempt++) {
+      writer.clear();
+      writer.begin(type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq).u8(family);
+      for (int i = 1; i < headerLength; i++) {
+        writer.u8(0);
       }
-      out.add(copy);
-      if (done) {
+      writer.end();
+      send(writer.flip());
+      List<ByteBuffer> out = new ArrayList<>();
+      int seen = 0;
+      while ((seen & DONE) == 0) {
+        ByteBuffer in = receive();
+        ByteBuffer copy = ByteBuffer.allocate(in.limit()).order(in.order());
+        copy.put(in.duplicate()).flip();
+        seen |= scanDumpReply(copy, seq, what);
+        out.add(copy);
+      }
+      if ((seen & INTERRUPTED) == 0 || attempt == DUMP_ATTEMPTS) {
         return out;
       }
     }
   }
+
+  static final int DONE = 1;
+  static final int INTERRUPTED = 2;
+
+  /**
+   * Walks one datagram of a dump's reply: {@link #DONE} when it holds {@code seq}'s NLMSG_DONE,
+   * {@link #INTERRUPTED} when a message of {@code seq} says the dump was interrupted; a kernel
+   * refusal, or a message whose length does not fit the datagram, is thrown naming {@code what}.
+   */
+  static int scanDumpReply(ByteBuffer datagram, int seq, String what) {
+    int seen = 0;
+    int limit = datagram.limit();
+    for (int at = 0; at < limit; ) {
+      int len = at + 16 <= limit ? datagram.getInt(at) : 0;
+      if (len < 16 || len > limit - at) {
+        throw new NetlinkException(
+            what
+                + ": a malformed reply from the kernel (a message of "
+                + len
+                + " bytes at "
+                + at
+                + " of a "
+                + limit
+                + "-byte datagram; expected: 16 bytes or more, within it)",
+            0);
+      }
+      if (datagram.getInt(at + 8) == seq) {
+        int t = datagram.getShort(at + 4) & 0xffff;
+        if ((datagram.getShort(at + 6) & Rtnl.NLM_F_DUMP_INTR) != 0) {
+          seen |= INTERRUPTED;
+        }
+        if (t == Rtnl.NLMSG_DONE) {
+          seen |= DONE;
+        } else if (t == Rtnl.NLMSG_ERROR && len >= 20) {
+          int errno = -datagram.getInt(at + 16);
+          throw NetlinkException.of(what, errno, extAckMessage(datagram, at, len));
+        }
+      }
+      at += align(len);
+    }
+    return seen;
+  }
+
+  /** How often a dump interrupted by changes is read again before its last reading is used. */
+  static final int DUMP_ATTEMPTS = 4;
 
   /** The kernel's explanation in an error message's extended-ack attributes, or null. */
   static String extAckMessage(ByteBuffer in, int at, int len) {

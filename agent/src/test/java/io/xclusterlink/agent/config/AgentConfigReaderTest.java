@@ -98,6 +98,13 @@ class AgentConfigReaderTest {
             () ->
                 AgentConfigReader.parse("r.json", "{\"role\": \"router\", \"role\": \"gateway\"}"))
         .hasMessageStartingWith("agent config r.json: Duplicate field 'role'");
+    assertThatThrownBy(() -> AgentConfigReader.parse("r.json", "{\"role\": \"router\"} {}"))
+        .hasMessageStartingWith("agent config r.json: ");
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("r.yaml", "role: router\n---\nrole: gateway\n"))
+        .hasMessage(
+            "agent config r.yaml: more after the first value (expected: one map, then the end of"
+                + " the file) (line 3)");
   }
 
   @Test
