@@ -134,16 +134,31 @@ public final class XclMain implements Callable<Integer>, AdminClients {
   }
 
   /**
-   * {@code xcl} with only the {@code agent} subtree and the one root option it inherits: the same
+   * {@code xcl} with only the {@code agent} subtree and the root options it inherits: the same
    * names, usage, errors and exit codes as in the whole tree ({@code XclMainTest} compares them).
    */
   static CommandLine agentCommandLine() {
     AgentOnly root = new AgentOnly();
     XclExceptionHandler handler = new XclExceptionHandler(() -> root.verbose);
-    return new CommandLine(root)
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(handler)
-        .setParameterExceptionHandler(handler);
+    CommandLine cl =
+        new CommandLine(root)
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(handler)
+            .setParameterExceptionHandler(handler);
+    withVersionProvider(cl, new ShowVersionCommand());
+    return cl;
+  }
+
+  /**
+   * Gives {@code cl} and its subcommands {@code provider}, asked only when {@code --version} is:
+   * declared on the root, it would be asked while picocli builds the model, to copy its answer into
+   * every subcommand (a manifest read on every agent's start).
+   */
+  private static void withVersionProvider(CommandLine cl, CommandLine.IVersionProvider provider) {
+    cl.getCommandSpec().versionProvider(provider);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      withVersionProvider(sub, provider);
+    }
   }
 
   /** The root of {@link #agentCommandLine}: {@code --verbose} as the whole tree declares it. */
@@ -151,7 +166,6 @@ public final class XclMain implements Callable<Integer>, AdminClients {
       name = "xcl",
       mixinStandardHelpOptions = true,
       scope = ScopeType.INHERIT,
-      versionProvider = ShowVersionCommand.class,
       subcommands = AgentCommand.class)
   static final class AgentOnly {
     @Option(

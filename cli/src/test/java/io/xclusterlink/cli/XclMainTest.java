@@ -37,6 +37,23 @@ class XclMainTest {
             .get("run")
             .getUsageMessage();
     assertThat(alone).isEqualTo(whole).startsWith("Usage: xcl agent run ");
+    assertThat(alone).contains("-h, --help", "-V, --version", "--verbose");
+  }
+
+  @Test
+  void theAgentsShortPathAnswersVersionAndHelpLikeTheWholeTree() {
+    for (String[] args :
+        new String[][] {
+          {"agent", "run", "--version"}, {"agent", "run", "-h"}, {"agent", "--help"}
+        }) {
+      java.io.StringWriter whole = new java.io.StringWriter();
+      java.io.StringWriter alone = new java.io.StringWriter();
+      int wholeCode = XclMain.commandLine().setOut(new java.io.PrintWriter(whole)).execute(args);
+      int aloneCode =
+          XclMain.agentCommandLine().setOut(new java.io.PrintWriter(alone)).execute(args);
+      assertThat(aloneCode).isEqualTo(wholeCode).isZero();
+      assertThat(alone.toString()).isEqualTo(whole.toString()).isNotEmpty();
+    }
   }
 
   @Test
