@@ -83,6 +83,9 @@ done
 
 say "mode $MODE: $CRASHES crash(es) per implementation, iperf3 ${IPERF_REPS} x ${IPERF_S} s; scratch in ${W#"$ROOT"/}"
 timeout 900 ./xcl version >"$W/xcl-version.txt" 2>"$W/xcl-build.log" || fail "./xcl did not build or run (see $W/xcl-build.log)"
+# the agents' class data sharing archive is made once after a build, by the first `agent run`:
+# made here, so that no cold start below includes it
+timeout 300 ./xcl agent run --help >/dev/null 2>>"$W/xcl-build.log" || fail "./xcl agent run --help failed (see $W/xcl-build.log)"
 
 # The bed's namespaces are host-wide: one bed at a time (ITs that use it take the same lock).
 CMD=(mvn -B -ntp verify -pl agent -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false

@@ -3,6 +3,12 @@ package io.xclusterlink.agent.plan;
 /** An IPv4 address, held as its 32 bits in network order. */
 public record Ipv4(int bits) implements Comparable<Ipv4> {
 
+  /** Written out: see {@link KernelObject} on records' generated {@code equals} at start-up. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ipv4 x && bits == x.bits;
+  }
+
   /**
    * Parses dotted-quad notation.
    *

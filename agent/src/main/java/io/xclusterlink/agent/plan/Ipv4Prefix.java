@@ -3,6 +3,12 @@ package io.xclusterlink.agent.plan;
 /** An IPv4 prefix in canonical form: no bits set past {@code length}. */
 public record Ipv4Prefix(Ipv4 address, int length) implements Comparable<Ipv4Prefix> {
 
+  /** Written out: see {@link KernelObject} on records' generated {@code equals} at start-up. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Ipv4Prefix x && address.equals(x.address) && length == x.length;
+  }
+
   public Ipv4Prefix {
     if (length < 0 || length > 32) {
       throw new IllegalArgumentException("prefix length: " + length + " (expected: 0-32)");

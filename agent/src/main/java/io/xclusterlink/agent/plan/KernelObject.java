@@ -10,6 +10,13 @@ import java.util.Objects;
  * <p>Every object is owned by the agent: routes and nexthops carry {@link #PROTOCOL} as their
  * rtnetlink protocol, the VXLAN device and NAT table carry names only the agent uses, and FDB and
  * neighbour entries live on that device. An observed state is therefore never anybody else's.
+ *
+ * <p>Each record writes its {@code equals} (component by component, as the generated one does; the
+ * generated {@code hashCode} agrees with it): a record's generated {@code equals} is linked on its
+ * first call through method handles ({@code java.lang.runtime.ObjectMethods}), and the first diff
+ * of an agent's start calls it for every kind, about a tenth of the start's CPU; every node of a
+ * VPC starts an agent at once (docs/network-path.md, "cold start"). {@code KernelObjectTest} checks
+ * each against its components.
  */
 public sealed interface KernelObject {
 
@@ -41,6 +48,11 @@ public sealed interface KernelObject {
 
   /** A value under /proc/sys/net, in the decimal form the kernel reads back. */
   record Sysctl(String key, String value) implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Sysctl x && key.equals(x.key) && value.equals(x.value);
+    }
+
     public Kind kind() {
       return Kind.SYSCTL;
     }
@@ -54,6 +66,18 @@ public sealed interface KernelObject {
   /** A VXLAN device without learning; its {@code mac} is derived from the overlay address. */
   record VxlanLink(String name, int vni, Ipv4 local, String dev, int port, Mac mac, int mtu)
       implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof VxlanLink x
+          && name.equals(x.name)
+          && vni == x.vni
+          && local.equals(x.local)
+          && dev.equals(x.dev)
+          && port == x.port
+          && mac.equals(x.mac)
+          && mtu == x.mtu;
+    }
+
     public String key() {
       return "link " + name;
     }
@@ -83,6 +107,14 @@ public sealed interface KernelObject {
 
   /** An address with its subnet's length on one of our devices. */
   record LinkAddress(String dev, Ipv4 address, int prefixLength) implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof LinkAddress x
+          && dev.equals(x.dev)
+          && address.equals(x.address)
+          && prefixLength == x.prefixLength;
+    }
+
     public String key() {
       return "address " + address + "/" + prefixLength + " dev " + dev;
     }
@@ -101,6 +133,11 @@ public sealed interface KernelObject {
    * A permanent FDB entry on the VXLAN device: frames for {@code mac} go to underlay {@code dst}.
    */
   record FdbEntry(Mac mac, String dev, Ipv4 dst) implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FdbEntry x && mac.equals(x.mac) && dev.equals(x.dev) && dst.equals(x.dst);
+    }
+
     public String key() {
       return "fdb " + mac + " dev " + dev;
     }
@@ -117,6 +154,14 @@ public sealed interface KernelObject {
 
   /** A permanent neighbour entry: the overlay address {@code ip} is at {@code lladdr}. */
   record Neighbour(Ipv4 ip, Mac lladdr, String dev) implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Neighbour x
+          && ip.equals(x.ip)
+          && lladdr.equals(x.lladdr)
+          && dev.equals(x.dev);
+    }
+
     public String key() {
       return "neigh " + ip + " dev " + dev;
     }
@@ -133,6 +178,11 @@ public sealed interface KernelObject {
 
   /** A single nexthop. */
   record Nexthop(int id, Ipv4 via, String dev) implements KernelObject {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Nexthop x && id == x.id && via.equals(x.via) && dev.equals(x.dev);
+    }
+
     public String key() {
       return "nexthop " + Integer.toUnsignedString(id);
     }
@@ -171,6 +221,16 @@ public sealed interface KernelObject {
     }
 
     @Override
+    public boolean equals(Object o) {
+      return o instanceof ResilientGroup x
+          && id == x.id
+          && members.equals(x.members)
+          && buckets == x.buckets
+          && idleTimer == x.idleTimer
+          && unbalancedTimer == x.unbalancedTimer;
+    }
+
+    @Override
     public String toString() {
       StringBuilder sb =
           new StringBuilder("nexthop ").append(Integer.toUnsignedString(id)).append(" group ");
@@ -203,6 +263,11 @@ public sealed interface KernelObject {
     }
 
     @Override
+    public boolean equals(Object o) {
+      return o instanceof Route x && prefix.equals(x.prefix) && target.equals(x.target);
+    }
+
+    @Override
     public String toString() {
       return "route " + prefix + " " + target;
     }
@@ -213,6 +278,11 @@ public sealed interface KernelObject {
     /** Through a nexthop (group) by id. */
     record ViaNexthop(int nhid) implements RouteTarget {
       @Override
+      public boolean equals(Object o) {
+        return o instanceof ViaNexthop x && nhid == x.nhid;
+      }
+
+      @Override
       public String toString() {
         return "nhid " + Integer.toUnsignedString(nhid);
       }
@@ -220,6 +290,11 @@ public sealed interface KernelObject {
 
     /** Through a gateway on a device. */
     record ViaGateway(Ipv4 via, String dev) implements RouteTarget {
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof ViaGateway x && via.equals(x.via) && dev.equals(x.dev);
+      }
+
       @Override
       public String toString() {
         return "via " + via + " dev " + dev;
@@ -235,6 +310,11 @@ public sealed interface KernelObject {
 
     public Kind kind() {
       return Kind.NAT_TABLE;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NatTable x && name.equals(x.name) && text.equals(x.text);
     }
   }
 }

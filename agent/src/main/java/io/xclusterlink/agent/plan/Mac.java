@@ -3,6 +3,12 @@ package io.xclusterlink.agent.plan;
 /** An Ethernet address, held as its 48 bits. */
 public record Mac(long bits) {
 
+  /** Written out: see {@link KernelObject} on records' generated {@code equals} at start-up. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Mac x && bits == x.bits;
+  }
+
   public Mac {
     if ((bits & ~0xffff_ffff_ffffL) != 0) {
       throw new IllegalArgumentException("MAC: " + Long.toHexString(bits) + " (expected: 48 bits)");
