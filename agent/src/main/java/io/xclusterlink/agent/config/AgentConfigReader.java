@@ -21,11 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -124,13 +122,8 @@ public final class AgentConfigReader {
   }
 
   private static AgentConfig toConfig(Fields f) {
-    String roleText = required("role", f.text("role"));
-    String nameText = f.text("name");
-    Fields p = f.fields("probe");
-    Integer resyncMillis = f.integer("resyncMillis");
-    Object tunnelValue = f.value("tunnel");
-    f.noOthers();
-    Fields t = Fields.of("tunnel", required("tunnel", tunnelValue));
+    f.only("role", "name", "probe", "resyncMillis", "tunnel");
+    String roleText = f.required("role");
     Role role;
     try {
       role = Role.valueOf(roleText.toUpperCase(Locale.ROOT));
@@ -139,31 +132,29 @@ public final class AgentConfigReader {
     }
     Node node;
     if (role == Role.ROUTER) {
-      if (nameText != null) {
+      if (f.text("name") != null) {
         throw new IllegalArgumentException(
-            "name: " + nameText + " (expected: no name for role router)");
+            "name: " + f.text("name") + " (expected: no name for role router)");
       }
       node = new Node.VpcRouter();
     } else {
-      String name = required("name", nameText);
+      String name = f.required("name");
       node = field("name", () -> new Node.Gateway(name));
     }
-    ProbeConfig d = ProbeConfig.DEFAULTS;
-    ProbeConfig probe = d;
+    ProbeConfig probe = ProbeConfig.DEFAULTS;
+    Fields p = f.fields("probe");
     if (p != null) {
-      Integer port = p.integer("port");
-      Integer interval = p.integer("intervalMillis");
-      Integer misses = p.integer("misses");
-      Integer hold = p.integer("holdMillis");
-      p.noOthers();
+      p.only("port", "intervalMillis", "misses", "holdMillis");
+      ProbeConfig d = ProbeConfig.DEFAULTS;
       probe =
           new ProbeConfig(
-              port == null ? d.port() : port,
-              interval == null ? d.interval() : Duration.ofMillis(interval),
-              misses == null ? d.misses() : misses,
-              hold == null ? d.hold() : Duration.ofMillis(hold));
+              p.integer("port", d.port()),
+              Duration.ofMillis(p.integer("intervalMillis", (int) d.interval().toMillis())),
+              p.integer("misses", d.misses()),
+              Duration.ofMillis(p.integer("holdMillis", (int) d.hold().toMillis())));
     }
-    Tunnel tunnel = tunnel(t);
+    Fields t = f.fields("tunnel");
+    Tunnel tunnel = tunnel(required("tunnel", t));
     if (node instanceof Node.Gateway g
         && tunnel.localGateways().stream().noneMatch(l -> l.name().equals(g.name()))) {
       throw new IllegalArgumentException(
@@ -173,82 +164,64 @@ public final class AgentConfigReader {
               + tunnel.localGateways().stream().map(LocalGateway::name).toList()
               + ")");
     }
-    return new AgentConfig(
-        node, tunnel, probe, Duration.ofMillis(resyncMillis == null ? 1000 : resyncMillis));
+    return new AgentConfig(node, tunnel, probe, Duration.ofMillis(f.integer("resyncMillis", 1000)));
   }
 
   private static Tunnel tunnel(Fields t) {
-    Integer vni = t.integer("vni");
-    Integer vxlanPort = t.integer("vxlanPort");
-    String underlayDevice = t.text("underlayDevice");
-    String overlayNetwork = t.text("overlayNetwork");
-    Integer mtu = t.integer("mtu");
-    String transitDevice = t.text("transitDevice");
-    String routerTransit = t.text("routerTransit");
-    List<Fields> localPrefixes = t.list("localPrefixes");
-    List<Fields> remotePrefixes = t.list("remotePrefixes");
-    List<Fields> localGateways = t.list("localGateways");
-    List<Fields> remoteGateways = t.list("remoteGateways");
-    Fields o = t.fields("overlap");
-    t.noOthers();
+    t.only(
+        "vni",
+        "vxlanPort",
+        "underlayDevice",
+        "overlayNetwork",
+        "mtu",
+        "transitDevice",
+        "routerTransit",
+        "localPrefixes",
+        "remotePrefixes",
+        "localGateways",
+        "remoteGateways",
+        "overlap");
     VxlanConfig vx =
         field(
             "tunnel",
             () ->
                 new VxlanConfig(
-                    required("tunnel.vni", vni),
-                    vxlanPort == null ? 4789 : vxlanPort,
-                    required("tunnel.underlayDevice", underlayDevice),
-                    prefix("tunnel.overlayNetwork", overlayNetwork),
-                    mtu == null ? 1450 : mtu));
+                    t.integer("vni", null),
+                    t.integer("vxlanPort", 4789),
+                    t.required("underlayDevice"),
+                    t.prefix("overlayNetwork"),
+                    t.integer("mtu", 1450)));
     List<LocalGateway> local =
-        list(
-            "tunnel.localGateways",
-            localGateways,
+        t.list(
+            "localGateways",
             g -> {
-              String name = g.text("name");
-              String transit = g.text("transit");
-              String underlay = g.text("underlay");
-              String overlay = g.text("overlay");
-              g.noOthers();
+              g.only("name", "transit", "underlay", "overlay");
               return new LocalGateway(
-                  required(g.path + ".name", name),
-                  ip(g.path + ".transit", transit),
-                  ip(g.path + ".underlay", underlay),
-                  ip(g.path + ".overlay", overlay),
+                  g.required("name"),
+                  g.ip("transit"),
+                  g.ip("underlay"),
+                  g.ip("overlay"),
                   Health.UP);
             });
     List<RemoteGateway> remote =
-        list(
-            "tunnel.remoteGateways",
-            remoteGateways,
+        t.list(
+            "remoteGateways",
             g -> {
-              String name = g.text("name");
-              String underlay = g.text("underlay");
-              String overlay = g.text("overlay");
-              g.noOthers();
+              g.only("name", "underlay", "overlay");
               return new RemoteGateway(
-                  required(g.path + ".name", name),
-                  ip(g.path + ".underlay", underlay),
-                  ip(g.path + ".overlay", overlay),
-                  Health.UP);
+                  g.required("name"), g.ip("underlay"), g.ip("overlay"), Health.UP);
             });
     Overlap overlap = new Overlap.None();
+    Fields o = t.fields("overlap");
     if (o != null) {
-      String globalSpace = o.text("globalSpace");
-      List<Fields> translations = o.list("translations");
-      o.noOthers();
-      Ipv4Prefix space = prefix("tunnel.overlap.globalSpace", globalSpace);
+      o.only("globalSpace", "translations");
+      Ipv4Prefix space = o.prefix("globalSpace");
       List<Overlap.Translation> tr =
-          list(
-              "tunnel.overlap.translations",
-              translations,
+          o.list(
+              "translations",
               x -> {
-                String localText = x.text("local");
-                String globalText = x.text("global");
-                x.noOthers();
-                return new Overlap.Translation(
-                    prefix(x.path + ".local", localText), prefix(x.path + ".global", globalText));
+                x.only("local", "global");
+                return new Overlap.Translation(x.prefix("local"), x.prefix("global"));
               });
       overlap = field("tunnel.overlap", () -> new Overlap.Translated(space, tr));
     }
@@ -258,33 +231,17 @@ public final class AgentConfigReader {
         () ->
             new Tunnel(
                 vx,
-                required("tunnel.transitDevice", transitDevice),
-                ip("tunnel.routerTransit", routerTransit),
-                list("tunnel.localPrefixes", localPrefixes, x -> prefix(x.path, x.scalar())),
-                list("tunnel.remotePrefixes", remotePrefixes, x -> prefix(x.path, x.scalar())),
+                t.required("transitDevice"),
+                t.ip("routerTransit"),
+                t.list("localPrefixes", x -> parsed(x.path, x.scalar(), Ipv4Prefix::parse)),
+                t.list("remotePrefixes", x -> parsed(x.path, x.scalar(), Ipv4Prefix::parse)),
                 local,
                 remote,
                 ov));
   }
 
-  private static <T> List<T> list(String path, List<Fields> items, Function<Fields, T> convert) {
-    required(path, items);
-    List<T> out = new ArrayList<>();
-    for (Fields item : items) {
-      out.add(field(item.path, () -> convert.apply(item)));
-    }
-    return out;
-  }
-
-  private static Ipv4 ip(String path, String text) {
-    return parsed(path, required(path, text), Ipv4::parse);
-  }
-
-  private static Ipv4Prefix prefix(String path, String text) {
-    return parsed(path, required(path, text), Ipv4Prefix::parse);
-  }
-
   private static <T> T parsed(String path, String text, Function<String, T> parse) {
+    required(path, text);
     try {
       return parse.apply(text);
     } catch (IllegalArgumentException e) {
@@ -316,13 +273,13 @@ public final class AgentConfigReader {
   }
 
   /**
-   * One value of the file at {@code path}: a mapping whose fields are taken by name (then {@link
-   * #noOthers} refuses any other), or, for a list's item, a scalar.
+   * One value of the file at {@code path}: a mapping whose fields are read by name once {@link
+   * #only} has refused any other, or, for a list's item, a scalar. Every refusal names the field's
+   * path.
    */
   private static final class Fields {
     final String path;
     private final Object value;
-    private final Set<String> taken = new LinkedHashSet<>();
 
     private Fields(String path, Object value) {
       this.path = path;
@@ -342,10 +299,30 @@ public final class AgentConfigReader {
       return path.isEmpty() ? key : path + "." + key;
     }
 
-    @SuppressWarnings("unchecked")
-    Object value(String key) {
-      taken.add(key);
-      return ((Map<String, Object>) value).get(key);
+    /** This value as a mapping: refused when it is a list or a scalar (a list's item may be). */
+    private Map<?, ?> map() {
+      if (!(value instanceof Map<?, ?> m)) {
+        throw new IllegalArgumentException(path + ": " + shown(value) + " (expected: a map)");
+      }
+      return m;
+    }
+
+    private Object value(String key) {
+      return map().get(key);
+    }
+
+    /** Refuses a field not in {@code keys}: a typo must not pass as a default. */
+    void only(String... keys) {
+      List<String> known = List.of(keys);
+      for (Object key : map().keySet()) {
+        if (!known.contains(key)) {
+          throw new IllegalArgumentException(
+              at(String.valueOf(key))
+                  + ": unknown field (expected one of: "
+                  + String.join(", ", known)
+                  + ")");
+        }
+      }
     }
 
     /** A scalar field as text (YAML's {@code name: 7} is the text "7"); null when absent. */
@@ -353,16 +330,28 @@ public final class AgentConfigReader {
       return scalarText(at(key), value(key));
     }
 
+    String required(String key) {
+      return AgentConfigReader.required(at(key), text(key));
+    }
+
+    Ipv4 ip(String key) {
+      return parsed(at(key), text(key), Ipv4::parse);
+    }
+
+    Ipv4Prefix prefix(String key) {
+      return parsed(at(key), text(key), Ipv4Prefix::parse);
+    }
+
     /** The scalar of a list's item. */
     String scalar() {
       return scalarText(path, value);
     }
 
-    /** A whole-number field; null when absent. */
-    Integer integer(String key) {
+    /** A whole-number field; {@code absent} when it is not given (null: required). */
+    Integer integer(String key, Integer absent) {
       Object v = value(key);
       if (v == null) {
-        return null;
+        return AgentConfigReader.required(at(key), absent);
       }
       if (v instanceof Integer i) {
         return i;
@@ -376,32 +365,19 @@ public final class AgentConfigReader {
       return v == null ? null : of(at(key), v);
     }
 
-    /** A list field, each item at {@code key[i]}; null when absent. */
-    List<Fields> list(String key) {
-      Object v = value(key);
-      if (v == null) {
-        return null;
-      }
+    /** A required list field, each item at {@code key[i]} made by {@code convert}. */
+    <T> List<T> list(String key, Function<Fields, T> convert) {
+      Object v = AgentConfigReader.required(at(key), value(key));
       if (!(v instanceof List<?> items)) {
         throw new IllegalArgumentException(at(key) + ": " + shown(v) + " (expected: a list)");
       }
-      List<Fields> out = new ArrayList<>();
+      List<T> out = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
         String itemPath = at(key) + "[" + i + "]";
-        out.add(new Fields(itemPath, required(itemPath, items.get(i))));
+        Fields item = new Fields(itemPath, AgentConfigReader.required(itemPath, items.get(i)));
+        out.add(field(itemPath, () -> convert.apply(item)));
       }
       return out;
-    }
-
-    /** Refuses a field that was not taken: a typo must not pass as a default. */
-    @SuppressWarnings("unchecked")
-    void noOthers() {
-      for (String key : ((Map<String, Object>) value).keySet()) {
-        if (!taken.contains(key)) {
-          throw new IllegalArgumentException(
-              at(key) + ": unknown field (expected one of: " + String.join(", ", taken) + ")");
-        }
-      }
     }
 
     private static String scalarText(String path, Object v) {

@@ -92,6 +92,12 @@ class AgentConfigReaderTest {
                         "localPrefixes: [10.10.1.0/24]", "localPrefixes: 10.10.1.0/24")))
         .hasMessage(
             "agent config a-g1.yaml: tunnel.localPrefixes: 10.10.1.0/24 (expected: a list)");
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml",
+                    GATEWAY.replace("remoteGateways:\n", "remoteGateways:\n    - b-g0\n")))
+        .hasMessage("agent config a-g1.yaml: tunnel.remoteGateways[0]: b-g0 (expected: a map)");
     assertThatThrownBy(() -> AgentConfigReader.parse("a.yaml", "- role: router"))
         .hasMessage("agent config a.yaml: a list (expected: a map)");
     assertThatThrownBy(
