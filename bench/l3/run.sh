@@ -41,6 +41,9 @@ fi
 W="$BENCH/work/l3-$$"
 STARTED=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+# CPU time of this machine, all cores: the aggregate line of /proc/stat (user ... steal), in ticks
+cpu_ticks() { read -r _ user nice system idle iowait irq softirq steal _ </proc/stat; echo "$((user + nice + system + idle + iowait + irq + softirq + steal)) $steal"; }
+CPU_START=$(cpu_ticks)
 
 say() { echo "bench/l3: [$(($(date +%s) - STARTED))s] $*" >&2; }
 fail() {
@@ -144,6 +147,9 @@ ELAPSED=$(($(date +%s) - STARTED))
   echo "- java: $(java -version 2>&1 | head -n 1)"
   echo "- $(ip -V), $(nft --version), $(iperf3 --version | head -n 1)"
   echo "- load average (1/5/15 min) at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg) — anything above ~0 is other work sharing these cores"
+  read -r total0 steal0 <<<"$CPU_START"
+  read -r total1 steal1 <<<"$(cpu_ticks)"
+  echo "- CPU time the hypervisor took from this machine during the run (steal, /proc/stat): $(( (steal1 - steal0) * 1000 / (total1 - total0 > 0 ? total1 - total0 : 1) / 10 )).$(( (steal1 - steal0) * 1000 / (total1 - total0 > 0 ? total1 - total0 : 1) % 10 )) % — on a shared host, stolen time shows up as stalls, slow decisions and lower throughput in both the product and the baseline"
   echo "- priority: the harness and what it starts at nice ${BENCH_NICE:--10} (BENCH_NICE)"
   echo
   echo "## Command"
