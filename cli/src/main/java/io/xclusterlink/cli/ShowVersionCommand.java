@@ -29,9 +29,10 @@ public final class ShowVersionCommand implements Callable<Integer>, IVersionProv
   }
 
   /**
-   * Picocli asks every command for its version while it builds the model ({@code --version} is
-   * inherited), so this is on every start's path, the agent's included: it reads one manifest,
-   * once.
+   * Picocli asks every command for its version while it builds the model of the whole tree ({@code
+   * --version} is inherited), so this is on every {@code xcl} start's path: it reads one manifest,
+   * once. {@code xcl agent run} asks it only for {@code --version} ({@code
+   * XclMain.agentCommandLine}).
    */
   @Override
   public String[] getVersion() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.jr.ob.JSON;
@@ -109,13 +110,20 @@ public final class AgentConfigReader {
     return whole(Yaml.READER, text);
   }
 
-  /** The one value of {@code text}: anything after it is refused, not ignored. */
+  /**
+   * The one value of {@code text}: anything after it is refused, not ignored (an empty YAML
+   * document after it, as a trailing {@code ---} makes, is nothing).
+   */
   private static Object whole(JSON reader, String text) throws IOException {
     try (JsonParser p = reader.getStreamingFactory().createParser(text)) {
       Object value = reader.anyFrom(p);
-      if (p.nextToken() != null) {
-        throw new JsonParseException(
-            p, "more after the first value (expected: one map, then the end of the file)");
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        boolean empty =
+            t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_STRING && p.getText().isEmpty();
+        if (!empty) {
+          throw new JsonParseException(
+              p, "more after the first value (expected: one map, then the end of the file)");
+        }
       }
       return value;
     }
@@ -325,7 +333,7 @@ public final class AgentConfigReader {
       }
     }
 
-    /** A scalar field as text (YAML's {@code name: 7} is the text "7"); null when absent. */
+    /** A text field; null when absent. */
     String text(String key) {
       return scalarText(at(key), value(key));
     }
@@ -347,7 +355,10 @@ public final class AgentConfigReader {
       return scalarText(path, value);
     }
 
-    /** A whole-number field; {@code absent} when it is not given (null: required). */
+    /**
+     * A whole-number field, also when quoted ({@code "42"}); {@code absent} when it is not given
+     * (null: required).
+     */
     Integer integer(String key, Integer absent) {
       Object v = value(key);
       if (v == null) {
@@ -355,6 +366,13 @@ public final class AgentConfigReader {
       }
       if (v instanceof Integer i) {
         return i;
+      }
+      if (v instanceof String text && text.matches("-?[0-9]{1,10}")) {
+        try {
+          return Integer.valueOf(text);
+        } catch (NumberFormatException e) {
+          // out of range: refused below
+        }
       }
       throw new IllegalArgumentException(at(key) + ": " + shown(v) + " (expected: an integer)");
     }
@@ -380,14 +398,21 @@ public final class AgentConfigReader {
       return out;
     }
 
+    /**
+     * Text as written: a YAML value the parser read as a number or a boolean ({@code name: on},
+     * {@code 1.10}, {@code 007}) is refused rather than turned into other text.
+     */
     private static String scalarText(String path, Object v) {
-      if (v == null) {
-        return null;
+      if (v == null || v instanceof String) {
+        return (String) v;
       }
-      if (v instanceof Map || v instanceof List) {
-        throw new IllegalArgumentException(path + ": " + shown(v) + " (expected: a scalar)");
-      }
-      return v.toString();
+      throw new IllegalArgumentException(
+          path
+              + ": "
+              + shown(v)
+              + (v instanceof Map || v instanceof List
+                  ? " (expected: text)"
+                  : " (expected: text; quote it)"));
     }
 
     private static String shown(Object v) {
@@ -396,6 +421,9 @@ public final class AgentConfigReader {
       }
       if (v instanceof List) {
         return "a list";
+      }
+      if (v instanceof String text) {
+        return "\"" + text + "\"";
       }
       return String.valueOf(v);
     }

@@ -15,6 +15,9 @@ import java.util.List;
  * thread-safe.
  */
 final class NetlinkSocket implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(NetlinkSocket.class);
+
   private static final int RECEIVE_BUFFER = 1 << 18;
   private static final int RECEIVE_TIMEOUT_SECONDS = 5;
 
@@ -111,7 +114,12 @@ final class NetlinkSocket implements AutoCloseable {
         seen |= scanDumpReply(copy, seq, what);
         out.add(copy);
       }
-      if ((seen & INTERRUPTED) == 0 || attempt == DUMP_ATTEMPTS) {
+      if ((seen & INTERRUPTED) == 0) {
+        return out;
+      }
+      if (attempt == DUMP_ATTEMPTS) {
+        // the table keeps changing: this reading may mix states; the next resync reads it again
+        log.debug("{}: interrupted by changes {} times; using the last reading", what, attempt);
         return out;
       }
     }

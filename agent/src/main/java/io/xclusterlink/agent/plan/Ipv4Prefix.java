@@ -6,7 +6,9 @@ public record Ipv4Prefix(Ipv4 address, int length) implements Comparable<Ipv4Pre
   /** Written out: see {@link KernelObject} on records' generated {@code equals} at start-up. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Ipv4Prefix x && address.equals(x.address) && length == x.length;
+    return o instanceof Ipv4Prefix x
+        && java.util.Objects.equals(address, x.address)
+        && length == x.length;
   }
 
   public Ipv4Prefix {

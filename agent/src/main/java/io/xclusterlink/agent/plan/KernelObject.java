@@ -11,12 +11,13 @@ import java.util.Objects;
  * rtnetlink protocol, the VXLAN device and NAT table carry names only the agent uses, and FDB and
  * neighbour entries live on that device. An observed state is therefore never anybody else's.
  *
- * <p>Each record writes its {@code equals} (component by component, as the generated one does; the
- * generated {@code hashCode} agrees with it): a record's generated {@code equals} is linked on its
- * first call through method handles ({@code java.lang.runtime.ObjectMethods}), and the first diff
- * of an agent's start calls it for every kind, about a tenth of the start's CPU; every node of a
- * VPC starts an agent at once (docs/network-path.md, "cold start"). {@code KernelObjectTest} checks
- * each against its components.
+ * <p>Each record writes its {@code equals} (component by component with {@code Objects.equals}, as
+ * the generated one does; the generated {@code hashCode} agrees with it): a record's generated
+ * {@code equals} is linked on its first call through method handles ({@code
+ * java.lang.runtime.ObjectMethods}), and the first diff of an agent's start calls it for every
+ * kind, about a tenth of the start's CPU; every node of a VPC starts an agent at once
+ * (docs/network-path.md, "cold start"). {@code KernelObjectTest} checks each against its
+ * components.
  */
 public sealed interface KernelObject {
 
@@ -50,7 +51,7 @@ public sealed interface KernelObject {
   record Sysctl(String key, String value) implements KernelObject {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Sysctl x && key.equals(x.key) && value.equals(x.value);
+      return o instanceof Sysctl x && Objects.equals(key, x.key) && Objects.equals(value, x.value);
     }
 
     public Kind kind() {
@@ -69,12 +70,12 @@ public sealed interface KernelObject {
     @Override
     public boolean equals(Object o) {
       return o instanceof VxlanLink x
-          && name.equals(x.name)
+          && Objects.equals(name, x.name)
           && vni == x.vni
-          && local.equals(x.local)
-          && dev.equals(x.dev)
+          && Objects.equals(local, x.local)
+          && Objects.equals(dev, x.dev)
           && port == x.port
-          && mac.equals(x.mac)
+          && Objects.equals(mac, x.mac)
           && mtu == x.mtu;
     }
 
@@ -110,8 +111,8 @@ public sealed interface KernelObject {
     @Override
     public boolean equals(Object o) {
       return o instanceof LinkAddress x
-          && dev.equals(x.dev)
-          && address.equals(x.address)
+          && Objects.equals(dev, x.dev)
+          && Objects.equals(address, x.address)
           && prefixLength == x.prefixLength;
     }
 
@@ -135,7 +136,10 @@ public sealed interface KernelObject {
   record FdbEntry(Mac mac, String dev, Ipv4 dst) implements KernelObject {
     @Override
     public boolean equals(Object o) {
-      return o instanceof FdbEntry x && mac.equals(x.mac) && dev.equals(x.dev) && dst.equals(x.dst);
+      return o instanceof FdbEntry x
+          && Objects.equals(mac, x.mac)
+          && Objects.equals(dev, x.dev)
+          && Objects.equals(dst, x.dst);
     }
 
     public String key() {
@@ -157,9 +161,9 @@ public sealed interface KernelObject {
     @Override
     public boolean equals(Object o) {
       return o instanceof Neighbour x
-          && ip.equals(x.ip)
-          && lladdr.equals(x.lladdr)
-          && dev.equals(x.dev);
+          && Objects.equals(ip, x.ip)
+          && Objects.equals(lladdr, x.lladdr)
+          && Objects.equals(dev, x.dev);
     }
 
     public String key() {
@@ -180,7 +184,10 @@ public sealed interface KernelObject {
   record Nexthop(int id, Ipv4 via, String dev) implements KernelObject {
     @Override
     public boolean equals(Object o) {
-      return o instanceof Nexthop x && id == x.id && via.equals(x.via) && dev.equals(x.dev);
+      return o instanceof Nexthop x
+          && id == x.id
+          && Objects.equals(via, x.via)
+          && Objects.equals(dev, x.dev);
     }
 
     public String key() {
@@ -224,7 +231,7 @@ public sealed interface KernelObject {
     public boolean equals(Object o) {
       return o instanceof ResilientGroup x
           && id == x.id
-          && members.equals(x.members)
+          && Objects.equals(members, x.members)
           && buckets == x.buckets
           && idleTimer == x.idleTimer
           && unbalancedTimer == x.unbalancedTimer;
@@ -264,7 +271,9 @@ public sealed interface KernelObject {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Route x && prefix.equals(x.prefix) && target.equals(x.target);
+      return o instanceof Route x
+          && Objects.equals(prefix, x.prefix)
+          && Objects.equals(target, x.target);
     }
 
     @Override
@@ -292,7 +301,9 @@ public sealed interface KernelObject {
     record ViaGateway(Ipv4 via, String dev) implements RouteTarget {
       @Override
       public boolean equals(Object o) {
-        return o instanceof ViaGateway x && via.equals(x.via) && dev.equals(x.dev);
+        return o instanceof ViaGateway x
+            && Objects.equals(via, x.via)
+            && Objects.equals(dev, x.dev);
       }
 
       @Override
@@ -314,7 +325,9 @@ public sealed interface KernelObject {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof NatTable x && name.equals(x.name) && text.equals(x.text);
+      return o instanceof NatTable x
+          && Objects.equals(name, x.name)
+          && Objects.equals(text, x.text);
     }
   }
 }

@@ -83,7 +83,7 @@ class AgentConfigReaderTest {
                 + " name, underlay, overlay)");
     assertThatThrownBy(
             () -> AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("vni: 42", "vni: forty")))
-        .hasMessage("agent config a-g1.yaml: tunnel.vni: forty (expected: an integer)");
+        .hasMessage("agent config a-g1.yaml: tunnel.vni: \"forty\" (expected: an integer)");
     assertThatThrownBy(
             () ->
                 AgentConfigReader.parse(
@@ -91,13 +91,13 @@ class AgentConfigReaderTest {
                     GATEWAY.replace(
                         "localPrefixes: [10.10.1.0/24]", "localPrefixes: 10.10.1.0/24")))
         .hasMessage(
-            "agent config a-g1.yaml: tunnel.localPrefixes: 10.10.1.0/24 (expected: a list)");
+            "agent config a-g1.yaml: tunnel.localPrefixes: \"10.10.1.0/24\" (expected: a list)");
     assertThatThrownBy(
             () ->
                 AgentConfigReader.parse(
                     "a-g1.yaml",
                     GATEWAY.replace("remoteGateways:\n", "remoteGateways:\n    - b-g0\n")))
-        .hasMessage("agent config a-g1.yaml: tunnel.remoteGateways[0]: b-g0 (expected: a map)");
+        .hasMessage("agent config a-g1.yaml: tunnel.remoteGateways[0]: \"b-g0\" (expected: a map)");
     assertThatThrownBy(() -> AgentConfigReader.parse("a.yaml", "- role: router"))
         .hasMessage("agent config a.yaml: a list (expected: a map)");
     assertThatThrownBy(
@@ -111,6 +111,30 @@ class AgentConfigReaderTest {
         .hasMessage(
             "agent config r.yaml: more after the first value (expected: one map, then the end of"
                 + " the file) (line 3)");
+  }
+
+  @Test
+  void takesQuotedNumbersAndATrailingDocumentMarkerButNotYamlWordsAsText() {
+    AgentConfig plain = AgentConfigReader.parse("a-g1.yaml", GATEWAY);
+    assertThat(AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("vni: 42", "vni: \"42\"")))
+        .isEqualTo(plain);
+    assertThat(AgentConfigReader.parse("a-g1.yaml", GATEWAY + "---\n")).isEqualTo(plain);
+    assertThatThrownBy(
+            () -> AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("mtu: 1500", "mtu: 1500.5")))
+        .hasMessage("agent config a-g1.yaml: tunnel.mtu: 1500.5 (expected: an integer)");
+    // YAML 1.1 reads on/yes/no as booleans: a device named "on" must be quoted
+    assertThatThrownBy(
+            () ->
+                AgentConfigReader.parse(
+                    "a-g1.yaml", GATEWAY.replace("transitDevice: tr0", "transitDevice: on")))
+        .hasMessage(
+            "agent config a-g1.yaml: tunnel.transitDevice: true (expected: text; quote it)");
+    assertThat(
+            AgentConfigReader.parse(
+                    "a-g1.yaml", GATEWAY.replace("transitDevice: tr0", "transitDevice: \"on\""))
+                .tunnel()
+                .transitDevice())
+        .isEqualTo("on");
   }
 
   @Test
