@@ -11,7 +11,7 @@
 #   BASELINE a-g1 DOWN replaced 4 groups in 41.2 ms
 #   BASELINE a-g1 UP replaced 4 groups in 39.9 ms
 set -euo pipefail
-P=xcl-l3-
+P=${XCL_L3_PREFIX:-xcl-l3-} # another prefix: a second bed (bed.sh)
 DIR=${XCL_L3_DIR:-/run/xcl-l3}
 declare -A NET=([a]=10 [b]=20) IDX=([a]=1 [b]=2) OTHER=([a]=b [b]=a)
 ROUTER_GROUP=100 # on a router: group over its local gateways, nexthops 11, 12, 13

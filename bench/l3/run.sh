@@ -10,7 +10,7 @@
 # overlap mode, decision -> groups replaced, iperf3 through the tunnels, cold start, and 100 remote
 # gateways + 1 000 remote prefixes programmed (ScaleBenchIT, a throw-away namespace).
 #
-#   bash bench/l3/run.sh            full: 5 crashes per implementation, iperf3 3 x 5 s, 3 scale runs
+#   bash bench/l3/run.sh            full: 5 crashes per implementation, iperf3 3 x 5 s (product and baseline alternating, on two beds at once), 3 scale runs
 #   bash bench/l3/run.sh --quick    smoke: 1 crash each, iperf3 1 x 2 s, 1 scale run
 #
 # Writes bench/results/l3-<date>.md (-2, -3 ... for later full runs that day; l3-<date>-quick.md,

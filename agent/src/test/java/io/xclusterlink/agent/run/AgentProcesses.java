@@ -110,6 +110,30 @@ final class AgentProcesses implements AutoCloseable {
   }
 
   /** Whether every agent has logged its first reconcile; fails if one exited. */
+  /**
+   * CPU time all the agents' threads have used so far, in ns ({@code /proc/PID/task/*\/schedstat};
+   * the launcher and {@code ip netns exec} exec the JVM, so each process's pid is its JVM's).
+   */
+  long cpuNanos() throws IOException {
+    long sum = 0;
+    for (Process p : processes.values()) {
+      Path tasks = Path.of("/proc", String.valueOf(p.pid()), "task");
+      if (!Files.isDirectory(tasks)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> list = Files.list(tasks)) {
+        for (Path task : list.toList()) {
+          try {
+            sum += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+          } catch (IOException | NumberFormatException gone) {
+            // a thread that ended between the listing and the read
+          }
+        }
+      }
+    }
+    return sum;
+  }
+
   boolean allReconciled() {
     for (Map.Entry<String, Process> e : processes.entrySet()) {
       if (!e.getValue().isAlive()) {

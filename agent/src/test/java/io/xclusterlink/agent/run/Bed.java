@@ -20,9 +20,13 @@ final class Bed implements AutoCloseable {
   private static volatile String prefix = DEFAULT_PREFIX;
 
   final JsonNode description;
+  private final String ownPrefix;
+  private final Path ownDir;
 
-  private Bed(JsonNode description) {
+  private Bed(JsonNode description, String prefix, Path dir) {
     this.description = description;
+    this.ownPrefix = prefix;
+    this.ownDir = dir;
   }
 
   static Bed up(boolean overlap) throws Exception {
@@ -31,35 +35,50 @@ final class Bed implements AutoCloseable {
 
   /**
    * A bed whose namespaces start with {@code prefix} (default {@value #DEFAULT_PREFIX}): another
-   * prefix is a second bed, independent of the first.
+   * prefix is a second bed, independent of the first. It becomes the bed of the static helpers.
    */
   static Bed up(boolean overlap, String prefix) throws Exception {
     Bed.prefix = prefix;
+    return up(overlap, prefix, DIR);
+  }
+
+  /**
+   * A bed of its own beside the current one: namespaces under {@code prefix}, its description and
+   * agent configs in {@code dir}; {@link #runWithin} and {@link #close} act on it alone.
+   */
+  static Bed up(boolean overlap, String prefix, Path dir) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
     if (overlap) {
       cmd.add("--overlap");
     }
     long t0 = System.nanoTime();
     try {
-      run(cmd.toArray(String[]::new));
+      runIn(prefix, dir, cmd.toArray(String[]::new));
     } catch (IOException e) {
-      down();
+      runIn(prefix, dir, "bash", SCRIPT.toString(), "down");
       throw e;
     }
     L3Log.log.info(
-        "bed up ({}) in {} ms",
+        "bed {}up ({}) in {} ms",
+        prefix,
         overlap ? "overlap" : "plain",
         (System.nanoTime() - t0) / 1_000_000);
-    return new Bed(new ObjectMapper().readTree(DIR.resolve("bed.json").toFile()));
+    return new Bed(new ObjectMapper().readTree(dir.resolve("bed.json").toFile()), prefix, dir);
   }
 
   static void down() throws IOException, InterruptedException {
     run("bash", SCRIPT.toString(), "down");
   }
 
+  /** Tears this bed down. */
   @Override
   public void close() throws Exception {
-    down();
+    runWithin("bash", SCRIPT.toString(), "down");
+  }
+
+  /** Runs {@code cmd} with this bed's {@code XCL_L3_PREFIX} and {@code XCL_L3_DIR}. */
+  String runWithin(String... cmd) throws IOException, InterruptedException {
+    return runIn(ownPrefix, ownDir, cmd);
   }
 
   JsonNode cluster(String name) {
@@ -103,8 +122,13 @@ final class Bed implements AutoCloseable {
   }
 
   static String run(String... cmd) throws IOException, InterruptedException {
+    return runIn(prefix, DIR, cmd);
+  }
+
+  private static String runIn(String prefix, Path dir, String... cmd)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("XCL_L3_DIR", DIR.toString());
+    pb.environment().put("XCL_L3_DIR", dir.toString());
     pb.environment().put("XCL_L3_PREFIX", prefix);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
