@@ -3,19 +3,25 @@ package io.xclusterlink.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * The network demo's agents: one {@code xcl agent run --config} child process per router and
- * gateway, started inside its namespace with {@code ip netns exec} on this JVM's class path, each
- * logging to {@code DIR/agent-NODE.log}. Stopped with SIGTERM (then SIGKILL) on close.
+ * gateway, started inside its namespace with {@code ip netns exec}, each logging to {@code
+ * DIR/agent-NODE.log}; through the {@code xcl} launcher of this build when there is one (as a user
+ * starts them: the agent's own class path, archive and JVM options), else on this JVM's class path
+ * (tests run from classes). Stopped with SIGTERM (then SIGKILL) on close.
  */
 final class NetworkAgents implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -28,17 +34,18 @@ final class NetworkAgents implements AutoCloseable {
       String ns = n.path("ns").asText();
       String config = n.path("config").asText();
       Path log = logDir.resolve("agent-" + ns.substring(NetworkBed.PREFIX.length()) + ".log");
-      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, javaCommand()));
-      cmd.addAll(jvmOptions());
-      cmd.addAll(
-          List.of(
-              "-cp",
-              System.getProperty("java.class.path"),
-              GatewayProcess.MAIN_CLASS,
-              "agent",
-              "run",
-              "--config",
-              config));
+      List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+      Optional<Path> launcher = launcher(codeSource());
+      if (launcher.isPresent()) {
+        cmd.add(launcher.get().toString());
+      } else {
+        cmd.add(javaCommand());
+        cmd.addAll(jvmOptions());
+        cmd.addAll(
+            List.of("-cp", System.getProperty("java.class.path"), GatewayProcess.MAIN_CLASS));
+      }
+      cmd.addAll(List.of("agent", "run", "--config", config));
+      // the launcher's agents get the user's XCL_JAVA_OPTS from the environment, as this JVM did
       Process p =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
@@ -90,6 +97,33 @@ final class NetworkAgents implements AutoCloseable {
         p.destroyForcibly();
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * The {@code xcl} launcher beside the jar this runs from ({@code ROOT/xcl} for {@code
+   * ROOT/cli/target/xcl.jar}), when there is one.
+   */
+  static Optional<Path> launcher(Path codeSource) {
+    if (codeSource == null
+        || !codeSource.getFileName().toString().equals("xcl.jar")
+        || codeSource.getParent() == null
+        || codeSource.getParent().getParent() == null
+        || codeSource.getParent().getParent().getParent() == null) {
+      return Optional.empty();
+    }
+    Path xcl = codeSource.getParent().getParent().getParent().resolve("xcl");
+    return Files.isRegularFile(xcl) && Files.isExecutable(xcl)
+        ? Optional.of(xcl)
+        : Optional.empty();
+  }
+
+  private static Path codeSource() {
+    try {
+      CodeSource source = NetworkAgents.class.getProtectionDomain().getCodeSource();
+      return source == null ? null : Path.of(source.getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
     }
   }
 
