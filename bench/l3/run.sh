@@ -55,7 +55,11 @@ cleanup() {
   local rc=$?
   trap - EXIT
   # the bed is host-wide: remove it only if it was ours (we held the lock)
-  [ -n "${LOCKED:-}" ] && { XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true; }
+  [ -n "${LOCKED:-}" ] && {
+    XCL_L3_DIR="$W/bed" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true
+    # the throughput phase's second bed (L3BenchIT.throughput)
+    XCL_L3_PREFIX=xcl-l3t- XCL_L3_DIR="$W/bed-t" bash e2e/l3/bed.sh down >/dev/null 2>&1 || true
+  }
   if [ "$rc" = 0 ] && [ -z "${BENCH_KEEP_WORK:-}" ]; then
     rm -rf "$W"
   elif [ -d "$W" ]; then

@@ -102,24 +102,26 @@ public final class AgentConfigReader {
   private static Object read(String text) throws IOException {
     if (text.stripLeading().startsWith("{")) {
       try {
-        return whole(Json.READER, text);
+        return whole(Json.READER, text, false);
       } catch (IOException e) {
         // YAML's reading decides
       }
     }
-    return whole(Yaml.READER, text);
+    return whole(Yaml.READER, text, true);
   }
 
   /**
    * The one value of {@code text}: anything after it is refused, not ignored (an empty YAML
    * document after it, as a trailing {@code ---} makes, is nothing).
    */
-  private static Object whole(JSON reader, String text) throws IOException {
+  private static Object whole(JSON reader, String text, boolean yaml) throws IOException {
     try (JsonParser p = reader.getStreamingFactory().createParser(text)) {
       Object value = reader.anyFrom(p);
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         boolean empty =
-            t == JsonToken.VALUE_NULL || t == JsonToken.VALUE_STRING && p.getText().isEmpty();
+            yaml
+                && (t == JsonToken.VALUE_NULL
+                    || t == JsonToken.VALUE_STRING && p.getText().isEmpty());
         if (!empty) {
           throw new JsonParseException(
               p, "more after the first value (expected: one map, then the end of the file)");

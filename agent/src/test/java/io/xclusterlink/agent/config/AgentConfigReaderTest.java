@@ -119,6 +119,9 @@ class AgentConfigReaderTest {
     assertThat(AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("vni: 42", "vni: \"42\"")))
         .isEqualTo(plain);
     assertThat(AgentConfigReader.parse("a-g1.yaml", GATEWAY + "---\n")).isEqualTo(plain);
+    // JSON has no empty documents: a value after the map is refused, whatever it is
+    assertThatThrownBy(() -> AgentConfigReader.parse("r.json", "{\"role\": \"router\"} null"))
+        .hasMessageStartingWith("agent config r.json: ");
     assertThatThrownBy(
             () -> AgentConfigReader.parse("a-g1.yaml", GATEWAY.replace("mtu: 1500", "mtu: 1500.5")))
         .hasMessage("agent config a-g1.yaml: tunnel.mtu: 1500.5 (expected: an integer)");

@@ -52,9 +52,11 @@ final class Bed implements AutoCloseable {
       cmd.add("--overlap");
     }
     long t0 = System.nanoTime();
+    JsonNode description;
     try {
       runIn(prefix, dir, cmd.toArray(String[]::new));
-    } catch (IOException e) {
+      description = new ObjectMapper().readTree(dir.resolve("bed.json").toFile());
+    } catch (Exception e) {
       runIn(prefix, dir, "bash", SCRIPT.toString(), "down");
       throw e;
     }
@@ -63,7 +65,7 @@ final class Bed implements AutoCloseable {
         prefix,
         overlap ? "overlap" : "plain",
         (System.nanoTime() - t0) / 1_000_000);
-    return new Bed(new ObjectMapper().readTree(dir.resolve("bed.json").toFile()), prefix, dir);
+    return new Bed(description, prefix, dir);
   }
 
   static void down() throws IOException, InterruptedException {

@@ -467,8 +467,14 @@ class L3BenchIT {
       long cpu0 = agents.cpuNanos();
       long t0 = System.nanoTime();
       for (int r = 0; r < reps; r++) {
-        product.iperfGbps.add(iperf(agentsBed));
-        baseline.iperfGbps.add(iperf(byHand));
+        // each pair in the other order: neither side always goes first
+        if (r % 2 == 0) {
+          product.iperfGbps.add(iperf(agentsBed));
+          baseline.iperfGbps.add(iperf(byHand));
+        } else {
+          baseline.iperfGbps.add(iperf(byHand));
+          product.iperfGbps.add(iperf(agentsBed));
+        }
       }
       product.agentsCpuMsPerS = (agents.cpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
       note(

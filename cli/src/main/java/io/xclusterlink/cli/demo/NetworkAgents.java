@@ -45,12 +45,14 @@ final class NetworkAgents implements AutoCloseable {
             List.of("-cp", System.getProperty("java.class.path"), GatewayProcess.MAIN_CLASS));
       }
       cmd.addAll(List.of("agent", "run", "--config", config));
-      // the launcher's agents get the user's XCL_JAVA_OPTS from the environment, as this JVM did
-      Process p =
+      ProcessBuilder pb =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // the launcher's agents get the user's XCL_JAVA_OPTS from the environment, as this JVM did,
+      // and run this build as it is (no rebuild under the demo's feet if a source changed)
+      pb.environment().put("XCL_NO_BUILD", "1");
+      Process p = pb.start();
       p.getOutputStream().close();
       processes.put(ns, p);
       logs.put(ns, log);
