@@ -243,8 +243,8 @@ public final class AgentConfigReader {
                 vx,
                 t.required("transitDevice"),
                 t.ip("routerTransit"),
-                t.list("localPrefixes", x -> parsed(x.path, x.scalar(), Ipv4Prefix::parse)),
-                t.list("remotePrefixes", x -> parsed(x.path, x.scalar(), Ipv4Prefix::parse)),
+                t.list("localPrefixes", Fields::asPrefix),
+                t.list("remotePrefixes", Fields::asPrefix),
                 local,
                 remote,
                 ov));
@@ -352,9 +352,9 @@ public final class AgentConfigReader {
       return parsed(at(key), text(key), Ipv4Prefix::parse);
     }
 
-    /** The scalar of a list's item. */
-    String scalar() {
-      return scalarText(path, value);
+    /** A list's item that is a prefix. */
+    Ipv4Prefix asPrefix() {
+      return parsed(path, scalarText(path, value), Ipv4Prefix::parse);
     }
 
     /**

@@ -455,6 +455,7 @@ class L3BenchIT {
    */
   private void throughput(Figures product, Figures baseline) throws Exception {
     int reps = Integer.getInteger("xcl.l3.bench.iperfReps", 3);
+    int seconds = Integer.getInteger("xcl.l3.bench.iperfSeconds", 5);
     Bed agentsBed = Bed.up(false);
     try (Bed byHand = Bed.up(false, "xcl-l3t-", Bed.DIR.resolveSibling("xcl-l3t"));
         AgentProcesses agents =
@@ -469,11 +470,11 @@ class L3BenchIT {
       for (int r = 0; r < reps; r++) {
         // each pair in the other order: neither side always goes first
         if (r % 2 == 0) {
-          product.iperfGbps.add(iperf(agentsBed));
-          baseline.iperfGbps.add(iperf(byHand));
+          product.iperfGbps.add(iperf(agentsBed, seconds));
+          baseline.iperfGbps.add(iperf(byHand, seconds));
         } else {
-          baseline.iperfGbps.add(iperf(byHand));
-          product.iperfGbps.add(iperf(agentsBed));
+          baseline.iperfGbps.add(iperf(byHand, seconds));
+          product.iperfGbps.add(iperf(agentsBed, seconds));
         }
       }
       product.agentsCpuMsPerS = (agents.cpuNanos() - cpu0) / 1e6 / ((System.nanoTime() - t0) / 1e9);
@@ -483,17 +484,14 @@ class L3BenchIT {
           product.agentsCpuMsPerS);
       note(
           "iperf3 a-w1 -> b-w1, 1 stream, %d s each, alternating: product %s, baseline %s Gbit/s",
-          Integer.getInteger("xcl.l3.bench.iperfSeconds", 5),
-          product.iperfGbps,
-          baseline.iperfGbps);
+          seconds, product.iperfGbps, baseline.iperfGbps);
     } finally {
       Bed.down();
     }
   }
 
-  /** One iperf3 run from a-w1 to b-w1 of {@code bed}, in Gbit/s. */
-  private static double iperf(Bed bed) throws Exception {
-    int seconds = Integer.getInteger("xcl.l3.bench.iperfSeconds", 5);
+  /** One iperf3 run of {@code seconds} from a-w1 to b-w1 of {@code bed}, in Gbit/s. */
+  private static double iperf(Bed bed, int seconds) throws Exception {
     String serverNs = bed.workload("b", 0).path("ns").asText();
     String target = bed.workload("b", 0).path("seenAs").asText();
     Process server =
