@@ -96,11 +96,11 @@ timeout 300 ./xcl agent run --help >/dev/null 2>>"$W/xcl-build.log" || fail "./x
 
 # The bed's namespaces are host-wide: one bed at a time (ITs that use it take the same lock).
 CMD=(mvn -B -ntp verify -pl agent -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
-  -Dfailsafe.failIfNoSpecifiedTests=false "-Dit.test=L3BenchIT,ScaleBenchIT"
+  -Dfailsafe.failIfNoSpecifiedTests=false "-Dit.test=L3BenchIT,ScaleBenchIT,ReplaceBenchIT"
   "-Dxcl.l3.bench.out=$W/out" "-Dxcl.l3.bench.jar=$ROOT/cli/target/xcl.jar"
   "-Dxcl.l3.bench.crashes=$CRASHES" "-Dxcl.l3.bench.iperfSeconds=$IPERF_S"
   "-Dxcl.l3.bench.iperfReps=$IPERF_REPS" "-Dxcl.l3.bench.scaleReps=$SCALE_REPS")
-say "running the harness (L3BenchIT, ScaleBenchIT) through failsafe"
+say "running the harness (L3BenchIT, ScaleBenchIT, ReplaceBenchIT) through failsafe"
 # failsafe:verify reads the summary of the last run that had tests: never a stale one
 rm -rf agent/target/failsafe-reports
 exec 8>/run/xcl-l3.lock
@@ -115,6 +115,7 @@ exec 8>&- # the harness removed its bed; from here on the bed is not ours
 LOCKED=
 [ -s "$W/out/figures.md" ] || fail "the harness wrote no figures (skipped? see $W/harness.log)"
 [ -s "$W/out/scale.md" ] || fail "the scale harness wrote no figure (see $W/harness.log)"
+[ -s "$W/out/replace.md" ] || fail "the group replace harness wrote no figure (see $W/harness.log)"
 
 DATE=$(date +%F)
 if [ "$MODE" = quick ]; then
@@ -175,6 +176,7 @@ ELAPSED=$(($(date +%s) - STARTED))
   echo "## Per crash and per step"
   echo
   cat "$W/out/details.md"
+  cat "$W/out/replace.md"
 } >"$OUT"
 
 cat "$W/out/figures.md" "$W/out/scale.md"

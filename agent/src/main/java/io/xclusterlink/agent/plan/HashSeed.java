@@ -30,6 +30,30 @@ public final class HashSeed {
     return seed == 0 ? 1 : seed;
   }
 
+  /**
+   * The seed of {@code node}: that of the gateways it chooses among (a router: its own VPC's, as
+   * the other side addresses it; a gateway: the remote VPC's).
+   */
+  public static long of(Node node, Tunnel tunnel) {
+    return node instanceof Node.VpcRouter ? localSide(tunnel) : remoteSide(tunnel);
+  }
+
+  /**
+   * The seed of the nodes choosing the other way through the same tunnel: for the router of VPC A
+   * and B's gateways, that of B's router and A's gateways, and the other way round.
+   */
+  public static long ofOtherWay(Node node, Tunnel tunnel) {
+    return node instanceof Node.VpcRouter ? remoteSide(tunnel) : localSide(tunnel);
+  }
+
+  private static long localSide(Tunnel tunnel) {
+    return of(tunnel.vxlan().vni(), seenAs(tunnel.localPrefixes(), tunnel.overlap()));
+  }
+
+  private static long remoteSide(Tunnel tunnel) {
+    return of(tunnel.vxlan().vni(), tunnel.remotePrefixes());
+  }
+
   /** {@code local} as the other side addresses it: each prefix's global range when translated. */
   public static java.util.List<Ipv4Prefix> seenAs(java.util.List<Ipv4Prefix> local, Overlap o) {
     if (!(o instanceof Overlap.Translated t)) {

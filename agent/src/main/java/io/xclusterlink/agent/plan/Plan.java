@@ -78,10 +78,7 @@ public final class Plan {
     if (node instanceof Node.VpcRouter) {
       List<String> names = tunnel.localGateways().stream().map(LocalGateway::name).toList();
       NexthopIds ids = NexthopIds.assign(vx.vni(), names);
-      sysctls(
-          out,
-          tunnel,
-          HashSeed.of(vx.vni(), HashSeed.seenAs(tunnel.localPrefixes(), tunnel.overlap())));
+      sysctls(out, tunnel, HashSeed.of(node, tunnel));
       List<Integer> up = new ArrayList<>();
       for (LocalGateway g : byName(tunnel.localGateways(), LocalGateway::name)) {
         int id = ids.members().get(g.name());
@@ -112,7 +109,7 @@ public final class Plan {
                               + ")"));
       List<String> names = tunnel.remoteGateways().stream().map(RemoteGateway::name).toList();
       NexthopIds ids = NexthopIds.assign(vx.vni(), names);
-      sysctls(out, tunnel, HashSeed.of(vx.vni(), tunnel.remotePrefixes()));
+      sysctls(out, tunnel, HashSeed.of(node, tunnel));
       String dev = vx.deviceName();
       out.add(
           new VxlanLink(

@@ -125,9 +125,10 @@ public final class HealthTracker {
    * without waiting for this node's own last misses, if this node's probes agree so far: the
    * gateway has missed all but the last of the rounds that would take it down here ({@code misses -
    * 1}, at least one), it has not answered in the current round, the start-up grace is over, and
-   * another gateway is still up. Nodes probe out of phase, so the first to decide is up to one
-   * interval ahead of the others; a hint lets them all act on its decision at once, while a hint
-   * about a gateway this node still hears from, true or forged, changes nothing.
+   * another gateway is still up. Nodes probe on one grid ({@link RoundClock}) and mostly decide in
+   * the same round; one that is a round behind (a reply in flight at the crash, a clock that is
+   * off) acts on the first one's decision at once, while a hint about a gateway this node still
+   * hears from, true or forged, changes nothing.
    *
    * @return the transition, or null when the hint is not taken
    */

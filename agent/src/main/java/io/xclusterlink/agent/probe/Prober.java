@@ -13,6 +13,7 @@ import java.nio.channels.Selector;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,8 +157,14 @@ public final class Prober implements AutoCloseable {
       if (left <= 0) {
         return;
       }
-      selector.select(Math.max(1, left / 1_000_000));
-      selector.selectedKeys().clear();
+      if (left >= 1_000_000) {
+        selector.select(left / 1_000_000);
+        selector.selectedKeys().clear();
+      } else {
+        // the selector counts whole milliseconds: the rest is slept, so that the round ends (and
+        // a decision is made) on its boundary, not up to a millisecond after it
+        LockSupport.parkNanos(left);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.xclusterlink.agent.config.AgentConfig;
 import io.xclusterlink.agent.netlink.RtnetlinkClient;
 import io.xclusterlink.agent.nft.NftClient;
 import io.xclusterlink.agent.plan.Change;
+import io.xclusterlink.agent.plan.HashSeed;
 import io.xclusterlink.agent.plan.Health;
 import io.xclusterlink.agent.plan.Ipv4;
 import io.xclusterlink.agent.plan.KernelObject;
@@ -14,6 +15,7 @@ import io.xclusterlink.agent.plan.Tunnel;
 import io.xclusterlink.agent.probe.EchoResponder;
 import io.xclusterlink.agent.probe.HealthTracker;
 import io.xclusterlink.agent.probe.Prober;
+import io.xclusterlink.agent.probe.RoundClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -135,17 +137,19 @@ public final class Agent implements AutoCloseable {
         health = tracker.health();
         prepareFailovers(rtnl, node, tunnel, health);
         started.countDown();
+        RoundClock rounds =
+            new RoundClock(
+                interval,
+                RoundClock.phase(
+                    HashSeed.of(node, tunnel), HashSeed.ofOtherWay(node, tunnel), interval));
         long next = now;
         long nextResync = now + resync;
         while (!closed) {
           prober.send();
-          next += interval;
+          next = rounds.next(next);
           prober.collect(
               tracker, next, t -> onHealthChange(rtnl, prober, node, tunnel, tracker, List.of(t)));
           now = System.nanoTime();
-          if (now - next > interval) {
-            next = now; // fell behind (a pause, an overloaded host): no burst of rounds to catch up
-          }
           List<HealthTracker.Transition> transitions = tracker.endRound(now);
           if (!transitions.isEmpty()) {
             onHealthChange(rtnl, prober, node, tunnel, tracker, transitions);
@@ -176,10 +180,10 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Applies a health change: tells the other nodes first when this node decided on its own evidence
-   * (a hint it took is not passed on again), then replaces the groups with the batch prepared for
-   * exactly this health, or plans and applies when none was (two gateways at once, a gateway back).
-   * Then prepares the next failovers, off the path that was just timed.
+   * Applies a health change: replaces the groups with the batch prepared for exactly this health,
+   * or plans and applies when none was (two gateways at once, a gateway back), then tells the other
+   * nodes when this node decided on its own evidence (a hint it took is not passed on again). Then
+   * prepares the next failovers, off the path that was just timed.
    */
   private void onHealthChange(
       RtnetlinkClient rtnl,
@@ -188,11 +192,6 @@ public final class Agent implements AutoCloseable {
       Tunnel tunnel,
       HealthTracker tracker,
       List<HealthTracker.Transition> transitions) {
-    for (HealthTracker.Transition t : transitions) {
-      if (t.health() == Health.DOWN && !t.hinted()) {
-        prober.hint(t.gateway());
-      }
-    }
     Map<String, Health> h = tracker.health();
     Failover ready = failovers.get(h);
     List<KernelObject> want;
@@ -212,10 +211,12 @@ public final class Agent implements AutoCloseable {
       log.warn(
           "agent {}: applying {} failed, the next resync retries: {}", name, h, e.getMessage());
       failovers = Map.of();
+      hint(prober, transitions);
       return;
     }
     long done = System.nanoTime();
     applied = want;
+    hint(prober, transitions);
     for (HealthTracker.Transition t : transitions) {
       long evidence = (t.at() - t.since()) / 1_000_000;
       long micros = (done - t.at()) / 1_000;
@@ -238,6 +239,20 @@ public final class Agent implements AutoCloseable {
           Tunnels.names(h));
     }
     prepareFailovers(rtnl, node, tunnel, h);
+  }
+
+  /**
+   * Tells the other nodes choosing among these gateways of what this node decided on its own
+   * evidence. They decided in the same instant (their rounds are on the same grid); a hint is for
+   * one that is a round behind, so it goes after this node's own replace, not before it, when every
+   * node of a shared host is busy with its own.
+   */
+  private static void hint(Prober prober, List<HealthTracker.Transition> transitions) {
+    for (HealthTracker.Transition t : transitions) {
+      if (t.health() == Health.DOWN && !t.hinted()) {
+        prober.hint(t.gateway());
+      }
+    }
   }
 
   /**

@@ -195,6 +195,17 @@ class PlanTest {
       assertThat(seed(Plan.desired(new Node.Gateway(b), overlap.forB()))).isEqualTo(aRouterOverlap);
     }
     assertThat(aRouterOverlap).isNotEqualTo(aRouter);
+    // every node also knows the other way's seed (the probe rounds' phase is made of both)
+    for (TwoClusters c : List.of(t, overlap)) {
+      long a = HashSeed.of(ROUTER, c.forA());
+      long b = HashSeed.of(ROUTER, c.forB());
+      assertThat(Long.toString(a)).isEqualTo(seed(Plan.desired(ROUTER, c.forA())));
+      assertThat(HashSeed.ofOtherWay(ROUTER, c.forA())).isEqualTo(b);
+      for (String g : c.aNames()) {
+        assertThat(HashSeed.of(new Node.Gateway(g), c.forA())).isEqualTo(b);
+        assertThat(HashSeed.ofOtherWay(new Node.Gateway(g), c.forA())).isEqualTo(a);
+      }
+    }
   }
 
   @Test

@@ -117,6 +117,27 @@ final class Bed implements AutoCloseable {
     return run(cmd.toArray(String[]::new));
   }
 
+  /**
+   * Takes a node's links down (a crash: no clean shutdown) or up together, in one {@code ip
+   * -batch}: two forked {@code ip} commands would leave one link up for a fork's time, long enough
+   * on a loaded host for the router to lose the gateway a probe round before its remote peers do.
+   */
+  static void links(String ns, boolean up, String... devs)
+      throws IOException, InterruptedException {
+    StringBuilder lines = new StringBuilder();
+    for (String dev : devs) {
+      lines.append("link set ").append(dev).append(up ? " up" : " down").append('\n');
+    }
+    Process p = new ProcessBuilder("ip", "-n", ns, "-batch", "-").redirectErrorStream(true).start();
+    p.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException("ip -n " + ns + " -batch (" + lines.toString().trim() + "): " + out);
+    }
+  }
+
   static String exec(String ns, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     cmd.addAll(List.of(args));

@@ -329,8 +329,7 @@ class L3BenchIT {
         .until(() -> load.flows.stream().allMatch(fl -> fl.lastEcho() >= lookedUp + 300));
     long crashAt = load.elapsedMs();
     assertThat(crashAt).as("crash before the last 4 s of the load").isLessThan(LOAD_MS - 4000);
-    Bed.ip(victim.path("ns").asText(), "link", "set", "tr0", "down");
-    Bed.ip(victim.path("ns").asText(), "link", "set", "ul0", "down");
+    Bed.links(victim.path("ns").asText(), false, "tr0", "ul0");
     load.await();
     List<String> after = paths.forward(load.flows);
     List<Long> windows = new ArrayList<>();
@@ -403,8 +402,7 @@ class L3BenchIT {
   }
 
   private static void revive(JsonNode victim) throws Exception {
-    Bed.ip(victim.path("ns").asText(), "link", "set", "tr0", "up");
-    Bed.ip(victim.path("ns").asText(), "link", "set", "ul0", "up");
+    Bed.links(victim.path("ns").asText(), true, "tr0", "ul0");
   }
 
   /** Waits until a UDP echo goes from a-w1 to b-w1 and from b-w1 to a-w1. */

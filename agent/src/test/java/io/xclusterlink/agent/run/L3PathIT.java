@@ -302,8 +302,7 @@ class L3PathIT {
           .as("crash before the last 3 s of the load")
           .isLessThan(CRASH_LOAD_MS - 3000);
       // abrupt: the links go, the agent is not told; the router sees no link event (bridge)
-      Bed.ip(victim.path("ns").asText(), "link", "set", "tr0", "down");
-      Bed.ip(victim.path("ns").asText(), "link", "set", "ul0", "down");
+      Bed.links(victim.path("ns").asText(), false, "tr0", "ul0");
       load.await();
       Map<FlowLoad.Flow, String> after = new LinkedHashMap<>();
       List<String> afterPaths = paths.forward(load.flows);
@@ -384,8 +383,7 @@ class L3PathIT {
         before.put(f, gatewayOf(client, server, f));
       }
       long t0 = System.nanoTime();
-      Bed.ip(ns, "link", "set", "tr0", "up");
-      Bed.ip(ns, "link", "set", "ul0", "up");
+      Bed.links(ns, true, "tr0", "ul0");
       awaitSettled();
       log.info(
           "{} revived: every agent has it back {} ms after its links came up",

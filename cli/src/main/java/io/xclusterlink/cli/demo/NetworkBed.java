@@ -152,9 +152,25 @@ final class NetworkBed {
     return gateways;
   }
 
-  /** {@code ip -n ns link set dev up|down}. */
-  static void link(String ns, String dev, boolean up) throws IOException, InterruptedException {
-    run(List.of("ip", "-n", ns, "link", "set", dev, up ? "up" : "down"), Map.of());
+  /**
+   * {@code ip -n ns link set dev up|down} for each of {@code devs}, in one {@code ip -batch}: a
+   * crash takes a node's links down together, not a fork apart.
+   */
+  static void links(String ns, boolean up, String... devs)
+      throws IOException, InterruptedException {
+    StringBuilder lines = new StringBuilder();
+    for (String dev : devs) {
+      lines.append("link set ").append(dev).append(up ? " up" : " down").append('\n');
+    }
+    Process p = new ProcessBuilder("ip", "-n", ns, "-batch", "-").redirectErrorStream(true).start();
+    p.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(
+          "ip -n " + ns + " -batch (" + lines.toString().trim() + "): " + out.trim());
+    }
   }
 
   static String run(List<String> cmd, Map<String, String> env)

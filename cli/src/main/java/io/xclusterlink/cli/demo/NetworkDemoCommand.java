@@ -247,8 +247,7 @@ public final class NetworkDemoCommand implements Callable<Integer> {
     say("  Its links go down; its agent is not told, and A's router sees no link event:");
     say("    $ sudo ip -n " + ns + " link set tr0 down; sudo ip -n " + ns + " link set ul0 down");
     long crashAt = flows.nowMs();
-    NetworkBed.link(ns, "tr0", false);
-    NetworkBed.link(ns, "ul0", false);
+    NetworkBed.links(ns, false, "tr0", "ul0");
     long until = crashAt + AFTER_CRASH.toMillis();
     poller.until(AFTER_CRASH.plusSeconds(5), () -> flows.nowMs() > until);
     Map<Integer, String> after = routes(bed, flows);
@@ -328,8 +327,7 @@ public final class NetworkDemoCommand implements Callable<Integer> {
     deciders.add(bed.cluster("a").path("router").path("ns").asText());
     bed.cluster("b").path("gateways").forEach(g -> deciders.add(g.path("ns").asText()));
     long t0 = System.nanoTime();
-    NetworkBed.link(ns, "tr0", true);
-    NetworkBed.link(ns, "ul0", true);
+    NetworkBed.links(ns, true, "tr0", "ul0");
     boolean back =
         poller.until(
             REVIVE_TIMEOUT, () -> deciders.stream().allMatch(d -> agents.count(d, up) > 0));
