@@ -52,4 +52,8 @@ final class LibC {
   static native int close(int fd) throws LastErrorException;
 
   static native String strerror(int errnum);
+
+  static native int gettid();
+
+  static native int setpriority(int which, int who, int prio) throws LastErrorException;
 }

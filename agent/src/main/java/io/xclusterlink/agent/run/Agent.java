@@ -2,6 +2,7 @@ package io.xclusterlink.agent.run;
 
 import io.xclusterlink.agent.config.AgentConfig;
 import io.xclusterlink.agent.netlink.RtnetlinkClient;
+import io.xclusterlink.agent.netlink.ThreadPriority;
 import io.xclusterlink.agent.nft.NftClient;
 import io.xclusterlink.agent.plan.Change;
 import io.xclusterlink.agent.plan.HashSeed;
@@ -85,6 +86,8 @@ public final class Agent implements AutoCloseable {
   // owned by the thread in run()
   private List<KernelObject> applied = List.of();
   private Map<Map<String, Health>, Failover> failovers = Map.of();
+  private ThreadPriority priority;
+  private boolean notRaisedSaid;
 
   /** Does no I/O. */
   public Agent(AgentConfig config) {
@@ -104,6 +107,7 @@ public final class Agent implements AutoCloseable {
     Node node = config.node();
     Tunnel tunnel = config.tunnel();
     EchoResponder responder = null;
+    priority = ThreadPriority.ofThisThread();
     try (RtnetlinkClient rtnl = RtnetlinkClient.open()) {
       applied = Plan.desired(node, tunnel);
       List<KernelObject> observed = new ArrayList<>(rtnl.observe(applied));
@@ -180,10 +184,11 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * Applies a health change: replaces the groups with the batch prepared for exactly this health,
-   * or plans and applies when none was (two gateways at once, a gateway back), then tells the other
-   * nodes when this node decided on its own evidence (a hint it took is not passed on again). Then
-   * prepares the next failovers, off the path that was just timed.
+   * Applies a health change: replaces the groups with the batch prepared for exactly this health
+   * (at a raised priority, {@link ThreadPriority}), or plans and applies when none was (two
+   * gateways at once, a gateway back), then tells the other nodes when this node decided on its own
+   * evidence (a hint it took is not passed on again). Then prepares the next failovers, off the
+   * path that was just timed.
    */
   private void onHealthChange(
       RtnetlinkClient rtnl,
@@ -196,10 +201,18 @@ public final class Agent implements AutoCloseable {
     Failover ready = failovers.get(h);
     List<KernelObject> want;
     List<Change> changes;
+    String notRaised = null;
     long toKernel = System.nanoTime();
     try {
       if (ready != null) {
-        rtnl.apply(ready.batch());
+        // one netlink send, at a raised priority (ThreadPriority); nothing else runs raised, and
+        // no thread or process is started from it (they would inherit the priority)
+        notRaised = priority.raise();
+        try {
+          rtnl.apply(ready.batch());
+        } finally {
+          priority.restore();
+        }
         want = ready.want();
         changes = ready.changes();
       } else {
@@ -215,6 +228,14 @@ public final class Agent implements AutoCloseable {
       return;
     }
     long done = System.nanoTime();
+    if (notRaised != null && !notRaisedSaid) {
+      notRaisedSaid = true;
+      log.info(
+          "agent {}: failovers are applied at this thread's own priority: raising it was refused,"
+              + " {}; on a busy node a failover then waits longer for a CPU",
+          name,
+          notRaised);
+    }
     applied = want;
     hint(prober, transitions);
     for (HealthTracker.Transition t : transitions) {
