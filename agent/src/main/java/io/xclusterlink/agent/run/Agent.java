@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -86,6 +87,7 @@ public final class Agent implements AutoCloseable {
   // owned by the thread in run()
   private List<KernelObject> applied = List.of();
   private Map<Map<String, Health>, Failover> failovers = Map.of();
+  private Map<String, Health> prepareFor;
   private ThreadPriority priority;
   private boolean notRaisedSaid;
 
@@ -146,13 +148,27 @@ public final class Agent implements AutoCloseable {
                 interval,
                 RoundClock.phase(
                     HashSeed.of(node, tunnel), HashSeed.ofOtherWay(node, tunnel), interval));
+        Consumer<HealthTracker.Transition> onHinted =
+            t -> onHealthChange(rtnl, prober, node, tunnel, tracker, List.of(t));
         long next = now;
         long nextResync = now + resync;
         while (!closed) {
           prober.send();
-          next = rounds.next(next);
-          prober.collect(
-              tracker, next, t -> onHealthChange(rtnl, prober, node, tunnel, tracker, List.of(t)));
+          long previous = next;
+          next = rounds.next(previous);
+          // the agent's own work (failovers prepared, the resync's dump) waits for a quarter of
+          // the round: a boundary is when the nodes choosing among the same gateways decide
+          // together, and the other way's boundaries are half a round off
+          prober.collect(tracker, previous + (next - previous) / 4, onHinted);
+          if (prepareFor != null) {
+            prepareFailovers(rtnl, node, tunnel, prepareFor);
+            prepareFor = null;
+          }
+          if (System.nanoTime() - nextResync >= 0) {
+            resync(rtnl, applied);
+            nextResync = System.nanoTime() + resync;
+          }
+          prober.collect(tracker, next, onHinted);
           now = System.nanoTime();
           List<HealthTracker.Transition> transitions = tracker.endRound(now);
           if (!transitions.isEmpty()) {
@@ -161,10 +177,6 @@ public final class Agent implements AutoCloseable {
           health = tracker.health();
           settled = tracker.settled(now);
           restartsHeard = prober.restartsTaken();
-          if (now - nextResync >= 0) {
-            resync(rtnl, applied);
-            nextResync = System.nanoTime() + resync;
-          }
         }
       }
     } finally {
@@ -187,8 +199,8 @@ public final class Agent implements AutoCloseable {
    * Applies a health change: replaces the groups with the batch prepared for exactly this health
    * (at a raised priority, {@link ThreadPriority}), or plans and applies when none was (two
    * gateways at once, a gateway back), then tells the other nodes when this node decided on its own
-   * evidence (a hint it took is not passed on again). Then prepares the next failovers, off the
-   * path that was just timed.
+   * evidence (a hint it took is not passed on again). The next failovers are prepared later in the
+   * round, off the path that was just timed.
    */
   private void onHealthChange(
       RtnetlinkClient rtnl,
@@ -259,7 +271,10 @@ public final class Agent implements AutoCloseable {
           t.at(),
           Tunnels.names(h));
     }
-    prepareFailovers(rtnl, node, tunnel, h);
+    // the next failovers are prepared a quarter of a round later, off the moment every node
+    // choosing among these gateways replaces its groups; a failure before then is planned
+    failovers = Map.of();
+    prepareFor = h;
   }
 
   /**

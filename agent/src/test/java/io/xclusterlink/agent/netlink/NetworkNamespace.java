@@ -95,6 +95,30 @@ final class NetworkNamespace implements AutoCloseable {
     return JSON.readTree(out.isBlank() ? "[]" : out);
   }
 
+  /**
+   * Runs {@code main} in a child JVM on this test's class path, as root with {@code capability}
+   * dropped from its bounding set ({@code setpriv}); {@code prefix} goes before it (e.g. {@code ip
+   * netns exec NAME}). Its output, which must end with exit status 0.
+   */
+  static String javaWithout(String capability, Class<?> main, String... prefix)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(prefix));
+    cmd.addAll(
+        List.of(
+            "setpriv",
+            "--inh-caps=-all",
+            "--bounding-set=-" + capability,
+            "--",
+            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName()));
+    return run(cmd.toArray(String[]::new));
+  }
+
   static String run(String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -60,20 +60,7 @@ class ThreadPriorityIT {
   void withoutSysNiceTheRaiseIsRefusedOnceNamingTheCapability() throws Exception {
     assumeTrue(NetworkNamespace.root(), "needs root to drop a capability from a child");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String out =
-        NetworkNamespace.run(
-            "setpriv",
-            "--inh-caps=-all",
-            "--bounding-set=-sys_nice",
-            "--",
-            java,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-XX:-UsePerfData",
-            "-cp",
-            System.getProperty("java.class.path"),
-            RaiseMain.class.getName());
+    String out = NetworkNamespace.javaWithout("sys_nice", RaiseMain.class);
     assertThat(out)
         .contains("first: setpriority(nice ")
         .contains("Permission denied (needs CAP_SYS_NICE)")

@@ -19,24 +19,9 @@ class WithoutNetAdminIT {
     assumeTrue(NetworkNamespace.root(), "needs root: creates network namespaces");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
     try (NetworkNamespace ns = NetworkNamespace.create()) {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       String out =
-          NetworkNamespace.run(
-              "ip",
-              "netns",
-              "exec",
-              ns.name,
-              "setpriv",
-              "--inh-caps=-all",
-              "--bounding-set=-net_admin",
-              "--",
-              java,
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
-              "-XX:-UsePerfData",
-              "-cp",
-              System.getProperty("java.class.path"),
-              ProgramOneNexthopMain.class.getName());
+          NetworkNamespace.javaWithout(
+              "net_admin", ProgramOneNexthopMain.class, "ip", "netns", "exec", ns.name);
       assertThat(out)
           .contains("observed 0 objects")
           .contains(

@@ -124,14 +124,7 @@ final class NetworkBed {
               to, from, sport, port));
     }
     String ns = a.path("router").path("ns").asText();
-    Process p = new ProcessBuilder("ip", "-n", ns, "-batch", "-").redirectErrorStream(true).start();
-    p.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new IOException("ip -n " + ns + " -batch (route get): " + out.trim());
-    }
+    String out = batch(ns, lines.toString(), "route get");
     List<String> gateways = new ArrayList<>();
     for (String line : out.split("\n")) {
       Matcher m = VIA.matcher(line);
@@ -162,15 +155,21 @@ final class NetworkBed {
     for (String dev : devs) {
       lines.append("link set ").append(dev).append(up ? " up" : " down").append('\n');
     }
+    batch(ns, lines.toString(), lines.toString().trim());
+  }
+
+  /** {@code ip -n ns -batch -} with {@code lines} on its input; its output. */
+  private static String batch(String ns, String lines, String what)
+      throws IOException, InterruptedException {
     Process p = new ProcessBuilder("ip", "-n", ns, "-batch", "-").redirectErrorStream(true).start();
-    p.getOutputStream().write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+    p.getOutputStream().write(lines.getBytes(StandardCharsets.US_ASCII));
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IOException(
-          "ip -n " + ns + " -batch (" + lines.toString().trim() + "): " + out.trim());
+      throw new IOException("ip -n " + ns + " -batch (" + what + "): " + out.trim());
     }
+    return out;
   }
 
   static String run(List<String> cmd, Map<String, String> env)
