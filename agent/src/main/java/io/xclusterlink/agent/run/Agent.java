@@ -88,6 +88,7 @@ public final class Agent implements AutoCloseable {
   private List<KernelObject> applied = List.of();
   private Map<Map<String, Health>, Failover> failovers = Map.of();
   private Map<String, Health> prepareFor;
+  private final List<Runnable> later = new ArrayList<>();
   private ThreadPriority priority;
   private boolean notRaisedSaid;
 
@@ -160,6 +161,7 @@ public final class Agent implements AutoCloseable {
           // the round: a boundary is when the nodes choosing among the same gateways decide
           // together, and the other way's boundaries are half a round off
           prober.collect(tracker, previous + (next - previous) / 4, onHinted);
+          runLater();
           if (prepareFor != null) {
             prepareFailovers(rtnl, node, tunnel, prepareFor);
             prepareFor = null;
@@ -178,6 +180,7 @@ public final class Agent implements AutoCloseable {
           settled = tracker.settled(now);
           restartsHeard = prober.restartsTaken();
         }
+        runLater();
       }
     } finally {
       started.countDown();
@@ -198,9 +201,10 @@ public final class Agent implements AutoCloseable {
   /**
    * Applies a health change: replaces the groups with the batch prepared for exactly this health
    * (at a raised priority, {@link ThreadPriority}), or plans and applies when none was (two
-   * gateways at once, a gateway back), then tells the other nodes when this node decided on its own
-   * evidence (a hint it took is not passed on again). The next failovers are prepared later in the
-   * round, off the path that was just timed.
+   * gateways at once, a gateway back). The rest waits for a quarter of the round, off the moment
+   * when the other nodes choosing among the same gateways replace theirs: telling them when this
+   * node decided on its own evidence (a hint it took is not passed on again), the log line, and the
+   * next failovers.
    */
   private void onHealthChange(
       RtnetlinkClient rtnl,
@@ -236,10 +240,39 @@ public final class Agent implements AutoCloseable {
       log.warn(
           "agent {}: applying {} failed, the next resync retries: {}", name, h, e.getMessage());
       failovers = Map.of();
-      hint(prober, transitions);
+      later.add(() -> hint(prober, transitions));
       return;
     }
     long done = System.nanoTime();
+    applied = want;
+    for (HealthTracker.Transition t : transitions) {
+      long evidence = (t.at() - t.since()) / 1_000_000;
+      long micros = (done - t.at()) / 1_000;
+      healthChanges.add(
+          new HealthChange(t.gateway(), t.health(), evidence, micros, t.at(), t.hinted(), changes));
+    }
+    // the rest waits for the quarter point of the round, with the next failovers: the other nodes
+    // choosing among these gateways are replacing their groups in this instant (their rounds are
+    // on the same grid), and a hint is for one that is a round behind
+    String way = ready != null ? "prepared" : "planned";
+    String notRaisedNow = notRaised;
+    later.add(
+        () -> {
+          hint(prober, transitions);
+          logHealthChange(transitions, h, changes, done, toKernel, way, notRaisedNow);
+        });
+    failovers = Map.of();
+    prepareFor = h;
+  }
+
+  private void logHealthChange(
+      List<HealthTracker.Transition> transitions,
+      Map<String, Health> h,
+      List<Change> changes,
+      long done,
+      long toKernel,
+      String way,
+      String notRaised) {
     if (notRaised != null && !notRaisedSaid) {
       notRaisedSaid = true;
       log.info(
@@ -248,13 +281,9 @@ public final class Agent implements AutoCloseable {
           name,
           notRaised);
     }
-    applied = want;
-    hint(prober, transitions);
     for (HealthTracker.Transition t : transitions) {
       long evidence = (t.at() - t.since()) / 1_000_000;
       long micros = (done - t.at()) / 1_000;
-      healthChanges.add(
-          new HealthChange(t.gateway(), t.health(), evidence, micros, t.at(), t.hinted(), changes));
       log.info(
           "agent {}: gateway {} {} ({} {} ms); {} change(s), detection → applied {} ms; {}, {}"
               + " (kernel {} ms), decided at {} ns monotonic; now {}",
@@ -266,22 +295,26 @@ public final class Agent implements AutoCloseable {
           changes.size(),
           String.format(java.util.Locale.ROOT, "%.3f", micros / 1000.0),
           t.hinted() ? "on a hint" : "own probes",
-          ready != null ? "prepared" : "planned",
+          way,
           String.format(java.util.Locale.ROOT, "%.3f", (done - toKernel) / 1e6),
           t.at(),
           Tunnels.names(h));
     }
-    // the next failovers are prepared a quarter of a round later, off the moment every node
-    // choosing among these gateways replaces its groups; a failure before then is planned
-    failovers = Map.of();
-    prepareFor = h;
+  }
+
+  /** Does what a health change left for the quiet point of the round (hints, its log line). */
+  private void runLater() {
+    for (Runnable r : later) {
+      r.run();
+    }
+    later.clear();
   }
 
   /**
    * Tells the other nodes choosing among these gateways of what this node decided on its own
    * evidence. They decided in the same instant (their rounds are on the same grid); a hint is for
-   * one that is a round behind, so it goes after this node's own replace, not before it, when every
-   * node of a shared host is busy with its own.
+   * one that is a round behind, so it goes a quarter of a round later, not while every node is
+   * replacing its groups (on a shared host the relays' wake-ups were in their way).
    */
   private static void hint(Prober prober, List<HealthTracker.Transition> transitions) {
     for (HealthTracker.Transition t : transitions) {
