@@ -91,8 +91,8 @@ class AgentMetricsSnapshotsTest {
 
     assertThat(text.lines().filter(l -> l.equals("# TYPE xcl_l3_device_bytes_total counter")))
         .hasSize(1);
-    assertThat(text.lines().filter(l -> l.startsWith("# TYPE "))).hasSize(8);
-    assertThat(text.lines().filter(l -> l.startsWith("# HELP "))).hasSize(8);
+    assertThat(text.lines().filter(l -> l.startsWith("# TYPE "))).hasSize(9);
+    assertThat(text.lines().filter(l -> l.startsWith("# HELP "))).hasSize(9);
     assertThat(text)
         .contains(
             "xcl_l3_device_bytes_total{node=\"a-g1\",tunnel=\"default/to-b\",device=\"xclvx42\","

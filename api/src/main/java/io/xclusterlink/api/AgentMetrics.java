@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One L3 agent's metrics snapshot: the node's tunnel device counters as the kernel keeps them, each
- * chosen-among gateway's health and share of the group's buckets, how often membership changed, and
- * the time from a health decision to the kernel's ack. The agent renders it on its own metrics
- * socket and pushes it, as JSON, to its gateway ({@code PUT /v1/agents/{node}/metrics}), which
- * keeps the latest one per node in memory and renders them all on its {@code /metrics}; both render
- * with {@link AgentMetricsText}.
+ * One L3 agent's metrics snapshot: the node's tunnel device counters as the kernel keeps them; each
+ * chosen-among gateway's health, share of the group's buckets and the packets the node sent through
+ * it; how often membership changed; and the time from a health decision to the kernel's ack. The
+ * agent renders it on its own metrics socket and pushes it, as JSON, to its gateway ({@code PUT
+ * /v1/agents/{node}/metrics}), which keeps the latest one per node in memory and renders them all
+ * on its {@code /metrics}; both render with {@link AgentMetricsText}.
  *
  * <p>Why JSON rather than Prometheus text: the gateway checks every name and number ({@link
  * #validate}) and writes the text itself, so an agent cannot inject a metric family, a second HELP
@@ -54,8 +54,17 @@ public record AgentMetrics(
   /** The kernel's counters of one device (IFLA_STATS64). */
   public record DeviceCounters(long rxPackets, long txPackets, long rxBytes, long txBytes) {}
 
-  /** One gateway as the node judges it: up or not, and its buckets out of the group's. */
-  public record GatewayShare(boolean up, int buckets) {}
+  /**
+   * One gateway as the node judges it: up or not, its buckets out of the group's, and the packets
+   * this node sent through it since its group was last replaced (the kernel's nexthop group
+   * statistics; null where the kernel keeps none, before Linux 6.7).
+   */
+  public record GatewayShare(boolean up, int buckets, Long packets) {
+    /** Without packet counts. */
+    public GatewayShare(boolean up, int buckets) {
+      this(up, buckets, null);
+    }
+  }
 
   /** This snapshot in the Prometheus text format, for the agent's own metrics socket. */
   public String render() {
@@ -102,9 +111,12 @@ public record AgentMetrics(
         (gw, s) -> {
           name("gateways", gw);
           if (s == null) {
-            throw fail("gateways." + gw, "null", "up, buckets");
+            throw fail("gateways." + gw, "null", "up, buckets, packets (optional)");
           }
           count("gateways." + gw + ".buckets", s.buckets());
+          if (s.packets() != null) {
+            count("gateways." + gw + ".packets", s.packets());
+          }
         });
     count("membershipChanges", membershipChanges);
     count("appliedCount", appliedCount);

@@ -89,6 +89,21 @@ public final class AgentMetricsText {
     family(
         sb,
         nodes,
+        "xcl_l3_gateway_packets_total",
+        "counter",
+        "Packets this node sent through the gateway, from the kernel's nexthop group statistics"
+            + " (from 0 again whenever the group is replaced: a failover or a gateway back).",
+        (m, out) ->
+            new TreeMap<>(m.gateways())
+                .forEach(
+                    (g, s) -> {
+                      if (s.packets() != null) {
+                        out.sample("", "gateway=\"" + esc(g) + "\"", Long.toString(s.packets()));
+                      }
+                    }));
+    family(
+        sb,
+        nodes,
         "xcl_l3_membership_changes_total",
         "counter",
         "Health changes that changed the group's membership.",

@@ -17,7 +17,7 @@ class AgentMetricsTextTest {
         node,
         "default/to-b",
         Map.of("xclvx42", new DeviceCounters(1, 2, rxBytes, 400)),
-        Map.of("b-g2", new GatewayShare(false, 0), "b-g1", new GatewayShare(true, 128)),
+        Map.of("b-g2", new GatewayShare(false, 0, 0L), "b-g1", new GatewayShare(true, 128, 9000L)),
         3,
         2,
         0.0042,
@@ -43,6 +43,9 @@ class AgentMetricsTextTest {
                 + l
                 + ",gateway=\"b-g2\"} 0\n")
         .contains("xcl_l3_gateway_buckets{" + l + ",gateway=\"b-g1\"} 128\n")
+        .contains("# TYPE xcl_l3_gateway_packets_total counter\n")
+        .contains("xcl_l3_gateway_packets_total{" + l + ",gateway=\"b-g1\"} 9000\n")
+        .contains("xcl_l3_gateway_packets_total{" + l + ",gateway=\"b-g2\"} 0\n")
         .contains("xcl_l3_membership_changes_total{" + l + "} 3\n")
         .contains("# TYPE xcl_l3_detection_to_applied_seconds summary\n")
         .contains("xcl_l3_detection_to_applied_seconds_count{" + l + "} 2\n")
@@ -56,6 +59,32 @@ class AgentMetricsTextTest {
   }
 
   @Test
+  void aGatewayWithoutPacketCountsHasNoPacketSampleAndANegativeCountIsRefused() {
+    AgentMetrics m =
+        new AgentMetrics(
+            "router", null, null, Map.of("a-g1", new GatewayShare(true, 128)), 0, 0, 0, 0, 0);
+    assertThat(m.validate().render())
+        .contains("# TYPE xcl_l3_gateway_packets_total counter\n")
+        .doesNotContain("xcl_l3_gateway_packets_total{")
+        .contains("xcl_l3_gateway_buckets{node=\"router\",tunnel=\"\",gateway=\"a-g1\"} 128\n");
+    assertThatThrownBy(
+            () ->
+                new AgentMetrics(
+                        "router",
+                        null,
+                        null,
+                        Map.of("a-g1", new GatewayShare(true, 128, -1L)),
+                        0,
+                        0,
+                        0,
+                        0,
+                        0)
+                    .validate())
+        .isInstanceOf(InvalidObjectException.class)
+        .hasMessage("agent metrics: gateways.a-g1.packets: -1 (expected: a count, 0 or more)");
+  }
+
+  @Test
   void severalNodesShareOneHelpAndTypePerFamilyAndTheirLinesStayTogether() {
     String text =
         AgentMetricsText.render(
@@ -65,8 +94,8 @@ class AgentMetricsTextTest {
         text.lines()
             .filter(s -> s.startsWith("# TYPE "))
             .collect(Collectors.groupingBy(s -> s.split(" ")[2], Collectors.counting()));
-    assertThat(types).hasSize(8).allSatisfy((family, n) -> assertThat(n).as(family).isEqualTo(1));
-    assertThat(text.lines().filter(s -> s.startsWith("# HELP ")).count()).isEqualTo(8);
+    assertThat(types).hasSize(9).allSatisfy((family, n) -> assertThat(n).as(family).isEqualTo(1));
+    assertThat(text.lines().filter(s -> s.startsWith("# HELP ")).count()).isEqualTo(9);
     // a family's samples follow its header, before the next family's header (one group each)
     String bytes =
         text.substring(

@@ -3,7 +3,9 @@ package io.xclusterlink.agent.netlink;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,6 +13,7 @@ import java.util.Map;
  */
 final class Attributes {
   private final Map<Integer, ByteBuffer> byType = new HashMap<>();
+  private final List<Map.Entry<Integer, ByteBuffer>> inOrder = new ArrayList<>();
 
   private Attributes() {}
 
@@ -24,7 +27,9 @@ final class Attributes {
       if (len < 4 || at + len > to) {
         break;
       }
-      a.byType.put(type, buf.slice(at + 4, len - 4).order(ByteOrder.nativeOrder()));
+      ByteBuffer value = buf.slice(at + 4, len - 4).order(ByteOrder.nativeOrder());
+      a.byType.put(type, value);
+      a.inOrder.add(Map.entry(type, value));
       at += (len + 3) & ~3;
     }
     return a;
@@ -49,6 +54,23 @@ final class Attributes {
 
   int u32(int type) {
     return byType.get(type).getInt(0);
+  }
+
+  /** An NLA_UINT: 4 bytes, or 8 when the value does not fit. */
+  long uint(int type) {
+    ByteBuffer b = byType.get(type);
+    return b.remaining() >= 8 ? b.getLong(0) : b.getInt(0) & 0xffff_ffffL;
+  }
+
+  /** Every attribute of {@code type}, nested, in the order sent (a type that repeats: a list). */
+  List<Attributes> allNested(int type) {
+    List<Attributes> out = new ArrayList<>();
+    for (Map.Entry<Integer, ByteBuffer> e : inOrder) {
+      if (e.getKey() == type) {
+        out.add(parse(e.getValue(), 0, e.getValue().limit()));
+      }
+    }
+    return out;
   }
 
   byte[] bytes(int type) {

@@ -206,6 +206,61 @@ public final class RtnetlinkClient implements AutoCloseable {
     return out;
   }
 
+  /**
+   * How many packets the kernel has sent through each member of the nexthop group {@code group}, by
+   * member nexthop id (the kernel's nexthop group statistics, Linux 6.7 and later: every route
+   * lookup that picks a member counts one; on a router or gateway, one per forwarded packet). The
+   * kernel starts them again from 0 whenever the group is replaced, a failover or a gateway coming
+   * back. Empty when the group does not exist.
+   *
+   * @throws NetlinkException when the kernel refuses to report them (one older than 6.7 does not
+   *     know the request's NHA_OP_FLAGS)
+   */
+  public Map<Integer, Long> groupPackets(int group) {
+    int s = ++seq;
+    writer.clear();
+    writer.begin(RTM_GETNEXTHOP, NLM_F_REQUEST, s).u8(AF_UNSPEC);
+    for (int i = 1; i < 8; i++) {
+      writer.u8(0); // the rest of struct nhmsg
+    }
+    writer.attrU32(NHA_ID, group).attrU32(NHA_OP_FLAGS, NHA_OP_FLAG_DUMP_STATS).end();
+    socket.send(writer.flip());
+    while (true) {
+      ByteBuffer in = socket.receive();
+      for (int at = 0; at + 16 <= in.limit(); at += NetlinkSocket.align(in.getInt(at))) {
+        int len = in.getInt(at);
+        if (len < 16) {
+          break;
+        }
+        if (in.getInt(at + 8) != s) {
+          continue; // a late answer to an earlier request
+        }
+        int type = in.getShort(at + 4) & 0xffff;
+        if (type == NLMSG_ERROR) {
+          int errno = -in.getInt(at + 16);
+          if (errno == ENOENT) {
+            return Map.of();
+          }
+          throw NetlinkException.of(
+              "nexthop group " + group + " statistics",
+              errno,
+              NetlinkSocket.extAckMessage(in, at, len));
+        }
+        if (type == RTM_NEWNEXTHOP) {
+          // struct nhmsg is 8 bytes
+          Attributes a = Attributes.parse(in, at + 24, at + len);
+          Map<Integer, Long> out = new java.util.TreeMap<>();
+          for (Attributes e : a.nested(NHA_GROUP_STATS).allNested(NHA_GROUP_STATS_ENTRY)) {
+            if (e.has(NHA_GROUP_STATS_ENTRY_ID) && e.has(NHA_GROUP_STATS_ENTRY_PACKETS)) {
+              out.put(e.u32(NHA_GROUP_STATS_ENTRY_ID), e.uint(NHA_GROUP_STATS_ENTRY_PACKETS));
+            }
+          }
+          return out;
+        }
+      }
+    }
+  }
+
   @Override
   public void close() {
     socket.close();

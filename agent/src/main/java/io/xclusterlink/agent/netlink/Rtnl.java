@@ -20,6 +20,7 @@ final class Rtnl {
   static final int NLM_F_CREATE = 0x400;
   static final int NLM_F_ACK_TLVS = 0x200; // in an error message: extended ack attributes follow
   static final int NLM_F_CAPPED = 0x100; // in an error message: the request's payload was left out
+  static final int ENOENT = 2; // errno: no such object
   static final int NLMSGERR_ATTR_MSG = 1;
   static final int NLA_F_NESTED = 0x8000;
   static final int NLA_TYPE_MASK = 0x3fff;
@@ -68,6 +69,13 @@ final class Rtnl {
   static final int NHA_RES_GROUP = 12;
   static final int NHA_RES_BUCKET = 13;
   static final int NHA_RES_BUCKET_NH_ID = 3;
+  // nexthop group statistics (Linux 6.7): asked for with NHA_OP_FLAGS in a get or dump
+  static final int NHA_OP_FLAGS = 14;
+  static final int NHA_GROUP_STATS = 15;
+  static final int NHA_OP_FLAG_DUMP_STATS = 1;
+  static final int NHA_GROUP_STATS_ENTRY = 1;
+  static final int NHA_GROUP_STATS_ENTRY_ID = 1;
+  static final int NHA_GROUP_STATS_ENTRY_PACKETS = 2; // NLA_UINT: 4 or 8 bytes
   static final int NEXTHOP_GRP_TYPE_RES = 1;
   static final int NHA_RES_GROUP_BUCKETS = 1;
   static final int NHA_RES_GROUP_IDLE_TIMER = 2;

@@ -86,6 +86,7 @@ public final class ObjectAgent implements AutoCloseable {
   private boolean pushed;
   private Map<String, Health> pushedHealth;
   private String lastPushProblem;
+  private volatile String lastPacketsProblem;
 
   public ObjectAgent(
       NodeIdentity self,
@@ -446,6 +447,40 @@ public final class ObjectAgent implements AutoCloseable {
     }
   }
 
+  /**
+   * The packets this node sent through each chosen-among gateway since its group was last replaced
+   * (the kernel's nexthop group statistics, read on the calling thread, which is in the node's
+   * namespace); a gateway out of the group counts 0. Empty when the group is not there or the
+   * kernel keeps no such statistics (before Linux 6.7: said once).
+   */
+  private Map<String, Long> gatewayPackets(
+      RtnetlinkClient rtnl, java.util.Collection<String> gateways) {
+    Tunnel t = current;
+    if (t == null || gateways.isEmpty()) {
+      return Map.of();
+    }
+    NexthopIds ids = NexthopIds.assign(t.vxlan().vni(), gateways);
+    try {
+      Map<Integer, Long> byId = rtnl.groupPackets(ids.group());
+      if (byId.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, Long> out = new java.util.TreeMap<>();
+      ids.members().forEach((name, id) -> out.put(name, byId.getOrDefault(id, 0L)));
+      return out;
+    } catch (NetlinkException e) {
+      if (!String.valueOf(e.getMessage()).equals(lastPacketsProblem)) {
+        log.info(
+            "agent {}: no per-gateway packet counts: {} (expected: Linux 6.7 or later, which keeps"
+                + " nexthop group statistics)",
+            self.name(),
+            e.getMessage());
+      }
+      lastPacketsProblem = String.valueOf(e.getMessage());
+      return Map.of();
+    }
+  }
+
   private void report(ObjectKey key, boolean ready, String reason, String message)
       throws IOException {
     send(
@@ -497,12 +532,14 @@ public final class ObjectAgent implements AutoCloseable {
    * thread, which must be in the node's namespace), the rest as of the last poll.
    */
   public AgentMetrics metrics() {
-    Map<String, io.xclusterlink.agent.netlink.RtnetlinkClient.LinkCounters> devices;
-    try (io.xclusterlink.agent.netlink.RtnetlinkClient rtnl =
-        io.xclusterlink.agent.netlink.RtnetlinkClient.open()) {
-      devices = rtnl.linkCounters("xclvx");
-    }
     Agent a = agent;
+    Map<String, Health> health = a == null ? Map.of() : a.health();
+    Map<String, RtnetlinkClient.LinkCounters> devices;
+    Map<String, Long> packets;
+    try (RtnetlinkClient rtnl = RtnetlinkClient.open()) {
+      devices = rtnl.linkCounters("xclvx");
+      packets = gatewayPackets(rtnl, health.keySet());
+    }
     ObjectKey key = currentKey;
     Map<String, AgentMetrics.DeviceCounters> counters = new java.util.TreeMap<>();
     devices.forEach(
@@ -513,13 +550,12 @@ public final class ObjectAgent implements AutoCloseable {
                     c.rxPackets(), c.txPackets(), c.rxBytes(), c.txBytes())));
     Map<String, AgentMetrics.GatewayShare> gateways = new java.util.TreeMap<>();
     Map<String, Integer> shares = buckets;
-    if (a != null) {
-      a.health()
-          .forEach(
-              (g, h) ->
-                  gateways.put(
-                      g, new AgentMetrics.GatewayShare(h == Health.UP, shares.getOrDefault(g, 0))));
-    }
+    health.forEach(
+        (g, h) ->
+            gateways.put(
+                g,
+                new AgentMetrics.GatewayShare(
+                    h == Health.UP, shares.getOrDefault(g, 0), packets.get(g))));
     return new AgentMetrics(
         self.name(),
         key == null ? null : key.namespace() + "/" + key.name(),

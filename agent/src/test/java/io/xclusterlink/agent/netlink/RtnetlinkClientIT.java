@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.xclusterlink.agent.KernelVersion;
 import io.xclusterlink.agent.plan.Change;
 import io.xclusterlink.agent.plan.Health;
 import io.xclusterlink.agent.plan.Ipv4;
@@ -158,6 +159,85 @@ class RtnetlinkClientIT {
           .doesNotContainKeys("10.20.0.0/16", "10.21.0.0/24")
           .containsEntry("10.99.0.0/16", "nhid 7 proto boot")
           .containsEntry("10.98.0.0/16", "via 10.255.0.99 proto static");
+    }
+  }
+
+  @Test
+  void groupStatisticsCountThePacketsSentThroughEachMemberFromZeroAfterAReplace() throws Exception {
+    assumeTrue(
+        KernelVersion.atLeast(6, 7),
+        "nexthop group statistics need Linux 6.7 or later; this kernel: "
+            + KernelVersion.running());
+    try (NetworkNamespace ns = NetworkNamespace.create()) {
+      transit(ns);
+      Tunnel all = tunnel(Health.UP);
+      List<KernelObject> desired = Plan.desired(ROUTER, all);
+      ResilientGroup group = only(desired, ResilientGroup.class);
+      Map<Integer, Long> counted =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(desired, client.observe(desired)));
+                  Map<Integer, Long> before = client.groupPackets(group.id());
+                  sendToRemotePrefix(200);
+                  Map<Integer, Long> after = client.groupPackets(group.id());
+                  Map<Integer, Long> sent = new TreeMap<>();
+                  after.forEach((id, n) -> sent.put(id, n - before.getOrDefault(id, 0L)));
+                  return sent;
+                }
+              });
+      // every destination is one route lookup through the group: 200 over 3 members by hash
+      assertThat(counted.keySet()).containsExactlyInAnyOrderElementsOf(group.members());
+      assertThat(counted.values()).allSatisfy(n -> assertThat(n).isPositive());
+      assertThat(counted.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(200);
+
+      int g2 =
+          all(desired, Nexthop.class).stream()
+              .filter(n -> n.via().equals(Ipv4.parse("10.255.0.11")))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
+      Map<Integer, Long> afterReplace =
+          ns.inside(
+              () -> {
+                try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                  client.apply(Plan.diff(withoutG2, client.observe(withoutG2)));
+                  sendToRemotePrefix(50);
+                  return client.groupPackets(group.id());
+                }
+              });
+      // the kernel counts again from 0 for the new membership, without the dead member
+      assertThat(afterReplace).hasSize(2).doesNotContainKey(g2);
+      assertThat(afterReplace.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(50);
+      assertThat(
+              ns.inside(
+                  () -> {
+                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
+                      return client.groupPackets(group.id() + 1);
+                    }
+                  }))
+          .as("no such group")
+          .isEmpty();
+    }
+  }
+
+  /**
+   * One UDP datagram to each of {@code n} addresses of the remote prefix 10.20.0.0/16, from an
+   * unconnected socket: one route lookup each. Nothing answers (the gateways are not there).
+   */
+  private static void sendToRemotePrefix(int n) throws Exception {
+    try (java.nio.channels.DatagramChannel c = java.nio.channels.DatagramChannel.open()) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+      for (int i = 0; i < n; i++) {
+        b.clear();
+        c.send(
+            b,
+            new java.net.InetSocketAddress(
+                java.net.InetAddress.getByAddress(
+                    new byte[] {10, 20, (byte) (i / 250), (byte) (1 + i % 250)}),
+                9));
+      }
     }
   }
 

@@ -90,8 +90,8 @@ class AgentMetricsPushIT {
         .contains("xcl_l3_device_bytes_total{node=\"a-g1\"" + l + "333\n")
         .contains("xcl_l3_device_bytes_total{node=\"a-g2\"" + l + "222\n")
         .doesNotContain(l + "111\n");
-    assertThat(text.lines().filter(s -> s.startsWith("# TYPE xcl_l3_"))).hasSize(8);
-    assertThat(text.lines().filter(s -> s.startsWith("# HELP xcl_l3_"))).hasSize(8);
+    assertThat(text.lines().filter(s -> s.startsWith("# TYPE xcl_l3_"))).hasSize(9);
+    assertThat(text.lines().filter(s -> s.startsWith("# HELP xcl_l3_"))).hasSize(9);
     assertThat(text.lines().filter(s -> s.startsWith("xcl_l3_gateway_up{"))).hasSize(4);
   }
 

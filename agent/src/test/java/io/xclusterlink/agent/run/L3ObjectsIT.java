@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.xclusterlink.admin.AdminConfig;
+import io.xclusterlink.agent.KernelVersion;
 import io.xclusterlink.agent.config.ProbeConfig;
 import io.xclusterlink.agent.objects.AdminSocketClient;
 import io.xclusterlink.agent.objects.KernelModules;
@@ -245,6 +246,25 @@ class L3ObjectsIT {
               // the router's snapshot is there too, under its own node label
               assertThat(text)
                   .contains("xcl_l3_gateway_up{node=\"router\",tunnel=\"default/to-b\"");
+              if (KernelVersion.atLeast(6, 7)) {
+                // the pings both ways went through the router's group: the kernel counted them
+                // per gateway (nexthop group statistics)
+                java.util.regex.Matcher p =
+                    java.util.regex.Pattern.compile(
+                            "xcl_l3_gateway_packets_total\\{node=\"router\",tunnel=\"default/to-b\","
+                                + "gateway=\"("
+                                + cluster
+                                + "-g\\d)\"\\} (\\d+)")
+                        .matcher(text);
+                Map<String, Long> packets = new LinkedHashMap<>();
+                while (p.find()) {
+                  packets.put(p.group(1), Long.parseLong(p.group(2)));
+                }
+                assertThat(packets.keySet()).as(text).hasSize(3);
+                assertThat(packets.values().stream().mapToLong(Long::longValue).sum())
+                    .as(text)
+                    .isPositive();
+              }
             });
   }
 
