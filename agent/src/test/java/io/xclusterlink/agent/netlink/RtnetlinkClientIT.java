@@ -52,12 +52,11 @@ class RtnetlinkClientIT {
       Tunnel all = tunnel(Health.UP);
       List<KernelObject> desired = Plan.desired(ROUTER, all);
       List<KernelObject> observed =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(desired, client.observe(desired)));
-                  return client.observe(desired);
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(desired, client.observe(desired)));
+                return client.observe(desired);
               });
       assertThat(new HashSet<>(observed)).isEqualTo(new HashSet<>(desired));
       assertThat(Plan.diff(desired, observed)).isEmpty();
@@ -91,13 +90,12 @@ class RtnetlinkClientIT {
               .id();
       List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
       List<Change> changes =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  List<Change> diff = Plan.diff(withoutG2, client.observe(withoutG2));
-                  client.apply(diff);
-                  return diff;
-                }
+          withClient(
+              ns,
+              client -> {
+                List<Change> diff = Plan.diff(withoutG2, client.observe(withoutG2));
+                client.apply(diff);
+                return diff;
               });
       assertThat(changes).singleElement().isInstanceOf(Change.Replace.class);
       Map<Integer, Integer> after = buckets(ns, group.id());
@@ -122,34 +120,21 @@ class RtnetlinkClientIT {
       Map<Integer, Integer> perMemberAfter = new TreeMap<>();
       after.values().forEach(id -> perMemberAfter.merge(id, 1, Integer::sum));
       assertThat(perMemberBefore).containsKey(g2).hasSize(3);
-      assertThat(
-              ns.inside(
-                  () -> {
-                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                      return client.bucketCounts(group.id());
-                    }
-                  }))
+      assertThat(withClient(ns, (RtnetlinkClient client) -> client.bucketCounts(group.id())))
           .isEqualTo(perMemberAfter)
           .doesNotContainKey(g2)
           .hasSize(2);
-      assertThat(
-              ns.inside(
-                  () -> {
-                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                      return client.bucketCounts(group.id() + 1);
-                    }
-                  }))
+      assertThat(withClient(ns, (RtnetlinkClient client) -> client.bucketCounts(group.id() + 1)))
           .as("no such group")
           .isEmpty();
 
       // the tunnel goes: exactly our objects go
       List<KernelObject> left =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(List.of(), client.observe(List.of())));
-                  return client.observe(List.of());
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(List.of(), client.observe(List.of())));
+                return client.observe(List.of());
               });
       assertThat(left).isEmpty();
       List<Integer> ids = new ArrayList<>();
@@ -174,17 +159,16 @@ class RtnetlinkClientIT {
       List<KernelObject> desired = Plan.desired(ROUTER, all);
       ResilientGroup group = only(desired, ResilientGroup.class);
       Map<Integer, Long> counted =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(desired, client.observe(desired)));
-                  Map<Integer, Long> before = client.groupPackets(group.id());
-                  sendToRemotePrefix(200);
-                  Map<Integer, Long> after = client.groupPackets(group.id());
-                  Map<Integer, Long> sent = new TreeMap<>();
-                  after.forEach((id, n) -> sent.put(id, n - before.getOrDefault(id, 0L)));
-                  return sent;
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(desired, client.observe(desired)));
+                Map<Integer, Long> before = client.groupPackets(group.id());
+                sendToRemotePrefix(200);
+                Map<Integer, Long> after = client.groupPackets(group.id());
+                Map<Integer, Long> sent = new TreeMap<>();
+                after.forEach((id, n) -> sent.put(id, n - before.getOrDefault(id, 0L)));
+                return sent;
               });
       // every destination is one route lookup through the group: 200 over 3 members by hash
       assertThat(counted.keySet()).containsExactlyInAnyOrderElementsOf(group.members());
@@ -199,24 +183,17 @@ class RtnetlinkClientIT {
               .id();
       List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
       Map<Integer, Long> afterReplace =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(withoutG2, client.observe(withoutG2)));
-                  sendToRemotePrefix(50);
-                  return client.groupPackets(group.id());
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(withoutG2, client.observe(withoutG2)));
+                sendToRemotePrefix(50);
+                return client.groupPackets(group.id());
               });
       // the kernel counts again from 0 for the new membership, without the dead member
       assertThat(afterReplace).hasSize(2).doesNotContainKey(g2);
       assertThat(afterReplace.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(50);
-      assertThat(
-              ns.inside(
-                  () -> {
-                    try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                      return client.groupPackets(group.id() + 1);
-                    }
-                  }))
+      assertThat(withClient(ns, (RtnetlinkClient client) -> client.groupPackets(group.id() + 1)))
           .as("no such group")
           .isEmpty();
     }
@@ -252,12 +229,11 @@ class RtnetlinkClientIT {
 
       List<KernelObject> desired = Plan.desired(new Node.Gateway("g2"), tunnel(Health.UP));
       List<KernelObject> observed =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(desired, client.observe(desired)));
-                  return client.observe(desired);
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(desired, client.observe(desired)));
+                return client.observe(desired);
               });
       assertThat(new HashSet<>(observed)).isEqualTo(new HashSet<>(desired));
 
@@ -277,12 +253,11 @@ class RtnetlinkClientIT {
           .contains("100.64.0.110 lladdr 02:58:64:40:00:6e PERMANENT");
 
       List<KernelObject> left =
-          ns.inside(
-              () -> {
-                try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                  client.apply(Plan.diff(List.of(), client.observe(List.of())));
-                  return client.observe(List.of());
-                }
+          withClient(
+              ns,
+              client -> {
+                client.apply(Plan.diff(List.of(), client.observe(List.of())));
+                return client.observe(List.of());
               });
       assertThat(left).isEmpty();
       assertThat(ns.ip("link", "show")).doesNotContain("xclvx42");
@@ -296,12 +271,11 @@ class RtnetlinkClientIT {
       Nexthop offLink = new Nexthop(21, Ipv4.parse("100.64.0.21"), "t0");
       assertThatThrownBy(
               () ->
-                  ns.inside(
-                      () -> {
-                        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                          client.apply(List.of(new Change.Add(offLink)));
-                          return null;
-                        }
+                  withClient(
+                      ns,
+                      client -> {
+                        client.apply(List.of(new Change.Add(offLink)));
+                        return null;
                       }))
           .isInstanceOf(NetlinkException.class)
           .hasMessageStartingWith(
@@ -310,15 +284,13 @@ class RtnetlinkClientIT {
       ns.ip("nexthop", "add", "id", "21", "via", "10.255.0.21", "dev", "t0");
       assertThatThrownBy(
               () ->
-                  ns.inside(
-                      () -> {
-                        try (RtnetlinkClient client = RtnetlinkClient.open()) {
-                          client.apply(
-                              List.of(
-                                  new Change.Add(
-                                      new Nexthop(21, Ipv4.parse("10.255.0.22"), "t0"))));
-                          return null;
-                        }
+                  withClient(
+                      ns,
+                      client -> {
+                        client.apply(
+                            List.of(
+                                new Change.Add(new Nexthop(21, Ipv4.parse("10.255.0.22"), "t0"))));
+                        return null;
                       }))
           .isInstanceOf(NetlinkException.class)
           .hasMessageStartingWith("add nexthop 21 via 10.255.0.22 dev t0: File exists (errno 17)");
@@ -421,5 +393,20 @@ class RtnetlinkClientIT {
 
   static <T> List<T> all(List<KernelObject> objects, Class<T> type) {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  /** {@code call} with a client of its own, inside {@code ns}. */
+  private static <T> T withClient(NetworkNamespace ns, ClientCall<T> call) throws Exception {
+    return ns.inside(
+        () -> {
+          try (RtnetlinkClient client = RtnetlinkClient.open()) {
+            return call.on(client);
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface ClientCall<T> {
+    T on(RtnetlinkClient client) throws Exception;
   }
 }
