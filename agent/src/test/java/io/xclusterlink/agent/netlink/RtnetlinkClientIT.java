@@ -82,12 +82,7 @@ class RtnetlinkClientIT {
 
       // g2 declared dead: one replace of the group, and only g2's buckets move
       Map<Integer, Integer> before = buckets(ns, group.id());
-      int g2 =
-          all(desired, Nexthop.class).stream()
-              .filter(n -> n.via().equals(Ipv4.parse("10.255.0.11")))
-              .findFirst()
-              .orElseThrow()
-              .id();
+      int g2 = nexthopVia(desired, "10.255.0.11");
       List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
       List<Change> changes =
           withClient(
@@ -175,12 +170,7 @@ class RtnetlinkClientIT {
       assertThat(counted.values()).allSatisfy(n -> assertThat(n).isPositive());
       assertThat(counted.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(200);
 
-      int g2 =
-          all(desired, Nexthop.class).stream()
-              .filter(n -> n.via().equals(Ipv4.parse("10.255.0.11")))
-              .findFirst()
-              .orElseThrow()
-              .id();
+      int g2 = nexthopVia(desired, "10.255.0.11");
       List<KernelObject> withoutG2 = Plan.desired(ROUTER, withHealth(all, "g2", Health.DOWN));
       Map<Integer, Long> afterReplace =
           withClient(
@@ -408,5 +398,14 @@ class RtnetlinkClientIT {
   @FunctionalInterface
   private interface ClientCall<T> {
     T on(RtnetlinkClient client) throws Exception;
+  }
+
+  /** The id of the desired nexthop through {@code via}. */
+  private static int nexthopVia(List<KernelObject> desired, String via) {
+    return all(desired, Nexthop.class).stream()
+        .filter(n -> n.via().equals(Ipv4.parse(via)))
+        .findFirst()
+        .orElseThrow()
+        .id();
   }
 }
